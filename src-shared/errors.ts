@@ -1,0 +1,64 @@
+/** Error codes that cross process boundaries; the UI maps each to a message a person can act on. */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'FORBIDDEN_SENDER',
+  'UNKNOWN_CHANNEL',
+  'NOT_FOUND',
+  'PROJECT_NOT_JSON',
+  'PROJECT_INVALID',
+  'PROJECT_TOO_NEW',
+  'PROJECT_PATH_ESCAPES',
+  'PROJECT_LOCKED',
+  'PROJECT_EXISTS',
+  'PROJECT_NAME_INVALID',
+  'NO_PROJECT_OPEN',
+  'IO_ERROR',
+  'CANCELLED',
+  'UNSUPPORTED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The plain-data form of an error as it travels over IPC or a WebSocket. */
+export interface StudioErrorData {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** An error with a stable code; thrown by services and rebuilt on the far side of IPC. */
+export class StudioError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'StudioError';
+    this.code = code;
+    if (details !== undefined) this.details = details;
+  }
+
+  toData(): StudioErrorData {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromData(data: StudioErrorData): StudioError {
+    return new StudioError(data.code, data.message, data.details);
+  }
+}
+
+/** Turns anything thrown into transportable error data, hiding internals of unexpected errors. */
+export function toErrorData(err: unknown): StudioErrorData {
+  if (err instanceof StudioError) return err.toData();
+  if (err instanceof Error && err.name === 'AbortError') {
+    return { code: 'CANCELLED', message: 'The operation was cancelled.' };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: `Unexpected error: ${message}` };
+}
+
+/** The envelope every request resolves to, so errors keep their code across contextBridge. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: StudioErrorData };

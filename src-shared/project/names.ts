@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** The extension of a project manifest file. */
+export const PROJECT_EXTENSION = '.mstudio';
+
+// Characters that no file system we ship on accepts in a file name, plus control characters.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_NAME_CHARS = /[<>:"/\\|?*\u0000-\u001f]/;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+
+/** Why a project name cannot be used as a file name, or null when it can. */
+export function projectNameProblem(name: string): string | null {
+  if (name.trim().length === 0) return 'The name is empty.';
+  if (name.length > 64) return 'The name is longer than 64 characters.';
+  if (name !== name.trim()) return 'The name starts or ends with a space.';
+  if (name.endsWith('.')) return 'The name ends with a dot.';
+  if (name.startsWith('.')) return 'The name starts with a dot.';
+  const bad = FORBIDDEN_NAME_CHARS.exec(name);
+  if (bad) {
+    const shown = bad[0].charCodeAt(0) < 32 ? 'a control character' : `"${bad[0]}"`;
+    return `The name contains ${shown}, which cannot be used in a file name.`;
+  }
+  if (WINDOWS_RESERVED.test(name)) return `"${name}" is a reserved file name on Windows.`;
+  return null;
+}
+
+/** A project name that is also a safe file name on Windows, macOS and Linux. */
+export const ProjectName = z.string().superRefine((name, ctx) => {
+  const problem = projectNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Why a path stored in a manifest would leave the project folder, or null when it stays inside. */
+export function relativePathProblem(p: string): string | null {
+  if (p.length === 0) return 'is empty';
+  if (p.includes('\0')) return 'contains a NUL character';
+  if (p.includes('\\')) return 'uses backslashes (use "/")';
+  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return 'is absolute';
+  if (p.split('/').some((seg) => seg === '..')) return 'climbs out with ".."';
+  return null;
+}
+
+/** A forward-slash path relative to the project folder that cannot climb out of it. */
+export const ProjectRelativePath = z.string();
+
+/** An id as the studio makes them: lower-case letters, digits and dashes. */
+export const EntityId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'is not a valid id');
