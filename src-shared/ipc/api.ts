@@ -18,7 +18,7 @@ type ActionOf<C, D extends string> = C extends `${D}:${infer A}` ? A : never;
 type Domain = DomainOf<Channel>;
 
 /** A request method; requests without fields may be called without an argument. */
-type Method<C extends Channel> = keyof RequestOf<C> extends never
+type Method<C extends Channel> = {} extends RequestOf<C>
   ? (req?: RequestOf<C>) => Promise<Result<ResponseOf<C>>>
   : (req: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
 

@@ -1,0 +1,13 @@
+/** Window-local UI state: which dialog is open and which project section is shown. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+/** The project sections in sidebar order (Ctrl/Cmd+1..5 follow this order). */
+export const SECTIONS = ['datasets', 'models', 'runs', 'compression', 'exports'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const useUiStore = defineStore('ui', () => {
+  const section = ref<Section>('datasets');
+  const dialog = ref<'new-project' | 'open-path' | null>(null);
+  return { section, dialog };
+});

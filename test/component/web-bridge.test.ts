@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStudioApi } from '../../src-shared/ipc/api';
+import { createSocketTransport, ipcSocketUrl, takeToken } from '../../src-renderer/bridge/web-bridge';
+
+/** A WebSocket stand-in: records what the page sends and lets the test play the host. */
+class FakeSocket extends EventTarget {
+  readyState: number = WebSocket.CONNECTING;
+  sent: unknown[] = [];
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  open() {
+    this.readyState = WebSocket.OPEN;
+    this.dispatchEvent(new Event('open'));
+  }
+  receive(msg: unknown) {
+    this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(msg) }));
+  }
+  close() {
+    this.readyState = WebSocket.CLOSED;
+    this.dispatchEvent(new Event('close'));
+  }
+}
+
+function setup() {
+  const socket = new FakeSocket();
+  const api = createStudioApi(createSocketTransport(socket as unknown as WebSocket));
+  return { socket, api };
+}
+
+afterEach(() => sessionStorage.clear());
+
+describe('web bridge', () => {
+  it('sends invoke messages once the socket opens and resolves with the matching result', async () => {
+    const { socket, api } = setup();
+    const pending = api.project.open({ path: '/p/A.mstudio' });
+    await Promise.resolve();
+    expect(socket.sent).toEqual([]);
+    socket.open();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(socket.sent).toEqual([{ type: 'invoke', id: 1, channel: 'project:open', payload: { path: '/p/A.mstudio' } }]);
+    socket.receive({ type: 'result', id: 1, result: { ok: false, error: { code: 'NOT_FOUND', message: 'gone' } } });
+    await expect(pending).resolves.toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'gone' } });
+  });
+
+  it('delivers events to subscribers until they unsubscribe', () => {
+    const { socket, api } = setup();
+    const seen: unknown[] = [];
+    const off = api.addEventListener('app:openRequest', (p) => seen.push(p));
+    socket.receive({ type: 'event', event: 'app:openRequest', payload: { path: '/x' } });
+    off();
+    socket.receive({ type: 'event', event: 'app:openRequest', payload: { path: '/y' } });
+    expect(seen).toEqual([{ path: '/x' }]);
+  });
+
+  it('fails pending and later calls with IO_ERROR when the socket closes', async () => {
+    const { socket, api } = setup();
+    socket.open();
+    const pending = api.recent.list({});
+    await new Promise((r) => setTimeout(r, 0));
+    socket.close();
+    const lost = { ok: false, error: { code: 'IO_ERROR', message: 'Lost the connection to the studio host' } };
+    await expect(pending).resolves.toEqual(lost);
+    await expect(api.app.info({})).resolves.toEqual(lost);
+  });
+
+  it('takes the token from the URL, hides it, and finds it again after a reload', () => {
+    history.replaceState(null, '', '/?token=s3cret&backend=wasm');
+    expect(takeToken()).toBe('s3cret');
+    expect(location.search).toBe('?backend=wasm');
+    expect(takeToken()).toBe('s3cret');
+    expect(ipcSocketUrl('s3cret')).toBe(`ws://${location.host}/ipc?token=s3cret`);
+  });
+});
