@@ -1,0 +1,102 @@
+/**
+ * The one place the main-process services are built and wired, in dependency order. Both shells
+ * (Electron and the web host) and the CLI get their services from here.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createHandlers } from './ipc/handlers';
+import type { Handlers } from './ipc/dispatch';
+import { EventBus } from './ipc/event-bus';
+import type { PlatformAdapter } from './platform';
+import { JobService } from './services/job-service';
+import { ProjectService } from './services/project-service';
+import { RecentProjectsService } from './services/recent-projects';
+
+/** What the shell tells the container. */
+export interface StudioOptions {
+  dataDir: string;
+  appVersion: string;
+  platform: PlatformAdapter;
+}
+
+/** The running services, their handler table and their event bus. */
+export interface Studio {
+  events: EventBus;
+  handlers: Handlers;
+  projects: ProjectService;
+  jobs: JobService;
+  recent: RecentProjectsService;
+  /** Boots services in dependency order. */
+  start(): Promise<void>;
+  /** Cancels jobs, flushes autosave, releases locks: the reverse of start. */
+  stop(): Promise<void>;
+  /** A window closed or a socket dropped: save and close its project. */
+  clientDisconnected(clientId: string): Promise<void>;
+}
+
+interface Lifecycle {
+  name: string;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** Builds the studio; nothing touches the disk until `start()`. */
+export function createStudio(opts: StudioOptions): Studio {
+  const events = new EventBus();
+  const recent = new RecentProjectsService(opts.dataDir);
+  const projects = new ProjectService({ events, recent, appVersion: opts.appVersion });
+  const jobs = new JobService(events);
+  const handlers = createHandlers({ projects, jobs, recent, platform: opts.platform, appVersion: opts.appVersion });
+
+  // Jobs write into open projects, so they start after and stop before the project service.
+  const order: Lifecycle[] = [
+    { name: 'data folder', start: async () => void (await mkdir(opts.dataDir, { recursive: true })) },
+    { name: 'recent projects', start: () => recent.start() },
+    { name: 'projects', start: () => projects.start(), stop: () => projects.stop() },
+    { name: 'jobs', stop: () => jobs.stop() },
+  ];
+  let started: Lifecycle[] = [];
+  let stopping: Promise<void> | null = null;
+
+  async function stopStarted(): Promise<void> {
+    const errors: unknown[] = [];
+    // Every service gets its chance to stop even when one before it fails.
+    for (const svc of [...started].reverse()) {
+      try {
+        await svc.stop?.();
+      } catch (err) {
+        errors.push(err);
+        console.error(`Stopping ${svc.name} failed:`, err);
+      }
+    }
+    started = [];
+    if (errors.length) throw errors[0];
+  }
+
+  return {
+    events,
+    handlers,
+    projects,
+    jobs,
+    recent,
+    async start() {
+      for (const svc of order) {
+        try {
+          await svc.start?.();
+        } catch (err) {
+          await stopStarted().catch(() => undefined);
+          throw err;
+        }
+        started.push(svc);
+      }
+    },
+    stop() {
+      stopping ??= stopStarted();
+      return stopping;
+    },
+    async clientDisconnected(clientId) {
+      // The window's jobs end with it; then its project is saved and unlocked even if saving fails.
+      await jobs.cancelClient(clientId);
+      await projects.disconnect(clientId);
+    },
+  };
+}

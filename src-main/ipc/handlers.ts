@@ -1,0 +1,47 @@
+/** The handler table: one function per contract channel, each delegating to a service. */
+import type { PlatformAdapter } from '../platform';
+import type { JobService } from '../services/job-service';
+import type { ProjectService } from '../services/project-service';
+import type { RecentProjectsService } from '../services/recent-projects';
+import type { Handlers } from './dispatch';
+
+/** What the handlers need; the container passes its services. */
+export interface HandlerDeps {
+  projects: ProjectService;
+  jobs: JobService;
+  recent: RecentProjectsService;
+  platform: PlatformAdapter;
+  appVersion: string;
+}
+
+/** Builds the handlers served to every transport (Electron IPC, the web host's socket, the CLI). */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { projects, jobs, recent, platform } = deps;
+  return {
+    'app:info': () => ({
+      name: 'Model Studio',
+      version: deps.appVersion,
+      platform: process.platform,
+      shell: platform.shell,
+      capabilities: { nativeDialogs: platform.nativeDialogs, nativeMenu: platform.nativeMenu },
+      defaultParentDir: platform.defaultParentDir,
+    }),
+    'project:create': (req, ctx) => projects.create(req.name, req.parentDir, ctx.clientId),
+    'project:open': (req, ctx) => projects.open(req.path, ctx.clientId),
+    'project:current': (_req, ctx) => projects.current(ctx.clientId),
+    'project:close': async (_req, ctx) => {
+      await projects.close(ctx.clientId);
+      return null;
+    },
+    'recent:list': () => recent.list(),
+    'recent:remove': async (req) => {
+      await recent.remove(req.path);
+      return recent.list();
+    },
+    'dialog:openProject': async (_req, ctx) => ({ path: await platform.chooseProjectFile(ctx.clientId) }),
+    'dialog:chooseFolder': async (req, ctx) => ({ path: await platform.chooseFolder(ctx.clientId, req.defaultPath) }),
+    // A client sees and cancels its own jobs and the app-wide ones, never another window's.
+    'job:list': (_req, ctx) => jobs.list(ctx.clientId),
+    'job:cancel': (req, ctx) => jobs.cancel(req.id, ctx.clientId),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Long-running jobs (imports, training, compression, export) as objects with an id, a status,
+ * debounced progress and cancellation; whatever still runs is aborted when the app quits.
+ */
+import { randomUUID } from 'node:crypto';
+import { StudioError, toErrorData } from '../../src-shared/errors';
+import type { JobSnapshot } from '../../src-shared/ipc/contract';
+import type { EventBus } from '../ipc/event-bus';
+
+/** What a job's body gets: a signal to honour and a way to report progress. */
+export interface JobContext {
+  signal: AbortSignal;
+  /** Progress 0..1 (null while unknown) and an optional line for the UI. */
+  report(progress: number | null, message?: string): void;
+}
+
+/** A started job: its id and the promise of its result (rejects on failure or cancel). */
+export interface JobHandle<T> {
+  id: string;
+  done: Promise<T>;
+}
+
+/** Options of `JobService.start`. */
+export interface JobOptions {
+  /** The client that started the job; its events go only there. Absent: every client. */
+  clientId?: string;
+}
+
+interface Job {
+  snapshot: JobSnapshot;
+  clientId: string | undefined;
+  controller: AbortController;
+  settled: Promise<void>;
+  lastEmit: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Progress events per job are limited to this interval; the final state is always sent. */
+const EMIT_INTERVAL_MS = 100;
+/** Ended jobs kept for `list()`. */
+const KEEP_ENDED = 50;
+/** How long stop() and cancel() wait, by default, for a job body to notice its signal. */
+const SETTLE_TIMEOUT_MS = 3_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}
+
+/** Runs jobs and tells the UI about them through `job:updated`. */
+export class JobService {
+  private readonly jobs = new Map<string, Job>();
+  private stopping = false;
+
+  private readonly settleTimeoutMs: number;
+
+  constructor(
+    private readonly events: EventBus,
+    opts: { settleTimeoutMs?: number } = {},
+  ) {
+    this.settleTimeoutMs = opts.settleTimeoutMs ?? SETTLE_TIMEOUT_MS;
+  }
+
+  /** Starts a job running `run`; nothing to boot, so this is not a lifecycle start(). */
+  start<T>(kind: string, title: string, run: (ctx: JobContext) => Promise<T>, opts: JobOptions = {}): JobHandle<T> {
+    if (this.stopping) throw new StudioError('CANCELLED', 'Model Studio is shutting down; no new jobs start.');
+    const id = randomUUID();
+    const controller = new AbortController();
+    const job: Job = {
+      snapshot: {
+        id, kind, title, status: 'running', progress: null, message: '',
+        startedAt: new Date().toISOString(), endedAt: null, error: null,
+      },
+      clientId: opts.clientId,
+      controller,
+      settled: Promise.resolve(),
+      lastEmit: 0,
+      timer: null,
+    };
+    this.jobs.set(id, job);
+    this.emitNow(job);
+    const ctx: JobContext = {
+      signal: controller.signal,
+      report: (progress, message) => this.report(job, progress, message),
+    };
+    // The body starts on the next tick, so a job cancelled right away never runs at all.
+    const done = Promise.resolve().then(() => {
+      controller.signal.throwIfAborted();
+      return run(ctx);
+    });
+    job.settled = done.then(
+      () => this.finish(job, controller.signal.aborted ? 'cancelled' : 'done'),
+      (err: unknown) => this.finish(job, controller.signal.aborted ? 'cancelled' : 'failed', err),
+    );
+    const result = done.then((value) => {
+      if (controller.signal.aborted) throw cancelledError(job);
+      return value;
+    }, (err: unknown) => {
+      throw controller.signal.aborted ? cancelledError(job) : err;
+    });
+    // Callers that only watch events need not handle `done`; that must not crash the process.
+    result.catch(() => undefined);
+    return { id, done: result };
+  }
+
+  /** The running jobs and the recently ended ones, newest first; only those the client may see. */
+  list(clientId?: string): JobSnapshot[] {
+    return [...this.jobs.values()]
+      .filter((j) => clientId === undefined || j.clientId === undefined || j.clientId === clientId)
+      .map((j) => ({ ...j.snapshot }))
+      .reverse();
+  }
+
+  /** A job's current snapshot; NOT_FOUND for unknown ids. */
+  get(id: string, clientId?: string): JobSnapshot {
+    return { ...this.find(id, clientId).snapshot };
+  }
+
+  /** Aborts a running job and resolves with its snapshot once it has ended (or gave up waiting). */
+  async cancel(id: string, clientId?: string): Promise<JobSnapshot> {
+    const job = this.find(id, clientId);
+    if (job.snapshot.status === 'running') {
+      job.controller.abort(cancelledError(job));
+      await Promise.race([job.settled, delay(this.settleTimeoutMs)]);
+      // A body that ignores its signal is abandoned: the user asked for it to stop.
+      this.finish(job, 'cancelled');
+    }
+    return { ...job.snapshot };
+  }
+
+  /** Cancels the running jobs a client started (its window closed). */
+  async cancelClient(clientId: string): Promise<void> {
+    const mine = [...this.jobs.values()].filter((j) => j.clientId === clientId && j.snapshot.status === 'running');
+    await Promise.all(mine.map((j) => this.cancel(j.snapshot.id)));
+  }
+
+  /** Aborts every running job and waits, bounded, for them to settle. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const running = [...this.jobs.values()].filter((j) => j.snapshot.status === 'running');
+    for (const j of running) j.controller.abort(cancelledError(j));
+    await Promise.race([Promise.all(running.map((j) => j.settled)), delay(this.settleTimeoutMs)]);
+    for (const j of running) this.finish(j, 'cancelled');
+  }
+
+  private find(id: string, clientId?: string): Job {
+    const job = this.jobs.get(id);
+    if (!job || (clientId !== undefined && job.clientId !== undefined && job.clientId !== clientId)) {
+      throw new StudioError('NOT_FOUND', `No job with id ${id}.`, { id });
+    }
+    return job;
+  }
+
+  private report(job: Job, progress: number | null, message?: string): void {
+    if (job.snapshot.status !== 'running') return;
+    const p = progress === null || !Number.isFinite(progress) ? null : Math.min(1, Math.max(0, progress));
+    job.snapshot = { ...job.snapshot, progress: p, message: message ?? job.snapshot.message };
+    const wait = job.lastEmit + EMIT_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.emitNow(job);
+    else job.timer ??= setTimeout(() => this.emitNow(job), wait);
+  }
+
+  private finish(job: Job, status: 'done' | 'failed' | 'cancelled', err?: unknown): void {
+    if (job.snapshot.status !== 'running') return;
+    const error =
+      status === 'failed' ? pick(toErrorData(err)) : status === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled.' } : null;
+    job.snapshot = {
+      ...job.snapshot,
+      status,
+      progress: status === 'done' ? 1 : job.snapshot.progress,
+      endedAt: new Date().toISOString(),
+      error,
+    };
+    this.emitNow(job);
+    this.trim();
+  }
+
+  private emitNow(job: Job): void {
+    if (job.timer) {
+      clearTimeout(job.timer);
+      job.timer = null;
+    }
+    job.lastEmit = Date.now();
+    this.events.emit('job:updated', { ...job.snapshot }, job.clientId === undefined ? {} : { clientId: job.clientId });
+  }
+
+  private trim(): void {
+    const ended = [...this.jobs.values()].filter((j) => j.snapshot.status !== 'running');
+    for (const j of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.jobs.delete(j.snapshot.id);
+  }
+}
+
+function pick(e: { code: string; message: string }): { code: string; message: string } {
+  return { code: e.code, message: e.message };
+}
+
+function cancelledError(job: Job): StudioError {
+  return new StudioError('CANCELLED', `${job.snapshot.title} was cancelled.`, { id: job.snapshot.id });
+}

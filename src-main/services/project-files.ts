@@ -1,0 +1,158 @@
+/**
+ * Reading and creating project folders on disk. Reading never writes and never locks, so it is
+ * safe for the CLI's `info` and for checking a file before a window opens it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, realpath, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { StudioError } from '../../src-shared/errors';
+import type { ProjectView } from '../../src-shared/ipc/contract';
+import { createManifest, ENTRY_KINDS, parseProjectText, serializeManifest } from '../../src-shared/project/manifest';
+import { PROJECT_EXTENSION, projectNameProblem } from '../../src-shared/project/names';
+import { writeFileAtomic } from './atomic-write';
+
+/** The folders a new project starts with, one per kind of stored thing that has files. */
+export const PROJECT_SUBFOLDERS = ['datasets', 'checkpoints', 'runs', 'exports'] as const;
+
+/** A loaded project file together with the exact bytes it was read from. */
+export interface LoadedProjectFile {
+  view: ProjectView;
+  text: string;
+}
+
+function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+function ioError(action: string, path: string, err: unknown): StudioError {
+  return new StudioError('IO_ERROR', `Cannot ${action} ${path}: ${(err as Error).message}`, { path, code: errno(err) });
+}
+
+/** Resolves a path to a `.mstudio` file or a folder holding exactly one, to the file's path. */
+export async function resolveProjectPath(input: string): Promise<string> {
+  const abs = resolve(input);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') {
+      throw new StudioError('NOT_FOUND', `No project file at ${abs}.`, { path: abs });
+    }
+    throw ioError('read', abs, err);
+  }
+  if (!info.isDirectory()) return abs;
+  let names: string[];
+  try {
+    names = (await readdir(abs, { withFileTypes: true }))
+      .filter((d) => d.isFile() && d.name.endsWith(PROJECT_EXTENSION))
+      .map((d) => d.name);
+  } catch (err) {
+    throw ioError('list the folder', abs, err);
+  }
+  if (names.length === 0) {
+    throw new StudioError('NOT_FOUND', `The folder ${abs} holds no ${PROJECT_EXTENSION} project file.`, { path: abs });
+  }
+  if (names.length > 1) {
+    throw new StudioError('BAD_REQUEST', `The folder ${abs} holds several project files (${names.sort().join(', ')}); open one of them.`, { path: abs });
+  }
+  return join(abs, names[0]!);
+}
+
+/** Loads and validates a project file and keeps its raw text; read-only, no lock. */
+export async function readProjectFile(input: string): Promise<LoadedProjectFile> {
+  const path = await resolveProjectPath(input);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errno(err) === 'ENOENT') throw new StudioError('NOT_FOUND', `No project file at ${path}.`, { path });
+    throw ioError('read', path, err);
+  }
+  const { manifest, migratedFrom } = parseProjectText(text, `The project file ${basename(path)}`);
+  const dir = dirname(path);
+  await checkEntryDirsStayInside(dir, manifest, basename(path));
+  return { view: { path, dir, manifest, migratedFrom }, text };
+}
+
+/** Loads and validates a project file; read-only, no lock; throws StudioError. */
+export async function loadProjectFile(path: string): Promise<ProjectView> {
+  return (await readProjectFile(path)).view;
+}
+
+/** Entry folders that exist must not lead outside the project through a symlink. */
+async function checkEntryDirsStayInside(dir: string, manifest: ProjectView['manifest'], label: string): Promise<void> {
+  let root: string;
+  try {
+    root = await realpath(dir);
+  } catch (err) {
+    throw ioError('resolve', dir, err);
+  }
+  for (const kind of ENTRY_KINDS) {
+    for (const [i, entry] of manifest[kind].entries()) {
+      let real: string;
+      try {
+        real = await realpath(join(dir, entry.dir));
+      } catch (err) {
+        // A missing folder is reported by whatever needs it; it cannot escape.
+        if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') continue;
+        throw ioError('resolve', join(dir, entry.dir), err);
+      }
+      const rel = relative(root, real);
+      if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+        throw new StudioError(
+          'PROJECT_PATH_ESCAPES',
+          `The project file ${label} points outside its folder: ${kind}.${i}.dir "${entry.dir}" is a link to ${real}.`,
+          { kind, index: i, dir: entry.dir, target: real },
+        );
+      }
+    }
+  }
+}
+
+/** Creates `<parentDir>/<name>/` with its project file and subfolders; returns the new project. */
+export async function createProjectFiles(parentDir: string, name: string, appVersion: string): Promise<ProjectView> {
+  const problem = projectNameProblem(name);
+  if (problem) throw new StudioError('PROJECT_NAME_INVALID', `"${name}" cannot be a project name: ${problem}`, { name });
+  const parent = resolve(parentDir);
+  try {
+    if (!(await stat(parent)).isDirectory()) {
+      throw new StudioError('BAD_REQUEST', `${parent} is a file, not a folder.`, { path: parent });
+    }
+  } catch (err) {
+    if (err instanceof StudioError) throw err;
+    if (errno(err) === 'ENOENT') throw new StudioError('NOT_FOUND', `The folder ${parent} does not exist.`, { path: parent });
+    throw ioError('read', parent, err);
+  }
+  const dir = join(parent, name);
+  let made = false;
+  try {
+    await mkdir(dir);
+    made = true;
+  } catch (err) {
+    if (errno(err) !== 'EEXIST') throw ioError('create the folder', dir, err);
+    const existing = await readdir(dir).catch((e: unknown) => {
+      throw errno(e) === 'ENOTDIR'
+        ? new StudioError('PROJECT_EXISTS', `A file named ${dir} already exists.`, { path: dir })
+        : ioError('list the folder', dir, e);
+    });
+    if (existing.length > 0) {
+      throw new StudioError('PROJECT_EXISTS', `The folder ${dir} already exists and is not empty. Choose another name or folder.`, { path: dir });
+    }
+  }
+  const path = join(dir, `${name}${PROJECT_EXTENSION}`);
+  const manifest = createManifest(name, { id: randomUUID(), now: new Date(), appVersion });
+  try {
+    for (const sub of PROJECT_SUBFOLDERS) await mkdir(join(dir, sub), { recursive: true });
+    await writeFileAtomic(path, serializeManifest(manifest));
+  } catch (err) {
+    // Leave nothing half-made behind in a folder we created.
+    if (made) await removeEmptyTree(dir);
+    throw ioError('create the project in', dir, err);
+  }
+  return { path, dir, manifest, migratedFrom: null };
+}
+
+async function removeEmptyTree(dir: string): Promise<void> {
+  for (const sub of PROJECT_SUBFOLDERS) await rmdir(join(dir, sub)).catch(() => undefined);
+  await rmdir(dir).catch(() => undefined);
+}
