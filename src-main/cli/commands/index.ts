@@ -1,0 +1,6 @@
+import type { CliCommand } from '../command';
+import { infoCommand } from './info';
+import { newCommand } from './new';
+
+/** Every command, in the order `--help` lists them; add new commands here. */
+export const COMMANDS: readonly CliCommand[] = [newCommand, infoCommand];
