@@ -10,7 +10,8 @@ export default defineConfig({
   },
   preload: {
     build: {
-      // Sandboxed preloads must be CommonJS.
+      // A sandboxed preload can require only 'electron': bundle everything else, as CommonJS.
+      externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve('src-preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

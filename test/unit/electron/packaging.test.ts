@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const root = resolve(import.meta.dirname, '../../..');
+
+function loadConfig(): Record<string, any> {
+  const yaml = require('js-yaml') as { load(text: string): unknown };
+  return yaml.load(readFileSync(resolve(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+}
+
+describe('electron-builder config', () => {
+  it('passes electron-builder’s own schema validation', async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js');
+    const { DebugLogger } = require('builder-util');
+    await expect(validateConfiguration(loadConfig(), new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('ships the built app and associates .mstudio files with it', () => {
+    const config = loadConfig();
+    expect(config['productName']).toBe('Model Studio');
+    expect(config['files']).toEqual(expect.arrayContaining(['out/**', 'package.json', 'resources/**']));
+    expect(config['fileAssociations']).toEqual([
+      expect.objectContaining({ ext: 'mstudio', name: 'Model Studio Project', role: 'Editor', mimeType: 'application/x-model-studio-project' }),
+    ]);
+    expect(config['linux'].desktop.entry.MimeType).toContain('application/x-model-studio-project');
+    expect(config['mac'].hardenedRuntime).toBe(true);
+    expect(readFileSync(resolve(root, config['mac'].entitlements), 'utf8')).toContain('com.apple.security.cs.allow-jit');
+  });
+
+  it('has a 512x512 PNG app icon', () => {
+    const png = readFileSync(resolve(root, 'build/icon.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+  });
+});
