@@ -3,6 +3,7 @@
  * (Electron and the web host) and the CLI get their services from here.
  */
 import { mkdir } from 'node:fs/promises';
+import { DatasetService } from './datasets/dataset-service';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { EventBus } from './ipc/event-bus';
@@ -25,6 +26,7 @@ export interface Studio {
   projects: ProjectService;
   jobs: JobService;
   recent: RecentProjectsService;
+  datasets: DatasetService;
   /** Boots services in dependency order. */
   start(): Promise<void>;
   /** Cancels jobs, flushes autosave, releases locks: the reverse of start. */
@@ -43,15 +45,24 @@ interface Lifecycle {
 export function createStudio(opts: StudioOptions): Studio {
   const events = new EventBus();
   const recent = new RecentProjectsService(opts.dataDir);
-  const projects = new ProjectService({ events, recent, appVersion: opts.appVersion });
+  // Opening a project tidies what a crashed import left in its datasets folder.
+  const projects: ProjectService = new ProjectService({
+    events,
+    recent,
+    appVersion: opts.appVersion,
+    onOpen: (view): Promise<void> => datasets.cleanupProject(view.dir),
+  });
   const jobs = new JobService(events);
-  const handlers = createHandlers({ projects, jobs, recent, platform: opts.platform, appVersion: opts.appVersion });
+  const datasets: DatasetService = new DatasetService({ projects, jobs });
+  const handlers = createHandlers({ projects, jobs, recent, datasets, platform: opts.platform, appVersion: opts.appVersion });
 
   // Jobs write into open projects, so they start after and stop before the project service.
   const order: Lifecycle[] = [
     { name: 'data folder', start: async () => void (await mkdir(opts.dataDir, { recursive: true })) },
     { name: 'recent projects', start: () => recent.start() },
     { name: 'projects', start: () => projects.start(), stop: () => projects.stop() },
+    // Imports are jobs: stopping in reverse order cancels them before the datasets are dropped.
+    { name: 'datasets', stop: () => datasets.stop() },
     { name: 'jobs', stop: () => jobs.stop() },
   ];
   let started: Lifecycle[] = [];
@@ -78,6 +89,7 @@ export function createStudio(opts: StudioOptions): Studio {
     projects,
     jobs,
     recent,
+    datasets,
     async start() {
       for (const svc of order) {
         try {

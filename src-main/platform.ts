@@ -12,6 +12,11 @@ export interface PlatformAdapter {
   defaultParentDir: string;
   /** Shows an Open dialog for a `.mstudio` file in the client's window; null when cancelled. */
   chooseProjectFile(clientId: string): Promise<string | null>;
+  /** Shows an Open dialog for any file (with optional filters); null when cancelled. */
+  chooseFile(
+    clientId: string,
+    opts: { defaultPath?: string; filters?: { name: string; extensions: string[] }[] },
+  ): Promise<string | null>;
   /** Shows a Choose-folder dialog in the client's window; null when cancelled. */
   chooseFolder(clientId: string, defaultPath?: string): Promise<string | null>;
 }

@@ -39,6 +39,15 @@ export function createElectronPlatform({ dialog, documentsDir, windowOf }: Elect
         properties: ['openFile'],
       });
     },
+    chooseFile(clientId, { defaultPath, filters }) {
+      return show(clientId, {
+        title: 'Choose File',
+        buttonLabel: 'Choose',
+        ...(defaultPath ? { defaultPath } : {}),
+        filters: [...(filters ?? []), { name: 'All Files', extensions: ['*'] }],
+        properties: ['openFile'],
+      });
+    },
     chooseFolder(clientId, defaultPath) {
       return show(clientId, {
         title: 'Choose Folder',

@@ -1,8 +1,10 @@
 /** The handler table: one function per contract channel, each delegating to a service. */
+import type { DatasetService } from '../datasets/dataset-service';
 import type { PlatformAdapter } from '../platform';
 import type { JobService } from '../services/job-service';
 import type { ProjectService } from '../services/project-service';
 import type { RecentProjectsService } from '../services/recent-projects';
+import { createDatasetHandlers } from './dataset-handlers';
 import type { Handlers } from './dispatch';
 
 /** What the handlers need; the container passes its services. */
@@ -10,6 +12,7 @@ export interface HandlerDeps {
   projects: ProjectService;
   jobs: JobService;
   recent: RecentProjectsService;
+  datasets: DatasetService;
   platform: PlatformAdapter;
   appVersion: string;
 }
@@ -30,6 +33,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'project:open': (req, ctx) => projects.open(req.path, ctx.clientId),
     'project:current': (_req, ctx) => projects.current(ctx.clientId),
     'project:close': async (_req, ctx) => {
+      // Jobs of this window write into its project (imports): they end with it.
+      await jobs.cancelClient(ctx.clientId);
       await projects.close(ctx.clientId);
       return null;
     },
@@ -39,9 +44,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return recent.list();
     },
     'dialog:openProject': async (_req, ctx) => ({ path: await platform.chooseProjectFile(ctx.clientId) }),
+    'dialog:chooseFile': async (req, ctx) => ({
+      path: await platform.chooseFile(ctx.clientId, {
+        ...(req.defaultPath ? { defaultPath: req.defaultPath } : {}),
+        ...(req.filters ? { filters: req.filters } : {}),
+      }),
+    }),
     'dialog:chooseFolder': async (req, ctx) => ({ path: await platform.chooseFolder(ctx.clientId, req.defaultPath) }),
     // A client sees and cancels its own jobs and the app-wide ones, never another window's.
     'job:list': (_req, ctx) => jobs.list(ctx.clientId),
     'job:cancel': (req, ctx) => jobs.cancel(req.id, ctx.clientId),
+    ...createDatasetHandlers(deps.datasets),
   };
 }

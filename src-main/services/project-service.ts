@@ -19,6 +19,8 @@ export interface ProjectServiceDeps {
   appVersion: string;
   /** Delay between the last change and the autosave; short so a crash loses little. */
   autosaveDelayMs?: number;
+  /** Runs under the new lock before a project is shown, e.g. to tidy what a crash left behind. */
+  onOpen?: (view: ProjectView) => Promise<void>;
 }
 
 interface Session {
@@ -121,6 +123,7 @@ export class ProjectService {
       // Read again under the lock: the first read may predate another process's last save.
       loaded = await readProjectFile(path);
       if (loaded.view.migratedFrom !== null) await this.saveMigrated(loaded.view, loaded.text);
+      await this.deps.onOpen?.(loaded.view);
     } catch (err) {
       await lock.release();
       throw err;

@@ -24,6 +24,7 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): PlatformAdapte
     nativeMenu: false,
     defaultParentDir: opts.defaultParentDir ?? join(homedir(), 'Model Studio'),
     chooseProjectFile: async () => unsupported('The Open Project dialog'),
+    chooseFile: async () => unsupported('The Choose File dialog'),
     chooseFolder: async () => unsupported('The Choose Folder dialog'),
   };
 }

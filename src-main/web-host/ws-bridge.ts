@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Result } from '../../src-shared/errors';
+import { encodeBinaryFrame, hasBinaryFields } from '../../src-shared/ipc/binary-frame';
 import { dispatch, type Handlers } from '../ipc/dispatch';
 import type { EventBus } from '../ipc/event-bus';
 import { tokenMatches } from './security';
 
-/** Largest accepted frame; requests are small JSON (bulk data will use separate transfers). */
+/** Largest accepted incoming frame: requests are small JSON (bulk data only flows out, as binary result frames). */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /** The path the renderer's WebSocket bridge connects to. */
@@ -84,7 +85,11 @@ export class WsBridge {
 
   private async onMessage(ws: WebSocket, clientId: string, data: RawData, isBinary: boolean): Promise<void> {
     const reply = (id: string | number | null, result: Result<unknown>) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'result', id, result } satisfies ServerFrame));
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const frame = { type: 'result', id, result } satisfies ServerFrame;
+      // Byte fields (dataset samples and shards) go out raw in one binary frame, never as JSON arrays.
+      if (result.ok && hasBinaryFields(result.value)) ws.send(encodeBinaryFrame(frame, 'result.value'));
+      else ws.send(JSON.stringify(frame));
     };
     if (isBinary) return reply(null, badRequest('Binary frames are not accepted; send JSON text.'));
     let frame: unknown;

@@ -4,6 +4,13 @@
  * the web bridge derive their named API from the channel names.
  */
 import { z } from 'zod';
+import {
+  DatasetImportRequest,
+  DatasetKind,
+  DatasetManifest,
+  SplitConfig,
+  SplitName,
+} from '../datasets/schema';
 import { ProjectManifest } from '../project/manifest';
 import { ProjectName } from '../project/names';
 
@@ -72,6 +79,45 @@ export type JobSnapshot = z.infer<typeof JobSnapshot>;
 
 const PathChoice = z.object({ path: z.string().nullable() });
 
+const DatasetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'is not a dataset id');
+const Bytes = z.instanceof(Uint8Array);
+
+/** What an importer makes of a path before the import starts (to pre-fill the import form). */
+export const DatasetInspection = z.object({
+  /** The importer that would read it, or null when none recognises it. */
+  importer: z.enum(['idx', 'images', 'csv', 'text']).nullable(),
+  kind: DatasetKind.nullable(),
+  /** Class folder names (image and text folders, zips of them). */
+  classes: z.array(z.string()),
+  /** CSV header columns (or generated names when there is no header). */
+  columns: z.array(z.string()),
+  /** A human-readable summary, or why nothing matched. */
+  note: z.string(),
+});
+export type DatasetInspection = z.infer<typeof DatasetInspection>;
+
+/** A page of samples for the dataset view. Images: uint8 pixels, sample after sample. */
+export const DatasetSamples = z.object({
+  indices: z.array(z.number().int()),
+  labels: z.array(z.number().int()),
+  /** Input bytes of the samples in the dataset's dtype (uint8 pixels, int32 ids, float32 features). */
+  x: Bytes,
+  /** Original texts (text datasets), else null. */
+  texts: z.array(z.string()).nullable(),
+});
+export type DatasetSamples = z.infer<typeof DatasetSamples>;
+
+/** One shard of a split for the trainer: inputs and int32 labels as raw little-endian bytes. */
+export const DatasetShard = z.object({
+  /** Samples in this shard. */
+  count: z.number().int().min(0),
+  /** Samples in the whole split. */
+  total: z.number().int().min(0),
+  x: Bytes,
+  y: Bytes,
+});
+export type DatasetShard = z.infer<typeof DatasetShard>;
+
 /** Request/response channels, named `domain:action`. */
 export const channels = {
   'app:info': { request: NoArgs, response: AppInfo },
@@ -88,6 +134,45 @@ export const channels = {
   'dialog:chooseFolder': {
     request: z.strictObject({ defaultPath: FsPath.optional() }),
     response: PathChoice,
+  },
+  'dialog:chooseFile': {
+    request: z.strictObject({
+      defaultPath: FsPath.optional(),
+      filters: z.array(z.strictObject({ name: z.string().max(100), extensions: z.array(z.string().max(20)).max(20) })).max(10).optional(),
+    }),
+    response: PathChoice,
+  },
+  'dataset:list': { request: NoArgs, response: z.array(DatasetManifest) },
+  'dataset:get': { request: z.strictObject({ id: DatasetId }), response: DatasetManifest },
+  'dataset:inspect': { request: z.strictObject({ path: FsPath }), response: DatasetInspection },
+  /** Starts an import job; progress arrives as job:updated, the new dataset as project:changed. */
+  'dataset:import': { request: DatasetImportRequest, response: z.object({ jobId: z.string() }) },
+  'dataset:resplit': { request: z.strictObject({ id: DatasetId, split: SplitConfig }), response: DatasetManifest },
+  'dataset:remove': { request: z.strictObject({ id: DatasetId }), response: z.null() },
+  'dataset:samples': {
+    request: z.strictObject({
+      id: DatasetId,
+      split: SplitName,
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(512),
+      /** Only samples of this class. */
+      classIndex: z.number().int().min(0).optional(),
+    }),
+    response: DatasetSamples,
+  },
+  'dataset:readShard': {
+    request: z.strictObject({
+      id: DatasetId,
+      split: SplitName,
+      /** Shard number, from 0. */
+      shard: z.number().int().min(0),
+      shardSize: z.number().int().min(1).max(1 << 20),
+      /** Shuffled order is a seeded permutation of the split, new for each epoch. */
+      order: z.enum(['sequential', 'shuffled']),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+      epoch: z.number().int().min(0).default(0),
+    }),
+    response: DatasetShard,
   },
   'job:list': { request: NoArgs, response: z.array(JobSnapshot) },
   'job:cancel': { request: z.strictObject({ id: z.string().min(1).max(100) }), response: JobSnapshot },

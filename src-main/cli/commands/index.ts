@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
+import { datasetCommand } from './dataset';
 import { infoCommand } from './info';
 import { newCommand } from './new';
 
 /** Every command, in the order `--help` lists them; add new commands here. */
-export const COMMANDS: readonly CliCommand[] = [newCommand, infoCommand];
+export const COMMANDS: readonly CliCommand[] = [newCommand, infoCommand, datasetCommand];

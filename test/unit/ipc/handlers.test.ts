@@ -114,6 +114,7 @@ describe('IPC handlers through dispatch', () => {
       shell: 'electron',
       nativeDialogs: true,
       chooseProjectFile: async (clientId) => (asked.push(['file', clientId]), '/picked/P.mstudio'),
+      chooseFile: async (clientId) => (asked.push(['any-file', clientId]), '/picked/data.csv'),
       chooseFolder: async (clientId, defaultPath) => (asked.push(['folder', clientId, defaultPath]), null),
     });
     const ctx = { clientId: 'window:3' };

@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import { StudioError } from '../../../src-shared/errors';
+import { SAMPLE_NAMES, type DatasetImportRequest, type DatasetManifest } from '../../../src-shared/datasets/schema';
+import type { JobSnapshot } from '../../../src-shared/ipc/contract';
+import { createStudio } from '../../container';
+import { readDatasetManifest } from '../../datasets/store';
+import { loadProjectFile } from '../../services/project-files';
+import { createWebPlatform } from '../../web-host/platform-adapter';
+import { appVersion, resolveDataDir } from '../app-env';
+import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
+import { formatDatasetList, formatDatasetShow } from './dataset-format';
+
+/** The client id the CLI opens projects as; it takes the project lock like a window does. */
+const CLI_CLIENT = 'cli';
+
+type Values = CommandContext['values'];
+
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The import source the options describe; exactly one source option is allowed. */
+export function sourceFromOptions(values: Values, extra: string[], cwd: string): DatasetImportRequest['source'] {
+  const given = ['sample', 'idx', 'images', 'csv', 'text'].filter((k) => values[k] !== undefined);
+  if (given.length !== 1) throw new UsageError('dataset add needs exactly one of --sample, --idx, --images, --csv or --text.');
+  const at = (p: string) => resolve(cwd, p);
+  const sample = str(values.sample);
+  if (sample !== undefined) {
+    if (!(SAMPLE_NAMES as readonly string[]).includes(sample)) throw new UsageError(`unknown sample "${sample}"; choose ${SAMPLE_NAMES.join(', ')}.`);
+    return { type: 'sample', sample: sample as (typeof SAMPLE_NAMES)[number] };
+  }
+  const idx = str(values.idx);
+  if (idx !== undefined) {
+    const testIdx = str(values['test-idx']);
+    // parseArgs gives each option one value, so the labels files arrive as extra arguments in order.
+    if (extra.length !== (testIdx ? 2 : 1)) throw new UsageError(`--idx takes <images> <labels>${testIdx ? ' and --test-idx <images> <labels>' : ''}.`);
+    return { type: 'idx', images: at(idx), labels: at(extra[0]!), ...(testIdx ? { testImages: at(testIdx), testLabels: at(extra[1]!) } : {}) };
+  }
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}".`);
+  const images = str(values.images);
+  if (images !== undefined) {
+    const size = str(values.size);
+    const m = size === undefined ? null : /^(\d+)x(\d+)$/i.exec(size);
+    if (size !== undefined && !m) throw new UsageError('--size takes WxH, e.g. 28x28.');
+    const image = { ...(m ? { width: Number(m[1]), height: Number(m[2]) } : {}), ...(values.grayscale ? { color: 'grayscale' as const } : {}) };
+    return { type: 'images', path: at(images), ...(Object.keys(image).length ? { image } : {}) };
+  }
+  const csv = str(values.csv);
+  if (csv !== undefined) {
+    const label = str(values.label);
+    if (!label) throw new UsageError('--csv needs --label <column>.');
+    const textColumn = str(values['text-column']);
+    return { type: 'csv', path: at(csv), labelColumn: label, ...(textColumn ? { textColumn } : {}) };
+  }
+  return { type: 'text', path: at(str(values.text)!) };
+}
+
+async function add({ values, positionals, io }: CommandContext): Promise<number> {
+  const [, project, ...extra] = positionals;
+  const source = sourceFromOptions(values, extra, io.cwd);
+  const seedText = str(values.seed);
+  if (seedText !== undefined && !/^\d+$/.test(seedText)) throw new UsageError('--seed takes a whole number.');
+  const request: DatasetImportRequest = {
+    source,
+    ...(str(values.name) ? { name: str(values.name)! } : {}),
+    ...(seedText !== undefined ? { split: { seed: Number(seedText) } } : {}),
+  };
+  const studio = createStudio({ dataDir: resolveDataDir(undefined, io.env), appVersion: appVersion(), platform: createWebPlatform() });
+  await studio.start();
+  let manifest: DatasetManifest;
+  try {
+    // Opening takes the project lock, so a project open in the app is refused, never corrupted.
+    await studio.projects.open(resolve(io.cwd, project!), CLI_CLIENT);
+    const job = studio.datasets.startImport(CLI_CLIENT, request);
+    // Progress only for a person watching; scripts and logs get the id alone.
+    const tty = process.stderr.isTTY === true;
+    const off = studio.events.connect((event, payload) => {
+      const snap = payload as JobSnapshot;
+      if (!tty || event !== 'job:updated' || snap.id !== job.id) return;
+      io.stderr(`\r${snap.title}: ${snap.progress === null ? '' : `${Math.round(snap.progress * 100)}% `}${snap.message}`.padEnd(60));
+      if (snap.status !== 'running') io.stderr('\n');
+    });
+    try {
+      manifest = await job.done;
+    } finally {
+      off();
+    }
+    await studio.projects.close(CLI_CLIENT);
+  } finally {
+    await studio.stop();
+  }
+  io.stdout(values.json ? `${JSON.stringify(manifest, null, 2)}\n` : `${manifest.id}\n`);
+  return EXIT.ok;
+}
+
+async function manifests(project: string, cwd: string) {
+  // Reading needs no lock: like `info`, list and show only read.
+  const view = await loadProjectFile(resolve(cwd, project));
+  return { view, all: await Promise.all(view.manifest.datasets.map((d) => readDatasetManifest(view.dir, d.id))) };
+}
+
+/** `model-studio dataset add|list|show`: imports datasets into a project and describes them. */
+export const datasetCommand: CliCommand = {
+  name: 'dataset',
+  summary: 'Add a dataset to a project, list them, show one',
+  usage: `model-studio dataset add <project> SOURCE [--name N] [--seed S] [--json]
+       model-studio dataset list <project> [--json]
+       model-studio dataset show <project> <id|name> [--json]
+
+add imports a dataset into the project (which must not be open elsewhere: the project is
+locked while it is written) and prints the new dataset's id. SOURCE is one of:
+  --sample mnist|spam|names              a built-in sample
+  --idx <images> <labels>                IDX files (raw or .gz), e.g. MNIST
+      [--test-idx <images> <labels>]     the source's own test set, kept as the test split
+  --images <folder|zip> [--size WxH] [--grayscale]
+                                         one subfolder of images per class
+  --csv <file> --label <column> [--text-column <column>]
+                                         numeric features or a text column, plus a label
+  --text <folder|zip>                    one subfolder of .txt/.eml files per class
+  --name N    the dataset's name (default: the sample's or the file's name)
+  --seed S    seed of the train/validation/test split (default 42)
+  --json      print the dataset manifest as JSON instead of the id
+list prints the project's datasets; show prints one dataset's classes, split counts, shape,
+source and import report. Both only read the project.`,
+  options: {
+    sample: { type: 'string' },
+    idx: { type: 'string' },
+    'test-idx': { type: 'string' },
+    images: { type: 'string' },
+    size: { type: 'string' },
+    grayscale: { type: 'boolean' },
+    csv: { type: 'string' },
+    label: { type: 'string' },
+    'text-column': { type: 'string' },
+    text: { type: 'string' },
+    name: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: [2, 4],
+  async run(ctx) {
+    const { values, positionals, io } = ctx;
+    const [sub, project, ...rest] = positionals;
+    if (sub === 'add') return add(ctx);
+    if (sub === 'list') {
+      if (rest.length) throw new UsageError('dataset list takes only <project>.');
+      const { all } = await manifests(project!, io.cwd);
+      io.stdout(values.json ? `${JSON.stringify(all, null, 2)}\n` : formatDatasetList(all));
+      return EXIT.ok;
+    }
+    if (sub === 'show') {
+      if (rest.length !== 1) throw new UsageError('dataset show takes <project> <id|name>.');
+      const { view, all } = await manifests(project!, io.cwd);
+      const found = all.find((m) => m.id === rest[0]) ?? all.find((m) => m.name === rest[0]);
+      if (!found) throw new StudioError('NOT_FOUND', `${view.manifest.name} has no dataset "${rest[0]}".`);
+      io.stdout(values.json ? `${JSON.stringify(found, null, 2)}\n` : formatDatasetShow(found));
+      return EXIT.ok;
+    }
+    throw new UsageError(`unknown dataset action "${sub}"; use add, list or show.`);
+  },
+};

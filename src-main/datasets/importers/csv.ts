@@ -1,0 +1,212 @@
+/**
+ * CSV importer: numeric features + a label column (tabular), or a text column + a label column
+ * (text). The file is streamed, so a large CSV costs the size of its numbers, not of its text.
+ * Ragged rows (a different number of fields than the header) are skipped and reported, unless
+ * more than 10% of the rows are ragged: then the import fails naming the first bad line.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { ImportSource } from '../../../src-shared/datasets/schema';
+import type { ImportContext, Importer, RawDataset, SkippedItem } from '../raw-dataset';
+import { badInput, checkClassNames, compareNames, fmt, throttled, throwIfCancelled } from './common';
+import { CsvParser, CsvSyntaxError, detectHeader, parseCsv, sniffDelimiter, type Delimiter } from './csv-parse';
+
+type CsvSource = Extract<ImportSource, { type: 'csv' }>;
+
+/** Above this share of ragged rows the file is refused rather than silently thinned. */
+export const MAX_RAGGED_SHARE = 0.1;
+const SNIFF_BYTES = 64 * 1024;
+
+/** What the first chunk of a CSV says about it. */
+export interface CsvLayout {
+  delimiter: Delimiter;
+  hasHeader: boolean;
+  columns: string[];
+  /** The first rows after the header (for inspection). */
+  preview: string[][];
+}
+
+async function readHead(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    // Cut at the last newline so a multi-byte character or a record is never split.
+    let text = buf.subarray(0, bytesRead).toString('utf8');
+    if (bytesRead === SNIFF_BYTES) text = text.slice(0, Math.max(text.lastIndexOf('\n') + 1, 1));
+    return text;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Sniffs the delimiter (unless given), detects a header and names the columns. */
+export async function readCsvLayout(path: string, delimiter?: Delimiter): Promise<CsvLayout> {
+  const head = await readHead(path).catch((err: Error) => {
+    throw badInput(`Cannot read ${basename(path)}: ${err.message}.`);
+  });
+  const d = delimiter ?? sniffDelimiter(head);
+  let rows: string[][];
+  try {
+    rows = parseCsv(head, d, false).slice(0, 100).map((r) => r.fields);
+  } catch (err) {
+    throw badInput(`${basename(path)} is not a valid CSV file: ${(err as Error).message}.`);
+  }
+  if (rows.length === 0) throw badInput(`${basename(path)} is empty.`);
+  const hasHeader = detectHeader(rows);
+  const width = rows[0]!.length;
+  const columns = hasHeader ? rows[0]!.map((c, i) => c.trim() || `col${i + 1}`) : Array.from({ length: width }, (_, i) => `col${i + 1}`);
+  return { delimiter: d, hasHeader, columns, preview: rows.slice(hasHeader ? 1 : 0, 11) };
+}
+
+function columnIndex(columns: string[], name: string, role: string): number {
+  const i = columns.indexOf(name);
+  const j = i >= 0 ? i : columns.findIndex((c) => c.toLowerCase() === name.trim().toLowerCase());
+  if (j < 0) throw badInput(`There is no ${role} column "${name}". The columns are: ${columns.join(', ')}.`);
+  return j;
+}
+
+/** Imports a CSV as a tabular or (with a text column) a text dataset. */
+export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<RawDataset> {
+  const name = basename(source.path);
+  let layout = await readCsvLayout(source.path, source.delimiter);
+  // A header the heuristics missed: the person named one of its cells as a column.
+  if (!layout.hasHeader && !layout.columns.includes(source.labelColumn)) {
+    const firstRow = parseCsv(await readHead(source.path), layout.delimiter, false)[0]?.fields ?? [];
+    if (firstRow.includes(source.labelColumn)) layout = { ...layout, hasHeader: true, columns: firstRow };
+  }
+  const { columns } = layout;
+  const labelCol = columnIndex(columns, source.labelColumn, 'label');
+  const textCol = source.textColumn === undefined ? -1 : columnIndex(columns, source.textColumn, 'text');
+  if (textCol === labelCol) throw badInput('The text column and the label column must differ.');
+  const featureCols = textCol >= 0 ? [] : columns.map((_, i) => i).filter((i) => i !== labelCol);
+  if (textCol < 0 && featureCols.length === 0) throw badInput(`${name} has no feature columns besides the label.`);
+
+  const F = featureCols.length;
+  let values = new Float32Array(Math.max(1024, F * 1024));
+  const missing = new Array<number>(F).fill(0);
+  const texts: string[] = [];
+  const rawLabels: number[] = [];
+  const labelIds = new Map<string, number>();
+  const skipped: SkippedItem[] = [];
+  let rows = 0;
+  let ragged = 0;
+  let firstRagged = 0;
+  let sawHeader = !layout.hasHeader;
+
+  const onRecord = (fields: string[], line: number): void => {
+    if (!sawHeader) {
+      sawHeader = true;
+      return;
+    }
+    if (fields.length !== columns.length) {
+      ragged++;
+      if (!firstRagged) firstRagged = line;
+      skipped.push({ item: `line ${line}`, reason: `has ${fields.length} fields, the header has ${columns.length}` });
+      return;
+    }
+    const label = (fields[labelCol] as string).trim();
+    if (label === '') {
+      skipped.push({ item: `line ${line}`, reason: 'the label is empty' });
+      return;
+    }
+    if (textCol >= 0) texts.push(fields[textCol] as string);
+    else {
+      if ((rows + 1) * F > values.length) {
+        const grown = new Float32Array(values.length * 2);
+        grown.set(values);
+        values = grown;
+      }
+      for (let k = 0; k < F; k++) {
+        const raw = (fields[featureCols[k] as number] as string).trim();
+        let v = NaN;
+        if (raw === '') missing[k]!++;
+        else {
+          v = Number(raw);
+          if (Number.isNaN(v) && raw.toLowerCase() !== 'nan') {
+            throw badInput(
+              `Column "${columns[featureCols[k] as number]}" is not numeric (line ${line}: "${raw.slice(0, 40)}"). ` +
+                'A tabular CSV needs numeric features; for text, choose a text column.',
+            );
+          }
+          if (Number.isNaN(v)) missing[k]!++;
+        }
+        values[rows * F + k] = v;
+      }
+    }
+    let id = labelIds.get(label);
+    if (id === undefined) labelIds.set(label, (id = labelIds.size));
+    rawLabels.push(id);
+    rows++;
+  };
+
+  const parser = new CsvParser(layout.delimiter, onRecord);
+  const total = (await stat(source.path)).size || 1;
+  const report = throttled(ctx.report);
+  let read = 0;
+  const stream = createReadStream(source.path, { encoding: 'utf8', highWaterMark: 1024 * 1024 });
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      throwIfCancelled(ctx.signal);
+      parser.push(chunk);
+      read += Buffer.byteLength(chunk);
+      report(Math.min(1, read / total), `Read ${fmt(rows)} rows`);
+    }
+    parser.end();
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw badInput(`${name} is not a valid CSV file: ${err.message}.`);
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+
+  if (ragged > 0 && ragged > MAX_RAGGED_SHARE * (rows + ragged)) {
+    throw badInput(
+      `${name} has ${fmt(ragged)} rows with the wrong number of fields (of ${fmt(rows + ragged)}), more than 10%; ` +
+        `the first is line ${firstRagged}. Is the delimiter right?`,
+    );
+  }
+  if (rows === 0) throw badInput(`${name} has no data rows.`);
+
+  // Classes sorted numeric-aware ("2" before "10"), labels renumbered to that order.
+  const order = [...labelIds.keys()].sort(compareNames);
+  checkClassNames(order, `the label column "${columns[labelCol]}" needs at least two distinct values`);
+  const remap = new Int32Array(labelIds.size);
+  order.forEach((label, i) => (remap[labelIds.get(label) as number] = i));
+  const labels = Int32Array.from(rawLabels, (id) => remap[id] as number);
+
+  const warnings: string[] = [];
+  if (ragged > 0) warnings.push(`${fmt(ragged)} rows with the wrong number of fields were skipped.`);
+  featureCols.forEach((c, k) => {
+    if (missing[k]) warnings.push(`Column "${columns[c]}" has ${fmt(missing[k] as number)} missing values.`);
+  });
+  ctx.report(1, `Read ${fmt(rows)} rows`);
+  const base = {
+    classNames: order,
+    labels,
+    skipped,
+    warnings,
+    description: `CSV ${name} (${fmt(rows)} rows, label column "${columns[labelCol]}")`,
+  };
+  if (textCol >= 0) return { ...base, kind: 'text', texts };
+  return {
+    ...base,
+    kind: 'tabular',
+    tabular: { featureNames: featureCols.map((c) => columns[c] as string), values: values.slice(0, rows * F) },
+  };
+}
+
+/** The CSV importer: matches .csv / .tsv / .txt files whose first rows parse into several columns. */
+export const csvImporter: Importer<CsvSource> = {
+  type: 'csv',
+  async match(path) {
+    if (!['.csv', '.tsv', '.tab', '.psv'].includes(extname(path).toLowerCase())) return false;
+    try {
+      return (await stat(path)).isFile() && (await readCsvLayout(path)).columns.length >= 2;
+    } catch {
+      return false;
+    }
+  },
+  open: openCsv,
+};

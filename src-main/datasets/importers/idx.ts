@@ -1,0 +1,196 @@
+/**
+ * IDX importer (MNIST, Fashion-MNIST): an idx3 image file and an idx1 label file, raw or gzipped,
+ * optionally with the source's own test pair, which becomes the test split.
+ */
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { ImportSource } from '../../../src-shared/datasets/schema';
+import type { ImportContext, Importer, RawDataset } from '../raw-dataset';
+import { badInput, checkClassNames, fmt, throwIfCancelled } from './common';
+
+type IdxSource = Extract<ImportSource, { type: 'idx' }>;
+
+const IMAGES_MAGIC = 0x00000803;
+const LABELS_MAGIC = 0x00000801;
+/** A decompressed IDX file larger than this is refused (the full MNIST train images are 47 MB). */
+const MAX_IDX_BYTES = 1024 * 1024 * 1024;
+const MAX_SIDE = 1024;
+const gunzipAsync = promisify(gunzip);
+
+function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** Reads a file, gunzipping it when it starts with the gzip magic, with a size cap either way. */
+async function readIdxFile(path: string): Promise<Buffer> {
+  const raw = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    throw badInput(`Cannot read ${basename(path)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}.`);
+  });
+  if (!isGzip(raw)) {
+    if (raw.length > MAX_IDX_BYTES) throw badInput(`${basename(path)} is larger than the 1 GiB limit for IDX files.`);
+    return raw;
+  }
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: MAX_IDX_BYTES });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ERR_BUFFER_TOO_LARGE' ? 'it expands beyond the 1 GiB limit' : `it is not valid gzip (${e.message})`;
+    throw badInput(`Cannot decompress ${basename(path)}: ${why}.`);
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
+function checkMagic(buf: Buffer, name: string, expected: number, what: string): void {
+  if (buf.length < 4) throw badInput(`${name} is truncated: it has ${buf.length} bytes, too few for an IDX header.`);
+  const magic = buf.readUInt32BE(0);
+  if (magic === expected) return;
+  const hint =
+    magic === IMAGES_MAGIC ? ' (that is an IDX image file)' : magic === LABELS_MAGIC ? ' (that is an IDX label file)' : '';
+  throw badInput(`${name} is not an IDX ${what} file: its magic number is ${hex(magic)}${hint}, expected ${hex(expected)}.`);
+}
+
+interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  pixels: Uint8Array;
+}
+
+/** Parses and validates an idx3-ubyte image file. */
+export function parseIdxImages(buf: Buffer, name: string): IdxImages {
+  checkMagic(buf, name, IMAGES_MAGIC, 'image');
+  if (buf.length < 16) throw badInput(`${name} is truncated: its header needs 16 bytes, the file has ${buf.length}.`);
+  const count = buf.readUInt32BE(4);
+  const rows = buf.readUInt32BE(8);
+  const cols = buf.readUInt32BE(12);
+  if (count === 0) throw badInput(`${name} holds no images.`);
+  if (rows < 1 || cols < 1 || rows > MAX_SIDE || cols > MAX_SIDE) {
+    throw badInput(`${name} says its images are ${rows}x${cols}; sides of 1 to ${MAX_SIDE} pixels are supported.`);
+  }
+  const need = 16 + count * rows * cols;
+  if (buf.length < need) {
+    throw badInput(
+      `${name} is truncated: its header says ${fmt(count)} images of ${rows}x${cols} (${fmt(need)} bytes), ` +
+        `but the file has ${fmt(buf.length)} bytes.`,
+    );
+  }
+  return { count, rows, cols, pixels: buf.subarray(16, need) };
+}
+
+/** Parses and validates an idx1-ubyte label file. */
+export function parseIdxLabels(buf: Buffer, name: string): Uint8Array {
+  checkMagic(buf, name, LABELS_MAGIC, 'label');
+  if (buf.length < 8) throw badInput(`${name} is truncated: its header needs 8 bytes, the file has ${buf.length}.`);
+  const count = buf.readUInt32BE(4);
+  if (buf.length < 8 + count) {
+    throw badInput(
+      `${name} is truncated: its header says ${fmt(count)} labels, but the file has only ${fmt(buf.length - 8)}.`,
+    );
+  }
+  return buf.subarray(8, 8 + count);
+}
+
+async function readPair(imagesPath: string, labelsPath: string, signal: AbortSignal) {
+  const [imgBuf, lblBuf] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
+  throwIfCancelled(signal);
+  const images = parseIdxImages(imgBuf, basename(imagesPath));
+  const labels = parseIdxLabels(lblBuf, basename(labelsPath));
+  if (labels.length !== images.count) {
+    throw badInput(
+      `${basename(labelsPath)} has ${fmt(labels.length)} labels but ${basename(imagesPath)} has ` +
+        `${fmt(images.count)} images; they must be equal.`,
+    );
+  }
+  return { images, labels };
+}
+
+/** Reads IDX images + labels (and the optional test pair) into one raw dataset. */
+export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<RawDataset> {
+  if ((source.testImages === undefined) !== (source.testLabels === undefined)) {
+    throw badInput('The test set needs both an image file and a label file.');
+  }
+  ctx.report(0, 'Reading IDX files');
+  const train = await readPair(source.images, source.labels, ctx.signal);
+  const test =
+    source.testImages && source.testLabels ? await readPair(source.testImages, source.testLabels, ctx.signal) : null;
+  if (test && (test.images.rows !== train.images.rows || test.images.cols !== train.images.cols)) {
+    throw badInput(
+      `The test images are ${test.images.rows}x${test.images.cols} but the training images are ` +
+        `${train.images.rows}x${train.images.cols}.`,
+    );
+  }
+  const { rows, cols } = train.images;
+  const total = train.images.count + (test?.images.count ?? 0);
+  const pixels = new Uint8Array(total * rows * cols);
+  pixels.set(train.images.pixels, 0);
+  const labels = new Int32Array(total);
+  labels.set(train.labels, 0);
+  if (test) {
+    pixels.set(test.images.pixels, train.images.pixels.length);
+    labels.set(test.labels, train.labels.length);
+  }
+  let maxLabel = 0;
+  for (let i = 0; i < total; i++) if ((labels[i] as number) > maxLabel) maxLabel = labels[i] as number;
+  const classNames = Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
+  checkClassNames(classNames, 'every label in the label file is 0');
+  const warnings: string[] = [];
+  const counts = new Int32Array(maxLabel + 1);
+  for (let i = 0; i < total; i++) counts[labels[i] as number]!++;
+  const empty = classNames.filter((_, i) => counts[i] === 0);
+  if (empty.length > 0) warnings.push(`No samples have label ${empty.join(', ')}; those classes stay empty.`);
+  ctx.report(1, 'IDX files read');
+  const testNote = test ? ` + ${fmt(test.images.count)} test` : '';
+  return {
+    kind: 'image',
+    classNames,
+    labels,
+    images: { height: rows, width: cols, channels: 1, pixels },
+    ...(test ? { testStart: train.images.count } : {}),
+    skipped: [],
+    warnings,
+    description: `IDX files ${basename(source.images)} (${fmt(train.images.count)} images${testNote}, ${rows}x${cols} grayscale)`,
+  };
+}
+
+/** Reads the first bytes of a file, gunzipping a gzip start, to see an IDX magic. */
+export async function sniffIdx(path: string): Promise<{ magic: number; dims: number[] } | null> {
+  try {
+    if (!(await stat(path)).isFile()) return null;
+    const fh = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await fh.read(head, 0, head.length, 0);
+      let buf = head.subarray(0, bytesRead);
+      if (isGzip(buf)) {
+        // A partial gzip stream: inflate what we have and ignore the "unexpected end" error.
+        const { gunzipSync, constants } = await import('node:zlib');
+        // 256 input bytes inflate to at most ~264 KB (deflate's ratio is under 1032:1).
+        buf = gunzipSync(buf.subarray(0, 256), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
+      }
+      if (buf.length < 8 || buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 8) return null;
+      const ndim = buf[3] as number;
+      if (ndim < 1 || ndim > 3 || buf.length < 4 + 4 * ndim) return null;
+      const dims = Array.from({ length: ndim }, (_, i) => buf.readUInt32BE(4 + 4 * i));
+      return { magic: buf.readUInt32BE(0), dims };
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The IDX importer: matches an idx3 image file or an idx1 label file (raw or .gz). */
+export const idxImporter: Importer<IdxSource> = {
+  type: 'idx',
+  async match(path) {
+    const info = await sniffIdx(path);
+    return info !== null && (info.magic === IMAGES_MAGIC || info.magic === LABELS_MAGIC);
+  },
+  open: openIdx,
+};

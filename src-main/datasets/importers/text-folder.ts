@@ -1,0 +1,85 @@
+/**
+ * Text-folder importer: a folder (or a .zip of one) with one subfolder per class of .txt, .eml or
+ * extensionless files. Each file is one sample; e-mails keep only their Subject and body (see
+ * text-decode.ts). Empty files and other extensions are skipped and listed in the report.
+ */
+import type { ImportSource } from '../../../src-shared/datasets/schema';
+import type { ImportContext, Importer, RawDataset, SkippedItem } from '../raw-dataset';
+import { TEXT_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
+import { checkClassNames, fmt, forEachLimit, throttled } from './common';
+import { textOfFile } from './text-decode';
+
+type TextSource = Extract<ImportSource, { type: 'text' }>;
+
+/** One text file larger than this is skipped: it is not one sample of a classifier. */
+export const MAX_TEXT_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Reads every text file of an opened class tree; `ignore` drops files silently (e.g. metadata). */
+export async function readTextTree(
+  tree: ClassTree,
+  ctx: ImportContext,
+  ignore: (path: string) => boolean = () => false,
+): Promise<Omit<RawDataset, 'description'>> {
+  const skipped: SkippedItem[] = [...tree.skipped];
+  const candidates = tree.files.filter((f) => {
+    if (ignore(f.path)) return false;
+    const ext = extOf(f.path);
+    if (TEXT_EXTENSIONS.has(ext)) return true;
+    skipped.push({ item: f.path, reason: `not a .txt or .eml file (.${ext})` });
+    return false;
+  });
+  const texts = new Array<string | null>(candidates.length).fill(null);
+  const failures = new Array<string>(candidates.length).fill('');
+  const report = throttled(ctx.report);
+  let done = 0;
+  await forEachLimit(candidates, 16, ctx.signal, async (file, i) => {
+    try {
+      const bytes = await file.read();
+      if (bytes.length > MAX_TEXT_FILE_BYTES) {
+        failures[i] = `file is ${fmt(Math.round(bytes.length / 1024 ** 2))} MB, larger than the 10 MB limit for one text`;
+      } else {
+        const text = textOfFile(bytes, extOf(file.path));
+        if (text.trim() === '') failures[i] = bytes.length === 0 ? 'empty file' : 'no text (only headers or blanks)';
+        else texts[i] = text;
+      }
+    } catch (err) {
+      failures[i] = `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    done++;
+    report(done / candidates.length, `Read ${fmt(done)} of ${fmt(candidates.length)} files`);
+  });
+  const kept: string[] = [];
+  const labelList: number[] = [];
+  candidates.forEach((file, i) => {
+    const t = texts[i];
+    if (t === null || t === undefined) skipped.push({ item: file.path, reason: failures[i] as string });
+    else {
+      kept.push(t);
+      labelList.push(file.classIndex);
+    }
+  });
+  const warnings: string[] = [];
+  const classes = dropEmptyClasses(tree.classNames, Int32Array.from(labelList), warnings);
+  checkClassNames(classes.classNames);
+  ctx.report(1, `Read ${fmt(kept.length)} texts`);
+  return { kind: 'text', classNames: classes.classNames, labels: classes.labels, texts: kept, skipped, warnings };
+}
+
+/** Imports a text folder or a .zip of one. */
+export async function openTextFolder(source: TextSource, ctx: ImportContext): Promise<RawDataset> {
+  const tree = await openClassTree(source.path);
+  try {
+    const raw = await readTextTree(tree, ctx);
+    const what = tree.container === 'zip' ? 'Zip of a text folder' : 'Text folder';
+    return { ...raw, description: `${what} ${source.path} (${fmt(raw.labels.length)} texts, ${raw.classNames.length} classes)` };
+  } finally {
+    await tree.close();
+  }
+}
+
+/** The text-folder importer. */
+export const textFolderImporter: Importer<TextSource> = {
+  type: 'text',
+  match: (path) => looksLike(path, 'text'),
+  open: openTextFolder,
+};

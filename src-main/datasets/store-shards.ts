@@ -1,0 +1,46 @@
+/**
+ * Serving samples from a dataset held in memory: gathers of the input and label bytes of a list
+ * of sample indices, and the seeded per-epoch order of a split.
+ */
+import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
+import type { InputSpec } from '../../src-shared/datasets/schema';
+import { bytesOf } from './store-files';
+import type { LoadedDataset } from './store';
+
+/** Bytes of one sample's input in x.bin. */
+export function sampleBytes(input: InputSpec): number {
+  if (input.kind === 'image') return input.height * input.width * input.channels;
+  if (input.kind === 'text') return input.seqLength * 4;
+  return input.features.length * 4;
+}
+
+/**
+ * Copies the records of `indices[from..to)` (each `size` bytes) out of `src`, back to back.
+ * Runs of consecutive indices are copied in one go, so a sequential read is a few memcpys.
+ */
+export function gather(src: Uint8Array, size: number, indices: ArrayLike<number>, from: number, to: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(Math.max(0, to - from) * size);
+  let k = from;
+  while (k < to) {
+    const start = indices[k]!;
+    let run = 1;
+    while (k + run < to && indices[k + run] === start + run) run++;
+    out.set(src.subarray(start * size, (start + run) * size), (k - from) * size);
+    k += run;
+  }
+  return out;
+}
+
+/** The order of a split's samples in one epoch: its own order, or a permutation seeded by (seed, epoch). */
+export function epochOrder(split: Uint32Array, order: 'sequential' | 'shuffled', seed: number, epoch: number): Uint32Array {
+  if (order === 'sequential') return split;
+  return shuffleInPlace(split.slice(), createRng(deriveSeed(seed, epoch)));
+}
+
+/** Inputs and labels of `positions[from..to)` of an ordering, as raw little-endian bytes. */
+export function gatherSamples(data: LoadedDataset, positions: Uint32Array, from: number, to: number): { x: Uint8Array<ArrayBuffer>; y: Uint8Array<ArrayBuffer> } {
+  return {
+    x: gather(data.x, sampleBytes(data.manifest.input), positions, from, to),
+    y: gather(bytesOf(data.y), 4, positions, from, to),
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * The dataset store: the on-disk layout of `datasets/<id>/` inside a project. New datasets are
+ * written into `datasets/.incoming-<id>/`, fsynced and renamed into place, so a crash leaves at
+ * most an incoming folder; every blob is checked against its sha256 when read back.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StudioError } from '../../src-shared/errors';
+import {
+  DatasetManifest,
+  type ImportSource,
+  type InputSpec,
+  type SplitConfig,
+  type SplitName,
+  type TextOptions,
+} from '../../src-shared/datasets/schema';
+import { splitDataset, type SplitIndices } from '../../src-shared/datasets/split';
+import { buildTokenizer, encodeTexts, type Tokenizer } from '../../src-shared/datasets/tokenizer';
+import type { RawDataset } from './raw-dataset';
+import { bytesOf, fsyncDir, readVerified, viewAs, writeDurable } from './store-files';
+import { featureStats, splitInfo } from './store-stats';
+
+export const DATASETS_DIR = 'datasets';
+export const INCOMING_PREFIX = '.incoming-';
+const REMOVING_PREFIX = '.removing-';
+const REPLACED_PREFIX = '.replaced-';
+const MANIFEST_FILE = 'dataset.json';
+/** The split files, one per split: uint32 sample indices. */
+export const SPLIT_FILES: Record<SplitName, string> = {
+  train: 'split-train.u32',
+  validation: 'split-validation.u32',
+  test: 'split-test.u32',
+};
+/** Texts kept for snippets are cut to this many characters. */
+const SNIPPET_CHARS = 2000;
+/** The report lists this many skipped items; skippedTotal counts them all. */
+const REPORT_SKIPPED = 200;
+
+/** `datasets/<id>` relative to the project folder, as the project manifest records it. */
+export function datasetRelDir(id: string): string {
+  return `${DATASETS_DIR}/${id}`;
+}
+
+function datasetPath(projectDir: string, id: string): string {
+  return join(projectDir, DATASETS_DIR, id);
+}
+
+/** A new dataset id: `ds-` and 8 random lowercase base36 characters. */
+export function newDatasetId(): string {
+  return 'ds-' + [...randomBytes(8)].map((b) => (b % 36).toString(36)).join('');
+}
+
+/** Everything the store needs to write a dataset. */
+export interface NewDataset {
+  id: string;
+  name: string;
+  createdAt: string;
+  sourceType: ImportSource['type'];
+  raw: RawDataset;
+  split: SplitConfig;
+  /** Text datasets: how to tokenize. */
+  text?: TextOptions;
+  /** When the import started (Date.now()), for the report's duration. */
+  startedAt: number;
+}
+
+interface Encoded {
+  input: InputSpec;
+  x: Uint8Array;
+  tokenizer?: Tokenizer;
+}
+
+function encodeInputs(ds: NewDataset, splits: SplitIndices): Encoded {
+  const { raw } = ds;
+  const n = raw.labels.length;
+  const bad = (what: string) => new StudioError('BAD_REQUEST', `${ds.name}: ${what}`);
+  if (raw.kind === 'image') {
+    const img = raw.images;
+    if (!img || img.pixels.byteLength !== n * img.height * img.width * img.channels) throw bad('the image data does not match the number of labels.');
+    return { input: { kind: 'image', height: img.height, width: img.width, channels: img.channels, dtype: 'uint8' }, x: img.pixels };
+  }
+  if (raw.kind === 'text') {
+    if (!raw.texts || raw.texts.length !== n) throw bad('the texts do not match the number of labels.');
+    const opts = ds.text ?? { tokenizer: 'word', vocabSize: 20_000, seqLength: 256, lowercase: true };
+    const texts = raw.texts;
+    const tokenizer = buildTokenizer(Array.from(splits.train, (i) => texts[i]!), opts);
+    const ids = encodeTexts(tokenizer, texts, opts.seqLength);
+    return {
+      input: { kind: 'text', seqLength: opts.seqLength, tokenizer: opts.tokenizer, vocabSize: tokenizer.vocab.length, dtype: 'int32' },
+      x: bytesOf(ids),
+      tokenizer,
+    };
+  }
+  const tab = raw.tabular;
+  if (!tab || tab.values.length !== n * tab.featureNames.length) throw bad('the feature values do not match the number of labels.');
+  return { input: { kind: 'tabular', features: tab.featureNames, dtype: 'float32' }, x: bytesOf(tab.values) };
+}
+
+/**
+ * Splits, encodes and writes a dataset into `datasets/<id>/` (through the incoming folder);
+ * removes the incoming folder when anything fails or the signal aborts.
+ */
+export async function writeDataset(
+  projectDir: string,
+  ds: NewDataset,
+  opts: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<DatasetManifest> {
+  const { raw } = ds;
+  const progress = opts.onProgress ?? (() => {});
+  if (raw.classNames.length < 2) throw new StudioError('BAD_REQUEST', `${ds.name}: a dataset needs at least two classes.`);
+  const splits = splitDataset({
+    labels: raw.labels,
+    numClasses: raw.classNames.length,
+    seed: ds.split.seed,
+    validationFraction: ds.split.validationFraction,
+    testFraction: ds.split.testFraction,
+    ...(raw.testStart !== undefined ? { testStart: raw.testStart } : {}),
+  });
+  const encoded = encodeInputs(ds, splits);
+  progress(0.2);
+  opts.signal?.throwIfAborted();
+
+  const root = join(projectDir, DATASETS_DIR);
+  const incoming = join(root, `${INCOMING_PREFIX}${ds.id}`);
+  await mkdir(root, { recursive: true });
+  await mkdir(incoming);
+  try {
+    const blobs: DatasetManifest['blobs'] = {};
+    const put = async (file: string, data: Uint8Array | string) => {
+      opts.signal?.throwIfAborted();
+      blobs[file] = await writeDurable(join(incoming, file), data);
+    };
+    await put('x.bin', encoded.x);
+    progress(0.7);
+    await put('y.bin', bytesOf(raw.labels));
+    for (const name of ['train', 'validation', 'test'] as const) await put(SPLIT_FILES[name], bytesOf(splits[name]));
+    if (raw.texts) await put('texts.json', JSON.stringify(raw.texts.map((t) => t.slice(0, SNIPPET_CHARS))));
+    if (encoded.tokenizer) await put('tokenizer.json', JSON.stringify(encoded.tokenizer));
+    progress(0.9);
+    const manifest: DatasetManifest = {
+      formatVersion: 1,
+      id: ds.id,
+      name: ds.name,
+      kind: raw.kind,
+      createdAt: ds.createdAt,
+      source: { type: ds.sourceType, description: raw.description },
+      classNames: raw.classNames,
+      input: encoded.input,
+      count: raw.labels.length,
+      splits: splitInfo(raw.labels, splits, raw.classNames.length),
+      split: {
+        seed: ds.split.seed,
+        validationFraction: ds.split.validationFraction,
+        testFraction: ds.split.testFraction,
+        testFromSource: raw.testStart !== undefined,
+      },
+      ...(raw.tabular ? { featureStats: featureStats(raw.tabular.values, raw.tabular.featureNames, splits.train) } : {}),
+      blobs,
+      report: {
+        imported: raw.labels.length,
+        skipped: raw.skipped.slice(0, REPORT_SKIPPED),
+        skippedTotal: raw.skipped.length,
+        warnings: raw.warnings,
+        durationMs: Date.now() - ds.startedAt,
+      },
+    };
+    await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+    await fsyncDir(incoming);
+    opts.signal?.throwIfAborted();
+    await rename(incoming, datasetPath(projectDir, ds.id));
+    await fsyncDir(root);
+    progress(1);
+    return manifest;
+  } catch (err) {
+    await rm(incoming, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Reads and validates `datasets/<id>/dataset.json`; NOT_FOUND when the dataset is not there. */
+export async function readDatasetManifest(projectDir: string, id: string): Promise<DatasetManifest> {
+  let text: string;
+  try {
+    text = await readFile(join(datasetPath(projectDir, id), MANIFEST_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StudioError('NOT_FOUND', `No dataset ${id} in this project.`, { id });
+    throw new StudioError('IO_ERROR', `Cannot read dataset ${id}: ${(err as Error).message}`, { id });
+  }
+  let parsed;
+  try {
+    parsed = DatasetManifest.safeParse(JSON.parse(text));
+  } catch {
+    throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is not valid JSON`, { id });
+  }
+  if (!parsed.success) throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is invalid: ${parsed.error.issues[0]?.message ?? ''}`, { id });
+  return parsed.data;
+}
+
+/** A dataset's blobs in memory, each verified against its checksum. */
+export interface LoadedDataset {
+  manifest: DatasetManifest;
+  x: Uint8Array;
+  y: Int32Array;
+  splits: SplitIndices;
+}
+
+/** Reads one split's indices (verified). */
+export async function readSplit(projectDir: string, manifest: DatasetManifest, split: SplitName): Promise<Uint32Array> {
+  return viewAs(Uint32Array, await readVerified(datasetPath(projectDir, manifest.id), manifest, SPLIT_FILES[split]));
+}
+
+/** Reads the labels (verified). */
+export async function readLabels(projectDir: string, manifest: DatasetManifest): Promise<Int32Array> {
+  return viewAs(Int32Array, await readVerified(datasetPath(projectDir, manifest.id), manifest, 'y.bin'));
+}
+
+/** Reads inputs, labels and splits, verifying every checksum. */
+export async function loadDataset(projectDir: string, manifest: DatasetManifest): Promise<LoadedDataset> {
+  const dir = datasetPath(projectDir, manifest.id);
+  const [x, y, train, validation, test] = await Promise.all([
+    readVerified(dir, manifest, 'x.bin'),
+    readLabels(projectDir, manifest),
+    readSplit(projectDir, manifest, 'train'),
+    readSplit(projectDir, manifest, 'validation'),
+    readSplit(projectDir, manifest, 'test'),
+  ]);
+  return { manifest, x, y, splits: { train, validation, test } };
+}
+
+/** The texts kept for snippets (text datasets), or null. */
+export async function readTexts(projectDir: string, manifest: DatasetManifest): Promise<string[] | null> {
+  if (!manifest.blobs['texts.json']) return null;
+  const data = await readVerified(datasetPath(projectDir, manifest.id), manifest, 'texts.json');
+  return JSON.parse(data.toString('utf8')) as string[];
+}
+
+/**
+ * Splits a stored dataset again with another configuration. The new split files and manifest go
+ * into a fresh folder (the other blobs hard-linked), which then replaces the old one.
+ */
+export async function resplitDataset(projectDir: string, manifest: DatasetManifest, split: SplitConfig): Promise<DatasetManifest> {
+  const labels = await readLabels(projectDir, manifest);
+  const fromSource = manifest.split.testFromSource;
+  const splits = splitDataset({
+    labels,
+    numClasses: manifest.classNames.length,
+    seed: split.seed,
+    validationFraction: split.validationFraction,
+    testFraction: split.testFraction,
+    // The source's test set is the tail of the samples; it stays the test split.
+    ...(fromSource ? { testStart: manifest.count - manifest.splits.test.count } : {}),
+  });
+  const root = join(projectDir, DATASETS_DIR);
+  const current = datasetPath(projectDir, manifest.id);
+  const incoming = join(root, `${INCOMING_PREFIX}${manifest.id}-${randomBytes(4).toString('hex')}`);
+  const replaced = join(root, `${REPLACED_PREFIX}${manifest.id}`);
+  await mkdir(incoming);
+  try {
+    const blobs = { ...manifest.blobs };
+    const splitFiles = new Set(Object.values(SPLIT_FILES));
+    for (const file of Object.keys(manifest.blobs)) {
+      if (splitFiles.has(file)) continue;
+      // Hard links keep a re-split of a large dataset instant; copy where links are not allowed.
+      await link(join(current, file), join(incoming, file)).catch(() => copyFile(join(current, file), join(incoming, file)));
+    }
+    for (const name of ['train', 'validation', 'test'] as const) blobs[SPLIT_FILES[name]] = await writeDurable(join(incoming, SPLIT_FILES[name]), bytesOf(splits[name]));
+    const next: DatasetManifest = {
+      ...manifest,
+      splits: splitInfo(labels, splits, manifest.classNames.length),
+      split: { seed: split.seed, validationFraction: split.validationFraction, testFraction: split.testFraction, testFromSource: fromSource },
+      blobs,
+    };
+    if (next.featureStats && manifest.input.kind === 'tabular') {
+      const x = viewAs(Float32Array, await readVerified(current, manifest, 'x.bin'));
+      next.featureStats = featureStats(x, manifest.input.features, splits.train);
+    }
+    await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(next, null, 2));
+    await fsyncDir(incoming);
+    // A crash between these renames leaves `.replaced-<id>` alone, which cleanup puts back.
+    await rename(current, replaced);
+    await rename(incoming, current);
+    await fsyncDir(root);
+    await rm(replaced, { recursive: true, force: true });
+    return next;
+  } catch (err) {
+    await rm(incoming, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Deletes a dataset's folder (renamed aside first, so a half-deleted folder is never `<id>`). */
+export async function removeDatasetFiles(projectDir: string, id: string): Promise<void> {
+  const aside = join(projectDir, DATASETS_DIR, `${REMOVING_PREFIX}${id}-${randomBytes(4).toString('hex')}`);
+  try {
+    await rename(datasetPath(projectDir, id), aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new StudioError('IO_ERROR', `Cannot remove dataset ${id}: ${(err as Error).message}`, { id });
+  }
+  await rm(aside, { recursive: true, force: true });
+}
+
+/**
+ * Tidies `datasets/` after a crash: removes unfinished imports and deletions (except the
+ * incoming folders named in `busy`), and puts back a dataset whose re-split was interrupted.
+ */
+export async function cleanupDatasets(projectDir: string, busy: ReadonlySet<string> = new Set()): Promise<string[]> {
+  const root = join(projectDir, DATASETS_DIR);
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const path = join(root, name);
+    if ((name.startsWith(INCOMING_PREFIX) && !busy.has(name)) || name.startsWith(REMOVING_PREFIX)) {
+      await rm(path, { recursive: true, force: true });
+      removed.push(name);
+    } else if (name.startsWith(REPLACED_PREFIX)) {
+      const id = name.slice(REPLACED_PREFIX.length);
+      const restored = await stat(datasetPath(projectDir, id)).then(() => false, () => true);
+      if (restored) await rename(path, datasetPath(projectDir, id));
+      else await rm(path, { recursive: true, force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}

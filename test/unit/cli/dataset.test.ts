@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStudio } from '../../../src-main/container';
+import { createWebPlatform } from '../../../src-main/web-host/platform-adapter';
+
+const BIN = resolve('bin/model-studio.js');
+
+let work: string;
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'ms-cli-ds-'));
+});
+afterEach(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Runs the real bin as a user would (asynchronously, so this process can hold a lock meanwhile). */
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, MODEL_STUDIO_DATA_DIR: join(work, 'data') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('model-studio dataset', () => {
+  it('adds the names sample, then lists and shows it', async () => {
+    const project = (await cli('new', '.', '--name', 'Names Lab')).stdout.trim();
+    const added = await cli('dataset', 'add', project, '--sample', 'names', '--seed', '7');
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    const id = added.stdout.trim();
+    expect(id).toMatch(/^ds-[0-9a-z]{8}$/);
+    expect(await readdir(join(work, 'Names Lab', 'datasets'))).toEqual([id]);
+
+    const list = await cli('dataset', 'list', project);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+First names\\s+text\\s+\\d+\\s+2$`, 'm'));
+
+    const show = await cli('dataset', 'show', project, 'First names');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^Kind:\s+text$/m);
+    expect(show.stdout).toMatch(/^Shape:\s+16 int32 tokens \(char level/m);
+    expect(show.stdout).toMatch(/^Split:\s+seed 7, validation 0.1, test 0.1$/m);
+    expect(show.stdout).toMatch(/^female\s+\d+\s+\d+\s+\d+$/m);
+    expect(show.stdout).toMatch(/^male\s+\d+\s+\d+\s+\d+$/m);
+
+    const json = JSON.parse((await cli('dataset', 'show', project, id, '--json')).stdout);
+    expect(json).toMatchObject({ id, name: 'First names', kind: 'text', classNames: ['female', 'male'] });
+    expect(json.splits.train.count + json.splits.validation.count + json.splits.test.count).toBe(json.count);
+    expect(JSON.parse((await cli('info', project, '--json')).stdout).manifest).toMatchObject({
+      datasets: [{ id, name: 'First names', kind: 'text', dir: `datasets/${id}` }],
+    });
+  }, 60_000);
+
+  it('refuses to write into a project open elsewhere, with one clear line and exit 1', async () => {
+    const project = (await cli('new', '.', '--name', 'Busy')).stdout.trim();
+    const studio = createStudio({ dataDir: join(work, 'app-data'), appVersion: '1.0.0', platform: createWebPlatform() });
+    await studio.start();
+    try {
+      await studio.projects.open(project, 'window:1');
+      const added = await cli('dataset', 'add', project, '--sample', 'names');
+      expect(added.code).toBe(1);
+      expect(added.stdout).toBe('');
+      expect(added.stderr).toMatch(/^model-studio: .*is open in another window or process.*\n$/);
+      expect(await readdir(join(work, 'Busy', 'datasets'))).toEqual([]);
+    } finally {
+      await studio.stop();
+    }
+  }, 60_000);
+
+  it('explains bad usage with exit 2', async () => {
+    const project = (await cli('new', '.', '--name', 'Usage')).stdout.trim();
+    const both = await cli('dataset', 'add', project, '--sample', 'names', '--text', 'x');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('exactly one of --sample');
+    expect((await cli('dataset', 'add', project, '--sample', 'cifar')).stderr).toContain('unknown sample "cifar"');
+  }, 60_000);
+});
