@@ -4,15 +4,21 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { createDefaultClient, studioPlugin } from './bridge';
 import { createStudioI18n } from './i18n';
+import { installDiagnostics } from './ml/diagnostics';
 import { startMlWorker } from './ml/ml-client';
 import { isBackendName } from './ml/protocol';
 import './styles/theme.css';
 
+const params = new URLSearchParams(location.search);
 // `?backend=wasm` forces a backend first (for diagnosis and tests); the rest still follow as fallbacks.
-const requested = new URLSearchParams(location.search).get('backend');
+const requested = params.get('backend');
+const client = createDefaultClient();
+const ml = startMlWorker();
+// `?diagnostics` exposes measurements (data feed throughput) to tests and benchmarks.
+if (params.has('diagnostics')) installDiagnostics(client, ml);
 
 createApp(App, { preferredBackend: isBackendName(requested) ? requested : undefined })
   .use(createPinia())
   .use(createStudioI18n())
-  .use(studioPlugin(createDefaultClient(), startMlWorker()))
+  .use(studioPlugin(client, ml))
   .mount('#app');

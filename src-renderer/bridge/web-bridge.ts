@@ -4,11 +4,12 @@
  */
 import type { Result } from '../../src-shared/errors';
 import { createStudioApi, type StudioApi, type StudioTransport } from '../../src-shared/ipc/api';
+import { decodeBinaryFrame } from '../../src-shared/ipc/binary-frame';
 import type { Channel, EventName } from '../../src-shared/ipc/contract';
 
 const TOKEN_KEY = 'model-studio.token';
 
-type ServerMessage =
+export type ServerMessage =
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'event'; event: EventName; payload: unknown };
 
@@ -41,6 +42,15 @@ export function ipcSocketUrl(token: string, loc: Location = location): string {
   return `${scheme}//${loc.host}/ipc?token=${encodeURIComponent(token)}`;
 }
 
+/** A server frame: JSON text, or a binary result frame (see src-shared/ipc/binary-frame.ts). */
+export function parseFrame(data: unknown): ServerMessage {
+  if (data instanceof ArrayBuffer) return decodeBinaryFrame(data) as ServerMessage;
+  if (ArrayBuffer.isView(data)) {
+    return decodeBinaryFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as ServerMessage;
+  }
+  return JSON.parse(String(data)) as ServerMessage;
+}
+
 /** Connection state callbacks, so the UI can say when the host cannot be reached. */
 export interface WebBridgeHooks {
   onOpen?(): void;
@@ -61,13 +71,15 @@ export function createSocketTransport(
     else socket.addEventListener('open', () => resolve(), { once: true });
   });
 
+  // Results with byte fields (samples, shards) arrive as one binary frame; read it as an ArrayBuffer.
+  socket.binaryType = 'arraybuffer';
   socket.addEventListener('open', () => hooks.onOpen?.());
   socket.addEventListener('message', (ev: MessageEvent) => {
     let msg: ServerMessage;
     try {
-      msg = JSON.parse(String(ev.data)) as ServerMessage;
+      msg = parseFrame(ev.data);
     } catch {
-      return; // The host only sends JSON; ignore anything else rather than break the UI.
+      return; // A frame that is neither JSON nor a binary result frame; ignore it rather than break the UI.
     }
     if (msg.type === 'result') {
       const settle = pending.get(msg.id);

@@ -16,6 +16,8 @@ export interface MlClient {
   request<K extends WorkerMethod>(
     type: K,
     payload: WorkerMethods[K]['request'],
+    /** Objects moved to the worker rather than copied (MessagePorts, ArrayBuffers). */
+    transfer?: Transferable[],
   ): Promise<WorkerMethods[K]['response']>;
   on<E extends WorkerEventName>(event: E, fn: (payload: WorkerEvents[E]) => void): () => void;
   dispose(): void;
@@ -23,7 +25,7 @@ export interface MlClient {
 
 /** The part of a Worker the client needs (a real Worker, or a fake in tests). */
 export interface WorkerLike {
-  postMessage(msg: WorkerRequest): void;
+  postMessage(msg: WorkerRequest, transfer?: Transferable[]): void;
   addEventListener(type: 'message', fn: (ev: MessageEvent<WorkerResponse>) => void): void;
   addEventListener(type: 'error', fn: (ev: ErrorEvent) => void): void;
   terminate(): void;
@@ -55,11 +57,13 @@ export function createMlClient(worker: WorkerLike): MlClient {
   });
 
   return {
-    request(type, payload) {
+    request(type, payload, transfer) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        worker.postMessage({ kind: 'request', id, type, payload } as WorkerRequest);
+        const msg = { kind: 'request', id, type, payload } as WorkerRequest;
+        if (transfer?.length) worker.postMessage(msg, transfer);
+        else worker.postMessage(msg);
       });
     },
     on(event, fn) {

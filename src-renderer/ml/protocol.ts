@@ -4,6 +4,9 @@
  * New capabilities (training, evaluation, compression) add entries to the two maps below.
  */
 
+import type { AugmentOptions } from './augment';
+import type { FeedPlan } from './feed-protocol';
+
 /** TensorFlow.js backends in the order the studio prefers them. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
@@ -35,6 +38,33 @@ export interface WorkerMethods {
   init: { request: { preferred?: BackendName }; response: BackendReport };
   /** Reports the backend chosen by an earlier init, or null if none ran yet. */
   status: { request: Record<string, never>; response: BackendReport | null };
+  /**
+   * Starts a data feed: `port` (transferred with the request) carries the split's shards from
+   * the UI; the worker keeps a BatchSource under `plan.feedId` for the trainer.
+   */
+  'feed:open': { request: { plan: FeedPlan; port: MessagePort }; response: { feedId: string } };
+  /** Ends a feed and closes its port. */
+  'feed:close': { request: { feedId: string }; response: null };
+  /** Reads one whole epoch of a feed in batches and says how fast it arrived (diagnostics, bench). */
+  'feed:drain': { request: FeedDrainRequest; response: FeedDrainReport };
+}
+
+export interface FeedDrainRequest {
+  feedId: string;
+  epoch?: number;
+  batchSize: number;
+  augment?: AugmentOptions;
+}
+
+/** What one drained epoch delivered. */
+export interface FeedDrainReport {
+  batches: number;
+  samples: number;
+  /** Input and label bytes of every batch. */
+  bytes: number;
+  ms: number;
+  /** Samples per label value, to check that an epoch covers the split. */
+  labelCounts: number[];
 }
 
 /** Events the worker pushes without being asked. */

@@ -3,6 +3,8 @@
  * It answers typed requests (see protocol.ts); later issues add training and compression here.
  */
 import { selectBackend } from './backends';
+import type { FeedPort } from './batch-source';
+import { closeFeed, drain, getFeed, openFeed } from './feeds';
 import type {
   BackendReport,
   WorkerMethod,
@@ -27,6 +29,15 @@ const handlers: Handlers = {
   // Initialising twice would fight over the global tf engine; later callers share the first result.
   init: (payload) => (current ??= selectBackend(payload.preferred)),
   status: async () => (current ? await current : null),
+  'feed:open': async ({ plan, port }) => {
+    openFeed(plan, port as unknown as FeedPort);
+    return { feedId: plan.feedId };
+  },
+  'feed:close': async ({ feedId }) => {
+    closeFeed(feedId);
+    return null;
+  },
+  'feed:drain': ({ feedId, ...rest }) => drain(getFeed(feedId), rest),
 };
 
 function post(msg: WorkerResponse): void {

@@ -8,6 +8,6 @@ export type Section = (typeof SECTIONS)[number];
 
 export const useUiStore = defineStore('ui', () => {
   const section = ref<Section>('datasets');
-  const dialog = ref<'new-project' | 'open-path' | null>(null);
+  const dialog = ref<'new-project' | 'open-path' | 'add-dataset' | null>(null);
   return { section, dialog };
 });

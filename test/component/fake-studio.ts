@@ -54,6 +54,7 @@ export function fakeStudio(handlers: FakeHandlers = {}) {
     'project:current': () => null,
     'recent:list': () => [],
     'job:list': () => [],
+    'dataset:list': () => [],
   };
   const api = createStudioApi({
     async invoke(channel, payload): Promise<Result<unknown>> {

@@ -7,13 +7,17 @@ import type { WorkerRequest, WorkerResponse } from '../../src-renderer/ml/protoc
 function fakeWorker() {
   const target = new EventTarget();
   const posted: WorkerRequest[] = [];
+  const transfers: (Transferable[] | undefined)[] = [];
   const worker = {
-    postMessage: (msg: WorkerRequest) => posted.push(msg),
+    postMessage: (msg: WorkerRequest, transfer?: Transferable[]) => {
+      posted.push(msg);
+      transfers.push(transfer);
+    },
     addEventListener: (type: string, fn: EventListener) => target.addEventListener(type, fn),
     terminate: () => {},
   } as unknown as WorkerLike;
   const reply = (data: WorkerResponse) => target.dispatchEvent(new MessageEvent('message', { data }));
-  return { worker, posted, reply };
+  return { worker, posted, transfers, reply };
 }
 
 describe('ML worker client', () => {
@@ -28,6 +32,19 @@ describe('ML worker client', () => {
     reply({ kind: 'response', id: 1, ok: false, error: { code: 'ML_ERROR', message: 'no backend' } });
     await expect(second).resolves.toBeNull();
     await expect(first).rejects.toThrow('no backend');
+  });
+
+  it('transfers a data feed\'s port with the feed:open request', async () => {
+    const { worker, posted, transfers, reply } = fakeWorker();
+    const ml = createMlClient(worker);
+    const { port1, port2 } = new MessageChannel();
+    const plan = { feedId: 'f1' } as never;
+    const opened = ml.request('feed:open', { plan, port: port2 }, [port2]);
+    expect(posted[0]).toMatchObject({ type: 'feed:open', payload: { plan, port: port2 } });
+    expect(transfers[0]).toEqual([port2]);
+    reply({ kind: 'response', id: 1, ok: true, value: { feedId: 'f1' } });
+    await expect(opened).resolves.toEqual({ feedId: 'f1' });
+    port1.close();
   });
 
   it('passes events to subscribers', () => {

@@ -1,6 +1,7 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.vue';
+import { mnistManifest } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
 
 // Unmounting aborts each app's window listeners (shortcuts) so tests cannot see each other's.
@@ -9,17 +10,20 @@ enableAutoUnmount(afterEach);
 function withDataset() {
   const view = projectView('Digits');
   view.manifest.datasets.push({
-    id: 'mnist',
+    id: 'ds-mnist001',
     name: 'MNIST digits',
     createdAt: '2025-01-02T03:04:05.000Z',
-    dir: 'datasets/mnist',
+    dir: 'datasets/ds-mnist001',
   });
   return view;
 }
 
 describe('project view', () => {
   it('shows the project name, the five sections and what each will hold', async () => {
-    const wrapper = mountWithStudio(App, fakeStudio({ 'project:current': () => withDataset() }));
+    const wrapper = mountWithStudio(
+      App,
+      fakeStudio({ 'project:current': () => withDataset(), 'dataset:list': () => [mnistManifest()] }),
+    );
     await flushPromises();
 
     expect(wrapper.find('[data-testid="project-title"]').text()).toBe('Digits');
@@ -28,8 +32,8 @@ describe('project view', () => {
     );
     expect(labels).toEqual(['Datasets1', 'Models', 'Training runs', 'Compression', 'Exports']);
 
-    // Datasets lists the manifest's entry.
-    expect(wrapper.find('[data-testid="section-entries"]').text()).toContain('MNIST digits');
+    // Datasets lists what the dataset service reports.
+    expect(wrapper.find('[data-testid="datasets-list"]').text()).toContain('MNIST digits');
 
     await wrapper.find('[data-testid="sidebar-models"]').trigger('click');
     expect(wrapper.find('[data-testid="empty-state"]').text()).toContain('No models yet');

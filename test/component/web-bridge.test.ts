@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStudioApi } from '../../src-shared/ipc/api';
+import { encodeBinaryFrame } from '../../src-shared/ipc/binary-frame';
 import { createSocketTransport, ipcSocketUrl, takeToken } from '../../src-renderer/bridge/web-bridge';
 
 /** A WebSocket stand-in: records what the page sends and lets the test play the host. */
@@ -15,6 +16,10 @@ class FakeSocket extends EventTarget {
   }
   receive(msg: unknown) {
     this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(msg) }));
+  }
+  receiveBinary(frame: Uint8Array) {
+    const data = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength);
+    this.dispatchEvent(new MessageEvent('message', { data }));
   }
   close() {
     this.readyState = WebSocket.CLOSED;
@@ -41,6 +46,24 @@ describe('web bridge', () => {
     expect(socket.sent).toEqual([{ type: 'invoke', id: 1, channel: 'project:open', payload: { path: '/p/A.mstudio' } }]);
     socket.receive({ type: 'result', id: 1, result: { ok: false, error: { code: 'NOT_FOUND', message: 'gone' } } });
     await expect(pending).resolves.toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'gone' } });
+  });
+
+  it('decodes a binary result frame into byte fields usable as typed arrays', async () => {
+    const { socket, api } = setup();
+    socket.open();
+    const pending = api.dataset.readShard({ id: 'ds-abc', split: 'train', shard: 0, shardSize: 2, order: 'sequential' });
+    await new Promise((r) => setTimeout(r, 0));
+    const y = new Uint8Array(new Int32Array([7, 3]).buffer);
+    const x = Uint8Array.from([1, 2, 3]);
+    socket.receiveBinary(
+      encodeBinaryFrame({ type: 'result', id: 1, result: { ok: true, value: { count: 2, total: 9, x, y } } }, 'result.value'),
+    );
+    const r = await pending;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.count).toBe(2);
+    expect(Array.from(r.value.x)).toEqual([1, 2, 3]);
+    expect(Array.from(new Int32Array(r.value.y.buffer, r.value.y.byteOffset, 2))).toEqual([7, 3]);
+    expect((socket as unknown as { binaryType: string }).binaryType).toBe('arraybuffer');
   });
 
   it('delivers events to subscribers until they unsubscribe', () => {

@@ -1,0 +1,157 @@
+/**
+ * The open project's datasets, mirrored from main's dataset service: listed once per project
+ * and again whenever the project manifest changes (project:changed after an import or removal).
+ * Imports run as jobs in main; the store remembers the ones started here so the view can show
+ * their progress, and reports a failed one in the error panel.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { DatasetImportRequest, DatasetManifest, SplitConfig } from '../../src-shared/datasets/schema';
+import { StudioError } from '../../src-shared/errors';
+import type { RequestOf } from '../../src-shared/ipc/contract';
+import { useStudio } from '../bridge';
+import { useJobsStore } from './jobs';
+import { useProjectStore } from './project';
+
+export const useDatasetsStore = defineStore('datasets', () => {
+  const studio = useStudio();
+  const project = useProjectStore();
+  const jobs = useJobsStore();
+  const items = ref<DatasetManifest[]>([]);
+  const loaded = ref(false);
+  const selectedId = ref<string | null>(null);
+  /** Import jobs started from this window, newest last. */
+  const importJobIds = ref<string[]>([]);
+  let generation = 0;
+
+  const selected = computed(() => items.value.find((d) => d.id === selectedId.value) ?? null);
+  const importJobs = computed(() =>
+    importJobIds.value.map((id) => jobs.all.find((j) => j.id === id)).filter((j) => j !== undefined),
+  );
+  const runningImports = computed(() => importJobs.value.filter((j) => j.status === 'running'));
+
+  /** Re-reads the list from main; a stale answer (the project changed meanwhile) is dropped. */
+  async function refresh(): Promise<void> {
+    const mine = ++generation;
+    if (!project.current) {
+      items.value = [];
+      loaded.value = false;
+      return;
+    }
+    try {
+      const list = await studio.call(studio.api.dataset.list({}));
+      if (mine !== generation) return;
+      items.value = list;
+      loaded.value = true;
+      if (selectedId.value && !list.some((d) => d.id === selectedId.value)) selectedId.value = null;
+    } catch (err) {
+      if (mine === generation) project.reportError(err);
+    }
+  }
+
+  // Every project:changed (open, import done, removal, save) replaces project.current: read again.
+  watch(
+    () => project.current,
+    (now, before) => {
+      if (now?.path !== before?.path) selectedId.value = null;
+      void refresh();
+    },
+    { immediate: true },
+  );
+
+  // A failed import says why in the error panel, as any failed action does.
+  watch(
+    () => importJobs.value.filter((j) => j.status === 'failed').map((j) => j.id),
+    (failed, before = []) => {
+      for (const id of failed) {
+        if (before.includes(id)) continue;
+        const job = importJobs.value.find((j) => j.id === id);
+        const e = job?.error ?? { code: 'INTERNAL', message: 'The import failed.' };
+        project.reportError(new StudioError(e.code as StudioError['code'], e.message));
+      }
+    },
+  );
+
+  /** Starts an import job; resolves its id, or null (with the error shown) when main refuses. */
+  async function importDataset(req: DatasetImportRequest): Promise<string | null> {
+    try {
+      const { jobId } = await studio.call(studio.api.dataset.import(req));
+      importJobIds.value = [...importJobIds.value, jobId];
+      return jobId;
+    } catch (err) {
+      project.reportError(err);
+      return null;
+    }
+  }
+
+  function replace(manifest: DatasetManifest): void {
+    items.value = items.value.map((d) => (d.id === manifest.id ? manifest : d));
+  }
+
+  /** Fetches one dataset's manifest again (e.g. after an import report changed). */
+  async function get(id: string): Promise<DatasetManifest | null> {
+    try {
+      const m = await studio.call(studio.api.dataset.get({ id }));
+      replace(m);
+      return m;
+    } catch (err) {
+      project.reportError(err);
+      return null;
+    }
+  }
+
+  /** Splits a dataset again with another seed or other fractions; resolves false on failure. */
+  async function resplit(id: string, split: SplitConfig): Promise<boolean> {
+    try {
+      replace(await studio.call(studio.api.dataset.resplit({ id, split })));
+      return true;
+    } catch (err) {
+      project.reportError(err);
+      return false;
+    }
+  }
+
+  /** Removes a dataset from the project (main deletes its folder and updates the manifest). */
+  async function remove(id: string): Promise<boolean> {
+    try {
+      await studio.call(studio.api.dataset.remove({ id }));
+      items.value = items.value.filter((d) => d.id !== id);
+      if (selectedId.value === id) selectedId.value = null;
+      return true;
+    } catch (err) {
+      project.reportError(err);
+      return false;
+    }
+  }
+
+  /** A page of samples for the dataset view; throws StudioError on failure. */
+  function samples(req: RequestOf<'dataset:samples'>) {
+    return studio.call(studio.api.dataset.samples(req));
+  }
+
+  /** Asks main what importer would read a path (CSV columns, class folders). */
+  function inspect(path: string) {
+    return studio.call(studio.api.dataset.inspect({ path }));
+  }
+
+  function select(id: string | null): void {
+    selectedId.value = id;
+  }
+
+  return {
+    items,
+    loaded,
+    selectedId,
+    selected,
+    importJobs,
+    runningImports,
+    refresh,
+    importDataset,
+    get,
+    resplit,
+    remove,
+    samples,
+    inspect,
+    select,
+  };
+});

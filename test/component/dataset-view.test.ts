@@ -1,0 +1,114 @@
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import App from '../../src-renderer/App.vue';
+import type { DatasetManifest } from '../../src-shared/datasets/schema';
+import type { RequestOf } from '../../src-shared/ipc/contract';
+import { imagePage, irisManifest, mnistManifest, spamManifest, textPage } from './dataset-fixtures';
+import { fakeStudio, mountWithStudio, projectView, type FakeHandlers } from './fake-studio';
+
+enableAutoUnmount(afterEach);
+
+async function openDataset(manifest: DatasetManifest, handlers: FakeHandlers = {}) {
+  const studio = fakeStudio({
+    'project:current': () => projectView('Lab'),
+    'dataset:list': () => [manifest],
+    'dataset:samples': (req) => imagePage(Math.min(req.limit, 20), req.offset, req.classIndex),
+    ...handlers,
+  });
+  const wrapper = mountWithStudio(App, studio);
+  await flushPromises();
+  await wrapper.find(`[data-testid="dataset-item"][data-id="${manifest.id}"]`).trigger('click');
+  await flushPromises();
+  return { studio, wrapper };
+}
+
+describe('dataset view', () => {
+  it('draws one bar per class and split with the manifest\'s counts', async () => {
+    const { wrapper } = await openDataset(mnistManifest());
+    expect(wrapper.find('[data-testid="dataset-view"]').exists()).toBe(true);
+    const bars = wrapper.findAll('[data-testid="class-histogram"] [data-testid="histogram-bar"]');
+    expect(bars).toHaveLength(30);
+    const train = bars.filter((b) => b.attributes('data-split') === 'train').map((b) => Number(b.attributes('data-count')));
+    expect(train).toEqual(mnistManifest().splits.train.classCounts);
+    const one = bars.find((b) => b.attributes('data-class') === '1' && b.attributes('data-split') === 'test')!;
+    expect(one.text()).toBe('1 · Test: 1,135');
+    // The tallest bar (class 1, train) reaches the top; the others are shorter.
+    const heights = bars.map((b) => Number(b.attributes('height')));
+    expect(Math.max(...heights)).toBe(Number(bars[3]!.attributes('height')));
+    expect(wrapper.find('[data-testid="histogram-table"]').text()).toContain('6068');
+  });
+
+  it('shows the split counts and that the test set comes from the source', async () => {
+    const { wrapper } = await openDataset(mnistManifest());
+    const counts = ['train', 'validation', 'test'].map((s) => wrapper.find(`[data-testid="split-count-${s}"] td`).text());
+    expect(counts).toEqual(['54,000', '6,000', '10,000']);
+    expect(wrapper.find('[data-testid="test-from-source"]').exists()).toBe(true);
+  });
+
+  it('shows a page of image samples and filters by class', async () => {
+    const { studio, wrapper } = await openDataset(mnistManifest());
+    expect(studio.callsTo('dataset:samples')).toEqual([{ id: 'ds-mnist001', split: 'train', offset: 0, limit: 48 }]);
+    const cells = wrapper.findAll('[data-testid="sample-grid"] [data-testid="sample-cell"]');
+    expect(cells).toHaveLength(20);
+    expect(cells[3]!.text()).toBe('3');
+    expect(cells[3]!.find('canvas').attributes('width')).toBe('28');
+    expect(wrapper.find('[data-testid="samples-range"]').text()).toBe('1–48 of 54,000');
+
+    await wrapper.find('[data-testid="samples-class"]').setValue('7');
+    await flushPromises();
+    expect(studio.callsTo('dataset:samples').at(-1)).toEqual({ id: 'ds-mnist001', split: 'train', offset: 0, limit: 48, classIndex: 7 });
+    expect(wrapper.findAll('[data-testid="sample-cell"]').every((c) => c.attributes('data-label') === '7')).toBe(true);
+    expect(wrapper.find('[data-testid="samples-range"]').text()).toBe('1–48 of 5,639');
+
+    await wrapper.find('[data-testid="samples-next"]').trigger('click');
+    await flushPromises();
+    expect((studio.callsTo('dataset:samples').at(-1) as RequestOf<'dataset:samples'>).offset).toBe(48);
+  });
+
+  it('shows text snippets with their labels, and the import report\'s skipped files', async () => {
+    const { wrapper } = await openDataset(spamManifest(), {
+      'dataset:samples': () => textPage(['Meeting moved to 3pm', 'WIN A FREE CRUISE NOW'], [0, 1]),
+    });
+    const snippets = wrapper.findAll('[data-testid="text-snippets"] [data-testid="text-snippet"]');
+    expect(snippets.map((s) => s.text())).toEqual(['hamMeeting moved to 3pm', 'spamWIN A FREE CRUISE NOW']);
+    expect(wrapper.find('[data-testid="sample-grid"]').exists()).toBe(false);
+
+    const report = wrapper.find('[data-testid="import-report"]');
+    expect(report.find('[data-testid="report-imported"]').text()).toBe('6,046');
+    expect(report.findAll('[data-testid="skipped-item"]').map((r) => r.text())).toEqual([
+      'spam-2/cmdsnot a .txt or .eml file',
+      'easy-ham-1/00042.binnot valid UTF-8 text',
+    ]);
+    expect(report.find('[data-testid="report-warnings"]').text()).toContain('3 empty files');
+  });
+
+  it('shows feature statistics for a tabular dataset', async () => {
+    const { studio, wrapper } = await openDataset(irisManifest());
+    const rows = wrapper.findAll('[data-testid="feature-stats"] [data-testid="feature-row"]');
+    expect(rows.map((r) => r.findAll('th, td').map((c) => c.text()))).toEqual([
+      ['sepal_length', '4.3', '7.9', '5.84', '0.83', '0'],
+      ['petal_width', '0.1', '2.5', '1.2', '0.76', '3'],
+    ]);
+    expect(studio.callsTo('dataset:samples')).toEqual([]);
+  });
+
+  it('re-splits with a new seed through the API and shows the new counts', async () => {
+    const resplit = spamManifest();
+    resplit.split = { ...resplit.split, seed: 99, validationFraction: 0.2 };
+    resplit.splits = { ...resplit.splits, train: { count: 4232, classCounts: [2900, 1332] } };
+    const { studio, wrapper } = await openDataset(spamManifest(), {
+      'dataset:samples': () => textPage([], []),
+      'dataset:resplit': () => resplit,
+    });
+    await wrapper.find('[data-testid="resplit-open"]').trigger('click');
+    await wrapper.find('[data-testid="resplit-seed"]').setValue('99');
+    await wrapper.find('[data-testid="resplit-validation"]').setValue('0.2');
+    await wrapper.find('[data-testid="split-summary"] form').trigger('submit');
+    await flushPromises();
+    expect(studio.callsTo('dataset:resplit')).toEqual([
+      { id: 'ds-spam0001', split: { seed: 99, validationFraction: 0.2, testFraction: 0.1 } },
+    ]);
+    expect(wrapper.find('[data-testid="split-count-train"] td').text()).toBe('4,232');
+    expect(wrapper.find('[data-testid="split-summary"]').text()).toContain('Seed 99');
+  });
+});
