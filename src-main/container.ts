@@ -3,11 +3,14 @@
  * (Electron and the web host) and the CLI get their services from here.
  */
 import { mkdir } from 'node:fs/promises';
+import { CheckpointService } from './checkpoints/checkpoint-service';
 import { DatasetService } from './datasets/dataset-service';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { EventBus } from './ipc/event-bus';
+import { ModelService } from './models/model-service';
 import type { PlatformAdapter } from './platform';
+import { RunService } from './runs/run-service';
 import { JobService } from './services/job-service';
 import { ProjectService } from './services/project-service';
 import { RecentProjectsService } from './services/recent-projects';
@@ -27,6 +30,9 @@ export interface Studio {
   jobs: JobService;
   recent: RecentProjectsService;
   datasets: DatasetService;
+  models: ModelService;
+  runs: RunService;
+  checkpoints: CheckpointService;
   /** Boots services in dependency order. */
   start(): Promise<void>;
   /** Cancels jobs, flushes autosave, releases locks: the reverse of start. */
@@ -45,16 +51,24 @@ interface Lifecycle {
 export function createStudio(opts: StudioOptions): Studio {
   const events = new EventBus();
   const recent = new RecentProjectsService(opts.dataDir);
-  // Opening a project tidies what a crashed import left in its datasets folder.
+  // Opening a project tidies what a crashed import or checkpoint save left in its folders.
   const projects: ProjectService = new ProjectService({
     events,
     recent,
     appVersion: opts.appVersion,
-    onOpen: (view): Promise<void> => datasets.cleanupProject(view.dir),
+    onOpen: async (view): Promise<void> => {
+      await datasets.cleanupProject(view.dir);
+      await checkpoints.cleanupProject(view.dir);
+    },
   });
   const jobs = new JobService(events);
   const datasets: DatasetService = new DatasetService({ projects, jobs });
-  const handlers = createHandlers({ projects, jobs, recent, datasets, platform: opts.platform, appVersion: opts.appVersion });
+  const models = new ModelService({ projects });
+  const runs = new RunService({ projects });
+  const checkpoints: CheckpointService = new CheckpointService({ projects, appVersion: opts.appVersion });
+  const handlers = createHandlers({
+    projects, jobs, recent, datasets, models, runs, checkpoints, platform: opts.platform, appVersion: opts.appVersion,
+  });
 
   // Jobs write into open projects, so they start after and stop before the project service.
   const order: Lifecycle[] = [
@@ -63,6 +77,9 @@ export function createStudio(opts: StudioOptions): Studio {
     { name: 'projects', start: () => projects.start(), stop: () => projects.stop() },
     // Imports are jobs: stopping in reverse order cancels them before the datasets are dropped.
     { name: 'datasets', stop: () => datasets.stop() },
+    // Metric appends and spec writes in flight reach the disk before the projects close.
+    { name: 'models', stop: () => models.stop() },
+    { name: 'runs', stop: () => runs.stop() },
     { name: 'jobs', stop: () => jobs.stop() },
   ];
   let started: Lifecycle[] = [];
@@ -90,6 +107,9 @@ export function createStudio(opts: StudioOptions): Studio {
     jobs,
     recent,
     datasets,
+    models,
+    runs,
+    checkpoints,
     async start() {
       for (const svc of order) {
         try {

@@ -1,11 +1,16 @@
 /** The handler table: one function per contract channel, each delegating to a service. */
+import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import type { DatasetService } from '../datasets/dataset-service';
+import type { ModelService } from '../models/model-service';
+import type { RunService } from '../runs/run-service';
 import type { PlatformAdapter } from '../platform';
 import type { JobService } from '../services/job-service';
 import type { ProjectService } from '../services/project-service';
 import type { RecentProjectsService } from '../services/recent-projects';
 import { createDatasetHandlers } from './dataset-handlers';
 import type { Handlers } from './dispatch';
+import { createModelHandlers } from './model-handlers';
+import { createTrainingHandlers } from './training-handlers';
 
 /** What the handlers need; the container passes its services. */
 export interface HandlerDeps {
@@ -13,6 +18,9 @@ export interface HandlerDeps {
   jobs: JobService;
   recent: RecentProjectsService;
   datasets: DatasetService;
+  models: ModelService;
+  runs: RunService;
+  checkpoints: CheckpointService;
   platform: PlatformAdapter;
   appVersion: string;
 }
@@ -55,5 +63,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'job:list': (_req, ctx) => jobs.list(ctx.clientId),
     'job:cancel': (req, ctx) => jobs.cancel(req.id, ctx.clientId),
     ...createDatasetHandlers(deps.datasets),
+    ...createModelHandlers(deps.models),
+    ...createTrainingHandlers(deps.runs, deps.checkpoints),
   };
 }

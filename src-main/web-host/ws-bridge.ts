@@ -2,13 +2,47 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Result } from '../../src-shared/errors';
-import { encodeBinaryFrame, hasBinaryFields } from '../../src-shared/ipc/binary-frame';
+import { decodeBinaryFrame, encodeBinaryFrame, hasBinaryFields } from '../../src-shared/ipc/binary-frame';
 import { dispatch, type Handlers } from '../ipc/dispatch';
 import type { EventBus } from '../ipc/event-bus';
 import { tokenMatches } from './security';
 
-/** Largest accepted incoming frame: requests are small JSON (bulk data only flows out, as binary result frames). */
-export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Largest accepted JSON request frame (run:appendMetrics carries up to 10,000 records). */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** Largest accepted binary request frame: an invoke whose payload has byte fields (checkpoint:save). */
+export const MAX_BINARY_FRAME_BYTES = 512 * 1024 * 1024;
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Decodes a binary request frame (encodeBinaryFrame(message, 'payload')) after checking its
+ * header, so a crafted frame can neither write outside `payload` nor point past its bytes.
+ */
+export function decodeRequestFrame(data: Uint8Array): Record<string, unknown> {
+  if (data.byteLength < 4) throw new Error('The binary frame is too short.');
+  const headerLength = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
+  if (4 + headerLength > data.byteLength) throw new Error('The binary frame header is longer than the frame.');
+  const header = JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + headerLength))) as Record<string, unknown>;
+  const payload = header.payload;
+  if (header.binaryField !== 'payload' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new Error('A binary frame must carry its bytes in "payload".');
+  }
+  const available = data.byteLength - 4 - headerLength;
+  const refs = header.binary;
+  const ok =
+    Array.isArray(refs) &&
+    refs.every((r: { key?: unknown; offset?: unknown; length?: unknown }) => {
+      const { key, offset, length } = r ?? {};
+      return (
+        typeof key === 'string' && !UNSAFE_KEYS.has(key) &&
+        Number.isInteger(offset) && Number.isInteger(length) &&
+        (offset as number) >= 0 && (length as number) >= 0 && (offset as number) + (length as number) <= available
+      );
+    });
+  if (!ok) throw new Error('The binary frame lists byte fields that do not fit in it.');
+  return decodeBinaryFrame(data);
+}
 
 /** The path the renderer's WebSocket bridge connects to. */
 export const IPC_PATH = '/ipc';
@@ -31,7 +65,7 @@ function badRequest(message: string): Result<unknown> {
 
 /** The WebSocket side of the web host: authenticates upgrades and serves the handler table. */
 export class WsBridge {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BINARY_FRAME_BYTES });
   private readonly clients = new Map<string, WebSocket>();
   private readonly disconnects = new Set<Promise<void>>();
   private readonly disconnectBus: () => void;
@@ -91,12 +125,22 @@ export class WsBridge {
       if (result.ok && hasBinaryFields(result.value)) ws.send(encodeBinaryFrame(frame, 'result.value'));
       else ws.send(JSON.stringify(frame));
     };
-    if (isBinary) return reply(null, badRequest('Binary frames are not accepted; send JSON text.'));
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     let frame: unknown;
-    try {
-      frame = JSON.parse(data.toString());
-    } catch {
-      return reply(null, badRequest('The frame is not valid JSON.'));
+    if (isBinary) {
+      // Requests with byte fields (checkpoint:save) come as one binary frame, like results with them go.
+      try {
+        frame = decodeRequestFrame(bytes);
+      } catch (err) {
+        return reply(null, badRequest(`Bad binary frame: ${(err as Error).message}`));
+      }
+    } else {
+      if (bytes.byteLength > MAX_FRAME_BYTES) return reply(null, badRequest(`JSON frames are limited to ${MAX_FRAME_BYTES} bytes.`));
+      try {
+        frame = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        return reply(null, badRequest('The frame is not valid JSON.'));
+      }
     }
     if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
       return reply(null, badRequest('The frame is not a JSON object.'));

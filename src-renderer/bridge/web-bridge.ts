@@ -4,7 +4,7 @@
  */
 import type { Result } from '../../src-shared/errors';
 import { createStudioApi, type StudioApi, type StudioTransport } from '../../src-shared/ipc/api';
-import { decodeBinaryFrame } from '../../src-shared/ipc/binary-frame';
+import { decodeBinaryFrame, encodeBinaryFrame, hasBinaryFields } from '../../src-shared/ipc/binary-frame';
 import type { Channel, EventName } from '../../src-shared/ipc/contract';
 
 const TOKEN_KEY = 'model-studio.token';
@@ -103,7 +103,9 @@ export function createSocketTransport(
       const result = new Promise<Result<unknown>>((resolve) => pending.set(id, resolve));
       await Promise.race([opened, result]);
       if (closed) return LOST_CONNECTION;
-      socket.send(JSON.stringify({ type: 'invoke', id, channel, payload }));
+      const message = { type: 'invoke', id, channel, payload };
+      // Requests carrying bytes (checkpoint weights) go out as one binary frame, never as JSON arrays.
+      socket.send(hasBinaryFields(payload) ? encodeBinaryFrame(message, 'payload') : JSON.stringify(message));
       return result;
     },
     subscribe(event, listener) {

@@ -13,6 +13,7 @@ import {
 } from '../datasets/schema';
 import { ProjectManifest } from '../project/manifest';
 import { ProjectName } from '../project/names';
+import { trainingChannels } from './training-contract';
 
 /** An absolute or user-typed file-system path; main resolves and checks it. */
 const FsPath = z
@@ -176,6 +177,8 @@ export const channels = {
   },
   'job:list': { request: NoArgs, response: z.array(JobSnapshot) },
   'job:cancel': { request: z.strictObject({ id: z.string().min(1).max(100) }), response: JobSnapshot },
+  /** model:*, run:*, checkpoint:*, eval:* (see training-contract.ts). */
+  ...trainingChannels,
 } as const;
 
 export const AppCommand = z.enum([

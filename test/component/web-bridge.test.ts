@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStudioApi } from '../../src-shared/ipc/api';
-import { encodeBinaryFrame } from '../../src-shared/ipc/binary-frame';
+import { decodeBinaryFrame, encodeBinaryFrame } from '../../src-shared/ipc/binary-frame';
 import { createSocketTransport, ipcSocketUrl, takeToken } from '../../src-renderer/bridge/web-bridge';
 
 /** A WebSocket stand-in: records what the page sends and lets the test play the host. */
 class FakeSocket extends EventTarget {
   readyState: number = WebSocket.CONNECTING;
   sent: unknown[] = [];
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
+  send(data: string | Uint8Array) {
+    this.sent.push(typeof data === 'string' ? JSON.parse(data) : decodeBinaryFrame(data));
   }
   open() {
     this.readyState = WebSocket.OPEN;
@@ -46,6 +46,27 @@ describe('web bridge', () => {
     expect(socket.sent).toEqual([{ type: 'invoke', id: 1, channel: 'project:open', payload: { path: '/p/A.mstudio' } }]);
     socket.receive({ type: 'result', id: 1, result: { ok: false, error: { code: 'NOT_FOUND', message: 'gone' } } });
     await expect(pending).resolves.toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'gone' } });
+  });
+
+  it('sends a request carrying bytes as one binary frame with the bytes intact', async () => {
+    const { socket, api } = setup();
+    socket.open();
+    const weightData = Uint8Array.from([0, 1, 254, 255]);
+    void api.checkpoint.save({
+      runId: 'rn-abc12345',
+      epoch: 0,
+      step: 10,
+      kind: 'epoch',
+      metrics: {},
+      modelTopology: {},
+      weightSpecs: [{ name: 'w', shape: [1], dtype: 'float32' }],
+      weightData,
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    const sent = socket.sent[0] as { channel: string; payload: { weightData: Uint8Array; epoch: number } };
+    expect(sent.channel).toBe('checkpoint:save');
+    expect(sent.payload.epoch).toBe(0);
+    expect([...sent.payload.weightData]).toEqual([0, 1, 254, 255]);
   });
 
   it('decodes a binary result frame into byte fields usable as typed arrays', async () => {

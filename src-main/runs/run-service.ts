@@ -1,0 +1,192 @@
+/**
+ * Training runs of each client's open project: `runs/<id>/run.json` (configuration, status,
+ * summary; replaced atomically) and `runs/<id>/metrics.jsonl` (append-only metrics). The
+ * renderer's worker trains; this service only records.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StudioError } from '../../src-shared/errors';
+import {
+  RunRecord,
+  type HyperParams,
+  type MetricRecord,
+  type RunDetails,
+  type RunStatus,
+  type RunSummary,
+} from '../../src-shared/ipc/training-contract';
+import type { ModelSpec } from '../../src-shared/models/spec';
+import { readCheckpointMeta } from '../checkpoints/checkpoint-store';
+import { KeyedQueue, badField, newEntityId, readJsonFile, requireEntry, requireProject } from '../models/common';
+import { readModelSpec } from '../models/model-service';
+import { writeFileAtomic } from '../services/atomic-write';
+import type { ProjectService } from '../services/project-service';
+import { appendRecords, downsample, readRecords, summarize } from './metrics-file';
+
+export const RUNS_DIR = 'runs';
+const RUN_FILE = 'run.json';
+const METRICS_FILE = 'metrics.jsonl';
+const ENDED: ReadonlySet<RunStatus> = new Set(['stopped', 'completed', 'failed']);
+
+/** `runs/<id>` relative to the project folder. */
+export function runRelDir(id: string): string {
+  return `${RUNS_DIR}/${id}`;
+}
+
+/** Reads and validates `runs/<id>/run.json`. */
+export function readRun(projectDir: string, id: string): Promise<RunRecord> {
+  return readJsonFile(join(projectDir, RUNS_DIR, id, RUN_FILE), RunRecord, `The record of run ${id}`);
+}
+
+async function writeRun(projectDir: string, run: RunRecord): Promise<void> {
+  await writeFileAtomic(join(projectDir, RUNS_DIR, run.id, RUN_FILE), JSON.stringify(run, null, 2));
+}
+
+/** What run:create asks for (parsed). */
+export interface RunCreateRequest {
+  name?: string | undefined;
+  modelId?: string | null | undefined;
+  spec?: ModelSpec | undefined;
+  datasetId: string;
+  hyper: HyperParams;
+  resumedFrom?: { checkpointId: string } | null | undefined;
+}
+
+/** What the run service needs. */
+export interface RunServiceDeps {
+  projects: ProjectService;
+}
+
+/** Records the runs of the projects open in the studio. */
+export class RunService {
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  /** Waits until every append and rewrite has reached the disk. */
+  async stop(): Promise<void> {
+    await this.queue.idle();
+  }
+
+  /** Starts a run record with a snapshot of the model's spec. */
+  async create(clientId: string, req: RunCreateRequest): Promise<RunRecord> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'datasets', req.datasetId, 'dataset');
+    const modelId = req.modelId ?? null;
+    if (modelId !== null) requireEntry(view, 'models', modelId, 'model');
+    const spec = req.spec ?? (modelId !== null ? await readModelSpec(view.dir, modelId) : null);
+    if (!spec) throw badField('spec', 'is required when no modelId is given');
+    let resumedFrom: RunRecord['resumedFrom'] = null;
+    if (req.resumedFrom) {
+      const { checkpointId } = req.resumedFrom;
+      requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
+      const meta = await readCheckpointMeta(view.dir, checkpointId);
+      resumedFrom = { checkpointId, runId: meta.runId, epoch: meta.epoch };
+    }
+    const taken = new Set(view.manifest.runs.map((r) => r.name));
+    let name = req.name;
+    for (let n = view.manifest.runs.length + 1; !name; n++) if (!taken.has(`Run ${n}`)) name = `Run ${n}`;
+    const id = newEntityId('rn');
+    const now = new Date().toISOString();
+    const run: RunRecord = RunRecord.parse({
+      formatVersion: 1,
+      id,
+      name,
+      modelId,
+      datasetId: req.datasetId,
+      spec,
+      hyper: req.hyper,
+      status: 'running',
+      createdAt: now,
+      updatedAt: now,
+      endedAt: null,
+      summary: { epochsDone: 0, best: null, last: null },
+      resumedFrom,
+      error: null,
+    });
+    const dir = join(view.dir, RUNS_DIR, id);
+    await mkdir(dir, { recursive: true });
+    try {
+      await appendRecords(join(dir, METRICS_FILE), []);
+      await writeRun(view.dir, run);
+      await this.deps.projects.update(clientId, (m) => {
+        if (m.id !== view.manifest.id) throw new StudioError('CANCELLED', 'The project was closed while the run was being created.');
+        m.runs.push({ id, name, createdAt: now, dir: runRelDir(id), modelId, datasetId: req.datasetId, status: run.status });
+      });
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
+    return run;
+  }
+
+  /** Appends metric records (fsynced) and folds epoch records into the run's summary. */
+  appendMetrics(clientId: string, runId: string, records: readonly MetricRecord[]): Promise<{ appended: number; summary: RunSummary }> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'runs', runId, 'run');
+    return this.queue.run(`${view.dir}\0${runId}`, async () => {
+      const run = await readRun(view.dir, runId);
+      await appendRecords(join(view.dir, RUNS_DIR, runId, METRICS_FILE), records);
+      if (!records.some((r) => r.kind === 'epoch')) return { appended: records.length, summary: run.summary };
+      const next = { ...run, summary: summarize(run.summary, records), updatedAt: new Date().toISOString() };
+      await writeRun(view.dir, next);
+      return { appended: records.length, summary: next.summary };
+    });
+  }
+
+  /** Sets a run's status (running, paused, stopped, completed, failed) and optionally its summary. */
+  update(
+    clientId: string,
+    req: { runId: string; status: RunStatus; summary?: RunSummary | undefined; error?: string | null | undefined },
+  ): Promise<RunRecord> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'runs', req.runId, 'run');
+    return this.queue.run(`${view.dir}\0${req.runId}`, async () => {
+      const run = await readRun(view.dir, req.runId);
+      const now = new Date().toISOString();
+      const next: RunRecord = {
+        ...run,
+        status: req.status,
+        updatedAt: now,
+        endedAt: ENDED.has(req.status) ? (run.endedAt ?? now) : null,
+        summary: req.summary ?? run.summary,
+        error: req.error !== undefined ? req.error : req.status === 'failed' ? run.error : null,
+      };
+      await writeRun(view.dir, next);
+      if (run.status !== next.status) {
+        await this.deps.projects.update(clientId, (m) => {
+          const entry = m.runs.find((e) => e.id === req.runId);
+          if (entry) entry.status = next.status;
+        });
+      }
+      return next;
+    });
+  }
+
+  /** The client's runs, newest last; an unreadable one is left out and logged. */
+  async list(clientId: string): Promise<RunRecord[]> {
+    const view = requireProject(this.deps.projects, clientId);
+    const out: RunRecord[] = [];
+    for (const entry of view.manifest.runs) {
+      try {
+        out.push(await readRun(view.dir, entry.id));
+      } catch (err) {
+        console.error(`Skipping run ${entry.name}:`, (err as Error).message);
+      }
+    }
+    return out;
+  }
+
+  /** A run with every epoch record and at most `maxBatchPoints` (downsampled) batch records. */
+  async get(clientId: string, runId: string, maxBatchPoints = 2000): Promise<RunDetails> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'runs', runId, 'run');
+    // Wait for appends in flight so a get right after an append sees it.
+    const { run, records } = await this.queue.run(`${view.dir}\0${runId}`, async () => ({
+      run: await readRun(view.dir, runId),
+      records: (await readRecords(join(view.dir, RUNS_DIR, runId, METRICS_FILE))).records,
+    }));
+    const epochs = records.filter((r) => r.kind === 'epoch');
+    const batches = records.filter((r) => r.kind === 'batch');
+    return { run, epochs, batches: downsample(batches, maxBatchPoints), batchTotal: batches.length };
+  }
+}
