@@ -1,0 +1,72 @@
+/**
+ * The trainer's interface, shared by the renderer's ML worker (batches from a MessagePort feed)
+ * and the Node CLI (batches from the dataset store). Environment-neutral: no DOM, no Node.
+ */
+import type { EpochMetrics, HyperParams, MetricRecordInput, WeightSpec } from '../../../../src-shared/ipc/training-contract';
+import type { ModelSpec } from '../../../../src-shared/models/spec';
+import type { AugmentOptions } from '../../augment';
+
+/** Sample inputs as they arrive: uint8 pixels, int32 token ids or float32 features. */
+export type InputArray = Uint8Array | Int32Array | Float32Array;
+
+/** One batch: `size` samples, inputs shaped [size, ...sampleShape], int32 labels. */
+export interface TrainBatch {
+  x: InputArray;
+  y: Int32Array;
+  size: number;
+  shape: number[];
+}
+
+/** Where batches come from; the worker's BatchSource satisfies it. */
+export interface BatchProvider {
+  /** Samples in one epoch. */
+  readonly count: number;
+  /** The batches of one epoch, in an order seeded by the provider's seed and `epoch`. */
+  epoch(
+    epoch: number,
+    opts: { batchSize: number; dropRemainder?: boolean; augment?: AugmentOptions },
+  ): AsyncIterable<TrainBatch>;
+}
+
+/** A model (and optionally its optimizer state) in TF.js layers-format pieces. */
+export interface CheckpointArtifacts {
+  modelTopology: Record<string, unknown>;
+  weightSpecs: WeightSpec[];
+  weightData: ArrayBuffer;
+  optimizer: { weightSpecs: WeightSpec[]; weightData: ArrayBuffer } | null;
+}
+
+export type CheckpointKind = 'epoch' | 'stop' | 'final';
+export type TrainerStatus = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+
+export interface TrainerCallbacks {
+  /** After every batch (the caller throttles what it forwards). */
+  onBatch?(record: MetricRecordInput): void;
+  /** After every epoch, validation included. */
+  onEpoch?(record: MetricRecordInput, metrics: EpochMetrics): void | Promise<void>;
+  /** At each epoch end, and on stop; training waits for it, so checkpoints are never skipped. */
+  onCheckpoint?(
+    artifacts: CheckpointArtifacts,
+    info: { epoch: number; step: number; kind: CheckpointKind; metrics: EpochMetrics | null },
+  ): Promise<void>;
+  onStatus?(status: TrainerStatus): void;
+}
+
+export interface TrainerOptions {
+  spec: ModelSpec;
+  hyper: HyperParams;
+  train: BatchProvider;
+  validation: BatchProvider | null;
+  /** Continue from a checkpoint: weights and optimizer state, and the next epoch/step to run. */
+  resume?: { artifacts: CheckpointArtifacts; nextEpoch: number; step: number };
+  callbacks?: TrainerCallbacks;
+}
+
+/** How a run ended. */
+export interface TrainResult {
+  status: 'completed' | 'stopped' | 'early-stopped';
+  epochsDone: number;
+  step: number;
+  last: EpochMetrics | null;
+  best: EpochMetrics | null;
+}
