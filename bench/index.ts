@@ -4,9 +4,10 @@
  * Add a suite (training, compression, export) by appending it to SUITES.
  */
 import { datasetSuite } from './dataset';
+import { trainingSuite } from './training';
 import { formatTable, machine, type BenchRow, type BenchSuite } from './report';
 
-const SUITES: BenchSuite[] = [datasetSuite];
+const SUITES: BenchSuite[] = [datasetSuite, trainingSuite];
 
 async function main(): Promise<void> {
   // `npm run bench -- dataset` runs only the named suites.

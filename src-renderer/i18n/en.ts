@@ -1,5 +1,8 @@
 /** English UI text. */
+import training from './en-training';
+
 export default {
+  ...training,
   app: { name: 'Model Studio', tagline: 'Train, compress and export neural networks on your own machine.' },
   start: {
     newProject: 'New Project',

@@ -68,6 +68,11 @@ export class BatchSource {
     port.start?.();
   }
 
+  /** Samples in one epoch (the trainer's BatchProvider.count). */
+  get count(): number {
+    return this.plan.total;
+  }
+
   /** Batches in one epoch for a batch size. */
   batchesPerEpoch(batchSize: number, dropRemainder = false): number {
     const n = this.plan.total / batchSize;

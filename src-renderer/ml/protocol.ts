@@ -1,11 +1,12 @@
 /**
  * The typed message protocol between the UI and the ML worker. Every request carries an id and
  * gets exactly one response with that id; the worker may also push events (progress, logs).
- * New capabilities (training, evaluation, compression) add entries to the two maps below.
+ * New capabilities add entries to the two maps below (training: training-protocol.ts).
  */
 
 import type { AugmentOptions } from './augment';
 import type { FeedPlan } from './feed-protocol';
+import type { TrainingEvents, TrainingMethods } from './training-protocol';
 
 /** TensorFlow.js backends in the order the studio prefers them. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -32,8 +33,8 @@ export interface BackendReport {
   tried: BackendAttempt[];
 }
 
-/** Request types the worker answers: request payload and response value. */
-export interface WorkerMethods {
+/** Request types the worker answers: request payload and response value (training ones in training-protocol.ts). */
+export interface WorkerMethods extends TrainingMethods {
   /** Initialises TensorFlow.js on the best working backend (optionally a preferred one first). */
   init: { request: { preferred?: BackendName }; response: BackendReport };
   /** Reports the backend chosen by an earlier init, or null if none ran yet. */
@@ -67,8 +68,8 @@ export interface FeedDrainReport {
   labelCounts: number[];
 }
 
-/** Events the worker pushes without being asked. */
-export interface WorkerEvents {
+/** Events the worker pushes without being asked (training ones in training-protocol.ts). */
+export interface WorkerEvents extends TrainingEvents {
   /** Diagnostic text worth showing in a developer console. */
   log: { level: 'info' | 'warn' | 'error'; message: string };
 }

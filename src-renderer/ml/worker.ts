@@ -1,25 +1,46 @@
 /**
  * The ML worker: owns TensorFlow.js and the GPU so training and evaluation never stall the UI.
- * It answers typed requests (see protocol.ts); later issues add training and compression here.
+ * It answers typed requests (see protocol.ts and training-protocol.ts) and pushes training events.
  */
 import { selectBackend } from './backends';
 import type { FeedPort } from './batch-source';
+import { registerTrainingKernels } from './engine/training-kernels';
 import { closeFeed, drain, getFeed, openFeed } from './feeds';
 import type {
+  BackendName,
   BackendReport,
   WorkerMethod,
   WorkerMethods,
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
+import { explainAttention, explainGradCam, runEvaluation } from './worker-explain';
+import { controlTraining, isTraining, startTraining, type PostEvent } from './worker-training';
 
 // The web tsconfig uses the DOM lib (the webworker lib conflicts with it), so type the scope narrowly.
 const scope = self as unknown as {
-  postMessage(msg: WorkerResponse): void;
+  postMessage(msg: WorkerResponse, transfer?: Transferable[]): void;
   addEventListener(type: 'message', fn: (ev: MessageEvent<WorkerRequest>) => void): void;
 };
 
 let current: Promise<BackendReport> | null = null;
+
+// Backend packages register their own kernels when loaded: ours go on top, after every switch.
+async function useBackend(preferred?: BackendName): Promise<BackendReport> {
+  const report = await selectBackend(preferred);
+  registerTrainingKernels();
+  return report;
+}
+
+/** The backend in use, starting the default one if nothing has yet. */
+async function ready(): Promise<BackendReport> {
+  const report = await (current ??= useBackend());
+  if (!report.backend) throw new Error('No TensorFlow.js backend works here.');
+  return report;
+}
+
+const postEvent: PostEvent = (event, payload, transfer) =>
+  scope.postMessage({ kind: 'event', event, payload } as WorkerResponse, transfer ?? []);
 
 type Handlers = {
   [K in WorkerMethod]: (payload: WorkerMethods[K]['request']) => Promise<WorkerMethods[K]['response']>;
@@ -27,7 +48,7 @@ type Handlers = {
 
 const handlers: Handlers = {
   // Initialising twice would fight over the global tf engine; later callers share the first result.
-  init: (payload) => (current ??= selectBackend(payload.preferred)),
+  init: (payload) => (current ??= useBackend(payload.preferred)),
   status: async () => (current ? await current : null),
   'feed:open': async ({ plan, port }) => {
     openFeed(plan, port as unknown as FeedPort);
@@ -38,10 +59,44 @@ const handlers: Handlers = {
     return null;
   },
   'feed:drain': ({ feedId, ...rest }) => drain(getFeed(feedId), rest),
+  'backend:use': async ({ backend }) => {
+    const now = current ? await current : null;
+    if (now?.backend === backend) return now;
+    if (isTraining()) throw new Error('The backend cannot change while a run trains.');
+    current = useBackend(backend);
+    return current;
+  },
+  'train:start': async (req) => {
+    await ready();
+    return startTraining(req, postEvent);
+  },
+  'train:pause': async ({ runId }) => controlTraining(runId, 'pause'),
+  'train:resume': async ({ runId }) => controlTraining(runId, 'resume'),
+  'train:stop': async ({ runId }) => controlTraining(runId, 'stop'),
+  'eval:run': async (req) => {
+    await ready();
+    return runEvaluation(req);
+  },
+  'explain:attention': async (req) => {
+    await ready();
+    return explainAttention(req);
+  },
+  'explain:gradcam': async (req) => {
+    await ready();
+    return explainGradCam(req);
+  },
 };
 
-function post(msg: WorkerResponse): void {
-  scope.postMessage(msg);
+// Answers that carry big typed arrays move them instead of copying.
+function transferOf(value: unknown): Transferable[] {
+  const v = value as { data?: unknown; maps?: { data: Float32Array }[] } | null;
+  if (v?.data instanceof Float32Array) return [v.data.buffer as ArrayBuffer];
+  if (Array.isArray(v?.maps)) return v.maps.map((m) => m.data.buffer as ArrayBuffer);
+  return [];
+}
+
+function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
+  scope.postMessage(msg, transfer);
 }
 
 scope.addEventListener('message', (ev) => {
@@ -49,7 +104,7 @@ scope.addEventListener('message', (ev) => {
   if (req?.kind !== 'request' || !Object.hasOwn(handlers, req.type)) return;
   const handler = handlers[req.type] as (p: unknown) => Promise<unknown>;
   handler(req.payload).then(
-    (value) => post({ kind: 'response', id: req.id, ok: true, value }),
+    (value) => post({ kind: 'response', id: req.id, ok: true, value }, transferOf(value)),
     (err: unknown) =>
       post({
         kind: 'response',

@@ -10,6 +10,7 @@ import type { DatasetImportRequest, DatasetManifest, SplitConfig } from '../../s
 import { StudioError } from '../../src-shared/errors';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { useStudio } from '../bridge';
+import { useProjectList } from '../composables/use-project-list';
 import { useJobsStore } from './jobs';
 import { useProjectStore } from './project';
 
@@ -17,47 +18,15 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const studio = useStudio();
   const project = useProjectStore();
   const jobs = useJobsStore();
-  const items = ref<DatasetManifest[]>([]);
-  const loaded = ref(false);
-  const selectedId = ref<string | null>(null);
+  const { items, loaded, selectedId, selected, refresh } = useProjectList<DatasetManifest>(() =>
+    studio.call(studio.api.dataset.list({})),
+  );
   /** Import jobs started from this window, newest last. */
   const importJobIds = ref<string[]>([]);
-  let generation = 0;
-
-  const selected = computed(() => items.value.find((d) => d.id === selectedId.value) ?? null);
   const importJobs = computed(() =>
     importJobIds.value.map((id) => jobs.all.find((j) => j.id === id)).filter((j) => j !== undefined),
   );
   const runningImports = computed(() => importJobs.value.filter((j) => j.status === 'running'));
-
-  /** Re-reads the list from main; a stale answer (the project changed meanwhile) is dropped. */
-  async function refresh(): Promise<void> {
-    const mine = ++generation;
-    if (!project.current) {
-      items.value = [];
-      loaded.value = false;
-      return;
-    }
-    try {
-      const list = await studio.call(studio.api.dataset.list({}));
-      if (mine !== generation) return;
-      items.value = list;
-      loaded.value = true;
-      if (selectedId.value && !list.some((d) => d.id === selectedId.value)) selectedId.value = null;
-    } catch (err) {
-      if (mine === generation) project.reportError(err);
-    }
-  }
-
-  // Every project:changed (open, import done, removal, save) replaces project.current: read again.
-  watch(
-    () => project.current,
-    (now, before) => {
-      if (now?.path !== before?.path) selectedId.value = null;
-      void refresh();
-    },
-    { immediate: true },
-  );
 
   // A failed import says why in the error panel, as any failed action does.
   watch(

@@ -9,5 +9,7 @@ export type Section = (typeof SECTIONS)[number];
 export const useUiStore = defineStore('ui', () => {
   const section = ref<Section>('datasets');
   const dialog = ref<'new-project' | 'open-path' | 'add-dataset' | null>(null);
-  return { section, dialog };
+  /** Set by the model editor's "Train…": the runs section opens New run for this model. */
+  const trainModelId = ref<string | null>(null);
+  return { section, dialog, trainModelId };
 });

@@ -1,7 +1,9 @@
 import type { CliCommand } from '../command';
 import { datasetCommand } from './dataset';
+import { evalCommand } from './eval';
 import { infoCommand } from './info';
 import { newCommand } from './new';
+import { trainCommand } from './train';
 
 /** Every command, in the order `--help` lists them; add new commands here. */
-export const COMMANDS: readonly CliCommand[] = [newCommand, infoCommand, datasetCommand];
+export const COMMANDS: readonly CliCommand[] = [newCommand, infoCommand, datasetCommand, trainCommand, evalCommand];

@@ -60,6 +60,11 @@ export interface TrainerOptions {
   /** Continue from a checkpoint: weights and optimizer state, and the next epoch/step to run. */
   resume?: { artifacts: CheckpointArtifacts; nextEpoch: number; step: number };
   callbacks?: TrainerCallbacks;
+  /**
+   * Tabular inputs: the training split's per-feature mean and std (the dataset manifest's
+   * featureStats); computed in a first pass over `train` when absent.
+   */
+  standardization?: { mean: number[]; std: number[] } | null;
 }
 
 /** How a run ended. */

@@ -1,0 +1,192 @@
+/**
+ * Headless training of a project's dataset (the `train` command): resolves the dataset and the
+ * model (template, saved model or checkpoint to resume), trains with the shared Trainer on a
+ * Node backend, and records the run, its metrics and checkpoints through the TrainingStore,
+ * exactly as the app does. The project must be open for `clientId`.
+ */
+import { StudioError } from '../../src-shared/errors';
+import { HyperParams, type EpochMetrics, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import type { ModelSpec, Optimizer } from '../../src-shared/models/spec';
+import { listTemplates, templateFor } from '../../src-shared/models/templates';
+import { Trainer } from '../../src-renderer/ml/engine/trainer/trainer';
+import type { TrainerOptions, TrainResult } from '../../src-renderer/ml/engine/trainer/types';
+import type { Studio } from '../container';
+import { readDatasetManifest } from '../datasets/store';
+import { requireProject } from '../models/common';
+import { readModelSpec } from '../models/model-service';
+import { TrainingStore } from '../runs/training-store';
+import { openSplitProvider, SplitProvider, standardizationOf } from './store-provider';
+import { setupNodeBackend, type BackendInfo, type NodeBackend } from './tf-node';
+
+/** What to train; unset hyperparameters come from the model's training defaults. */
+export interface HeadlessTrainRequest {
+  dataset?: string | undefined;
+  model?: string | undefined;
+  resume?: string | undefined;
+  epochs?: number | undefined;
+  batchSize?: number | undefined;
+  limit?: number | undefined;
+  seed?: number | undefined;
+  learningRate?: number | undefined;
+  optimizer?: Optimizer | undefined;
+  backend: NodeBackend;
+}
+
+/** Progress for a person watching (the CLI prints it). */
+export interface HeadlessProgress {
+  started?(info: { runId: string; backend: BackendInfo; samples: number; batchesPerEpoch: number; spec: ModelSpec; hyper: HyperParams }): void;
+  batch?(record: MetricRecordInput): void;
+  epoch?(metrics: EpochMetrics, info: { samplesPerSec: number; checkpointId: string; kind: string }): void;
+  stopping?(): void;
+}
+
+/** How a headless run ended. */
+export interface HeadlessTrainSummary extends TrainResult {
+  runId: string;
+  datasetId: string;
+  model: string;
+  checkpointIds: string[];
+  backend: string;
+  adapter: string | null;
+  samplesPerSec: number | null;
+}
+
+type Entry = { id: string; name: string };
+const byIdOrName = (entries: Entry[], key: string) => entries.find((e) => e.id === key) ?? entries.find((e) => e.name === key);
+
+/** Trains as the request says; `signal` aborting stops after the current batch with a 'stop' checkpoint. */
+export async function trainHeadless(
+  studio: Studio,
+  clientId: string,
+  req: HeadlessTrainRequest,
+  progress: HeadlessProgress = {},
+  signal?: AbortSignal,
+): Promise<HeadlessTrainSummary> {
+  const view = requireProject(studio.projects, clientId);
+  const store = new TrainingStore({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, clientId);
+  const resumed = req.resume ? await store.loadCheckpoint(req.resume) : null;
+  const datasetKey = req.dataset ?? resumed?.meta.datasetId;
+  if (!datasetKey) throw new StudioError('BAD_REQUEST', 'Say which dataset to train on (--dataset <id|name>).');
+  const dsEntry = byIdOrName(view.manifest.datasets, datasetKey);
+  if (!dsEntry) throw new StudioError('NOT_FOUND', `${view.manifest.name} has no dataset "${datasetKey}".`);
+  const manifest = await readDatasetManifest(view.dir, dsEntry.id);
+
+  let spec: ModelSpec;
+  let modelId: string | null = null;
+  let modelLabel: string;
+  if (resumed) {
+    spec = resumed.meta.spec;
+    modelId = resumed.meta.modelId;
+    modelLabel = `${spec.name} (resumed from ${resumed.meta.id})`;
+  } else {
+    const key = req.model;
+    if (!key) throw new StudioError('BAD_REQUEST', 'Say which model to train (--model <template|model-id>).');
+    const saved = byIdOrName(view.manifest.models, key);
+    if (saved) {
+      spec = await readModelSpec(view.dir, saved.id);
+      modelId = saved.id;
+    } else if (listTemplates().some((t) => t.name === key)) {
+      spec = templateFor(key, manifest.input, manifest.classNames.length);
+    } else {
+      throw new StudioError('NOT_FOUND', `"${key}" is neither a model of ${view.manifest.name} nor a template (${listTemplates().map((t) => t.name).join(', ')}).`);
+    }
+    modelLabel = spec.name;
+  }
+  if (spec.numClasses !== manifest.classNames.length) {
+    throw new StudioError('BAD_REQUEST', `The model has ${spec.numClasses} classes but ${manifest.name} has ${manifest.classNames.length}.`);
+  }
+
+  const d = spec.training;
+  const hyper = HyperParams.parse({
+    epochs: req.epochs ?? d.epochs,
+    batchSize: req.batchSize ?? d.batchSize,
+    optimizer: req.optimizer ?? d.optimizer,
+    learningRate: req.learningRate ?? d.learningRate,
+    momentum: d.momentum,
+    seed: req.seed ?? 42,
+    backend: req.backend,
+    limit: req.limit ?? null,
+  });
+  const backend = await setupNodeBackend(req.backend);
+  const train = await openSplitProvider(view.dir, dsEntry.id, 'train', { shuffle: true, seed: hyper.seed, limit: hyper.limit });
+  // A quick run (--limit) validates on at most as many samples as it trains on, like the app.
+  const validationSplit = new SplitProvider(train.data, 'validation', { shuffle: false, seed: hyper.seed, limit: hyper.limit });
+  const validation = validationSplit.count > 0 ? validationSplit : null;
+  const run = await store.createRun({
+    modelId,
+    spec,
+    datasetId: dsEntry.id,
+    hyper,
+    ...(resumed ? { resumedFrom: { checkpointId: resumed.meta.id } } : {}),
+  });
+  progress.started?.({ runId: run.id, backend, samples: train.count, batchesPerEpoch: Math.ceil(train.count / hyper.batchSize), spec, hyper });
+
+  const checkpointIds: string[] = [];
+  let pending: MetricRecordInput[] = [];
+  let lastSpeed: number | null = null;
+  const flush = async () => {
+    if (pending.length) await store.appendMetrics(run.id, pending);
+    pending = [];
+  };
+  const options: TrainerOptions = {
+    spec,
+    hyper,
+    train,
+    validation,
+    standardization: standardizationOf(manifest),
+    ...(resumed
+      ? {
+          resume: {
+            artifacts: { ...resumed.artifacts, optimizer: resumed.optimizer },
+            // A stop checkpoint ends part-way through its epoch, which then runs again.
+            nextEpoch: resumed.meta.kind === 'stop' ? resumed.meta.epoch : resumed.meta.epoch + 1,
+            step: resumed.meta.step,
+          },
+        }
+      : {}),
+    callbacks: {
+      onBatch(record) {
+        pending.push(record);
+        progress.batch?.(record);
+      },
+      async onEpoch(record) {
+        pending.push(record);
+        lastSpeed = record.samplesPerSec;
+        // Metrics reach the disk every epoch, so a crash loses at most the current one.
+        await flush();
+      },
+      async onCheckpoint(artifacts, info) {
+        await flush();
+        const { optimizer, ...model } = artifacts;
+        const m = info.metrics;
+        const meta = await store.saveCheckpoint(
+          run.id,
+          { epoch: info.epoch, step: info.step, kind: info.kind, metrics: m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {} },
+          model,
+          optimizer ?? undefined,
+        );
+        checkpointIds.push(meta.id);
+        if (m && info.kind !== 'stop') progress.epoch?.(m, { samplesPerSec: lastSpeed ?? 0, checkpointId: meta.id, kind: info.kind });
+      },
+    },
+  };
+  const trainer = new Trainer(options);
+  const onAbort = () => {
+    progress.stopping?.();
+    trainer.stop();
+  };
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let result: TrainResult;
+  try {
+    result = await trainer.run();
+  } catch (err) {
+    await flush().catch(() => undefined);
+    await store.updateRun(run.id, 'failed', (err as Error).message.slice(0, 2000)).catch(() => undefined);
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  await store.updateRun(run.id, result.status === 'stopped' ? 'stopped' : 'completed');
+  return { ...result, runId: run.id, datasetId: dsEntry.id, model: modelLabel, checkpointIds, backend: backend.backend, adapter: backend.adapter, samplesPerSec: lastSpeed };
+}

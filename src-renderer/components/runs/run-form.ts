@@ -1,0 +1,122 @@
+/**
+ * The New run form: its fields with the model spec's training defaults, and the HyperParams
+ * (validated by the contract's schema) it stands for.
+ */
+import { HyperParams, type Backend, type LrSchedule, type RunRecord } from '../../../src-shared/ipc/training-contract';
+import type { ModelSpec, Optimizer } from '../../../src-shared/models/spec';
+
+export type BackendChoice = 'auto' | Backend;
+export const BACKEND_CHOICES: BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface RunForm {
+  name: string;
+  modelId: string;
+  datasetId: string;
+  epochs: number;
+  batchSize: number;
+  optimizer: Optimizer;
+  learningRate: number;
+  momentum: number;
+  schedule: LrSchedule['type'];
+  stepEvery: number;
+  stepFactor: number;
+  minLearningRate: number;
+  warmup: number;
+  earlyStopping: boolean;
+  patience: number;
+  minDelta: number;
+  seed: number;
+  augment: boolean;
+  maxShift: number;
+  maxRotation: number;
+  flip: boolean;
+  noiseStd: number;
+  backend: BackendChoice;
+  /** Empty string: no limit. */
+  limit: number | '';
+}
+
+/** The form for a model, with its spec's training defaults. */
+export function defaultForm(modelId: string, datasetId: string, spec: ModelSpec | null): RunForm {
+  const tr = spec?.training;
+  return {
+    name: '',
+    modelId,
+    datasetId,
+    epochs: tr?.epochs ?? 10,
+    batchSize: tr?.batchSize ?? 32,
+    optimizer: tr?.optimizer ?? 'adam',
+    learningRate: tr?.learningRate ?? 0.001,
+    momentum: tr?.momentum ?? 0,
+    schedule: 'constant',
+    stepEvery: 5,
+    stepFactor: 0.5,
+    minLearningRate: 0,
+    warmup: 0,
+    earlyStopping: false,
+    patience: 3,
+    minDelta: 0,
+    seed: 42,
+    augment: false,
+    maxShift: 2,
+    maxRotation: 10,
+    flip: false,
+    noiseStd: 0,
+    backend: 'auto',
+    limit: '',
+  };
+}
+
+/** The form of an earlier run (to resume it), its backend kept as the override. */
+export function formFromRun(run: RunRecord): RunForm {
+  const h = run.hyper;
+  const base = defaultForm(run.modelId ?? '', run.datasetId, run.spec);
+  const s = h.schedule;
+  const a = h.augmentation;
+  return {
+    ...base,
+    epochs: h.epochs,
+    batchSize: h.batchSize,
+    optimizer: h.optimizer,
+    learningRate: h.learningRate,
+    momentum: h.momentum,
+    schedule: s.type,
+    ...(s.type === 'step' ? { stepEvery: s.every, stepFactor: s.factor } : {}),
+    ...(s.type === 'cosine' ? { minLearningRate: s.minLearningRate } : {}),
+    warmup: h.warmup,
+    earlyStopping: h.earlyStopping !== null,
+    ...(h.earlyStopping ? { patience: h.earlyStopping.patience, minDelta: h.earlyStopping.minDelta } : {}),
+    seed: h.seed,
+    augment: a !== null,
+    ...(a ? { maxShift: a.maxShift ?? 0, maxRotation: a.maxRotation ?? 0, flip: a.flip ?? false, noiseStd: a.noiseStd ?? 0 } : {}),
+    backend: h.backend,
+    limit: h.limit ?? '',
+  };
+}
+
+function schedule(f: RunForm): LrSchedule {
+  if (f.schedule === 'step') return { type: 'step', every: f.stepEvery, factor: f.stepFactor };
+  if (f.schedule === 'cosine') return { type: 'cosine', minLearningRate: f.minLearningRate };
+  return { type: 'constant' };
+}
+
+/** The run's HyperParams, or the first problem ("field: message"). `backend` is the one to record. */
+export function hyperFromForm(f: RunForm, backend: Backend, images: boolean): { hyper: HyperParams } | { problem: string } {
+  const parsed = HyperParams.safeParse({
+    epochs: f.epochs,
+    batchSize: f.batchSize,
+    optimizer: f.optimizer,
+    learningRate: f.learningRate,
+    momentum: f.momentum,
+    schedule: schedule(f),
+    warmup: f.warmup,
+    earlyStopping: f.earlyStopping ? { patience: f.patience, minDelta: f.minDelta } : null,
+    seed: f.seed,
+    backend,
+    augmentation: images && f.augment ? { maxShift: f.maxShift, maxRotation: f.maxRotation, flip: f.flip, noiseStd: f.noiseStd } : null,
+    limit: f.limit === '' ? null : f.limit,
+  });
+  if (parsed.success) return { hyper: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { problem: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is not valid'}` };
+}

@@ -1,0 +1,114 @@
+/**
+ * The training, evaluation and explanation part of the worker protocol: request and event
+ * types that protocol.ts merges into WorkerMethods and WorkerEvents.
+ */
+import type { EpochMetrics, EvalResult, HyperParams, MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import type { ModelInput, ModelSpec } from '../../src-shared/models/spec';
+import type { FeatureStandardization } from './engine/preprocess';
+import type { CheckpointArtifacts, CheckpointKind, TrainResult, TrainerStatus } from './engine/trainer/types';
+
+export type { CheckpointArtifacts };
+
+/** Starts training a run on feeds the UI opened with openDataFeed. */
+export interface TrainStartRequest {
+  runId: string;
+  spec: ModelSpec;
+  hyper: HyperParams;
+  feeds: { train: string; validation: string | null };
+  /** Tabular inputs: the training split's feature mean and std (the manifest's featureStats). */
+  standardization: FeatureStandardization | null;
+  /** Continue from a checkpoint (its ArrayBuffers are transferred with the request). */
+  resume?: { artifacts: CheckpointArtifacts; nextEpoch: number; step: number };
+}
+
+/** What train:start answers once training is under way (it ends with a terminal train:status). */
+export interface TrainStarted {
+  runId: string;
+  backend: string;
+  samplesPerEpoch: number;
+  batchesPerEpoch: number;
+  validationSamples: number;
+}
+
+/** Evaluates a checkpoint on one feed (a split read in order). */
+export interface EvalRunRequest {
+  artifacts: CheckpointArtifacts;
+  feedId: string;
+  classNames: string[];
+  /** Evaluate at most this many samples (the first ones of the split), or all when null. */
+  limit: number | null;
+  input: ModelInput;
+  standardization: FeatureStandardization | null;
+}
+
+/** A sample to explain with a checkpoint. */
+export interface ExplainRequest {
+  artifacts: CheckpointArtifacts;
+  sample: SampleInput;
+  input: ModelInput;
+  standardization: FeatureStandardization | null;
+}
+
+/** One sample as the model takes it: [1, ...sampleShape] values of the input's dtype. */
+export interface SampleInput {
+  x: Uint8Array | Int32Array | Float32Array;
+  shape: number[];
+}
+
+/** Attention weights of one layer for one sample: data[h][q][k] flattened. */
+export interface AttentionLayerMap {
+  layer: string;
+  heads: number;
+  /** Query (and key) positions. */
+  length: number;
+  data: Float32Array;
+}
+
+/** A Grad-CAM heat map over an image: values 0..1, row-major, height x width of the input. */
+export interface GradCamMap {
+  height: number;
+  width: number;
+  data: Float32Array;
+  classIndex: number;
+  /** The model's probabilities for the sample. */
+  scores: number[];
+}
+
+/** Requests the worker answers for training, evaluation and explanations. */
+export interface TrainingMethods {
+  /** Makes a backend current (falling back in the studio's order) and reports which one runs. */
+  'backend:use': { request: { backend: 'webgpu' | 'webgl' | 'wasm' | 'cpu' }; response: import('./protocol').BackendReport };
+  'train:start': { request: TrainStartRequest; response: TrainStarted };
+  'train:pause': { request: { runId: string }; response: null };
+  'train:resume': { request: { runId: string }; response: null };
+  'train:stop': { request: { runId: string }; response: null };
+  'eval:run': { request: EvalRunRequest; response: EvalResult };
+  'explain:attention': { request: ExplainRequest; response: { maps: AttentionLayerMap[]; scores: number[] } };
+  'explain:gradcam': { request: ExplainRequest & { classIndex: number }; response: GradCamMap };
+}
+
+/** Status of the trainer; terminal statuses carry how the run ended. */
+export interface TrainStatusEvent {
+  runId: string;
+  status: TrainerStatus;
+  result?: TrainResult;
+  error?: string;
+}
+
+/** Events the worker pushes while a run trains. */
+export interface TrainingEvents {
+  /** Batch records since the last event (sent at most ~10 times a second). */
+  'train:batch': { runId: string; records: MetricRecordInput[] };
+  'train:epoch': { runId: string; record: MetricRecordInput; metrics: EpochMetrics };
+  /** Model and optimizer state; its ArrayBuffers were transferred. */
+  'train:checkpoint': {
+    runId: string;
+    artifacts: CheckpointArtifacts;
+    epoch: number;
+    step: number;
+    kind: CheckpointKind;
+    metrics: EpochMetrics | null;
+  };
+  'train:status': TrainStatusEvent;
+  'train:memory': { runId: string; numTensors: number; numBytes: number; numBytesInGPU: number | null };
+}

@@ -1,0 +1,114 @@
+/**
+ * Forwards one training run's worker events to main: batch metrics go to run:appendMetrics at
+ * most once a second (and at every epoch end), checkpoints to checkpoint:save, status changes to
+ * run:update. Everything goes through one queue, so main sees them in the order they happened.
+ */
+import type {
+  CheckpointMeta,
+  MetricRecordInput,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from '../../src-shared/ipc/training-contract';
+import type { StudioClient } from '../bridge/client';
+import type { WorkerEvents } from '../ml/protocol';
+
+const FLUSH_MS = 1000;
+
+/** A byte view of a buffer without copying. */
+function bytes(buffer: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer);
+}
+
+export interface ForwarderHooks {
+  onCheckpoint(meta: CheckpointMeta): void;
+  onRun(run: RunRecord): void;
+  onError(err: unknown): void;
+}
+
+export class RunForwarder {
+  private queue: Promise<void> = Promise.resolve();
+  private pending: MetricRecordInput[] = [];
+  private readonly timer: ReturnType<typeof setInterval>;
+  private summary: RunSummary | null = null;
+  private status: RunStatus = 'running';
+
+  constructor(
+    private readonly studio: StudioClient,
+    readonly runId: string,
+    private readonly hooks: ForwarderHooks,
+  ) {
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Queues work after everything queued before; a failure is reported, not thrown. */
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(fn).catch((err: unknown) => this.hooks.onError(err));
+    return this.queue;
+  }
+
+  batches(records: MetricRecordInput[]): void {
+    this.pending.push(...records);
+  }
+
+  epoch(record: MetricRecordInput): void {
+    this.pending.push(record);
+    this.flush();
+  }
+
+  /** Sends the metrics gathered so far. */
+  flush(): Promise<void> {
+    if (this.pending.length === 0) return this.queue;
+    const records = this.pending;
+    this.pending = [];
+    return this.enqueue(async () => {
+      const res = await this.studio.call(this.studio.api.run.appendMetrics({ runId: this.runId, records }));
+      this.summary = res.summary;
+    });
+  }
+
+  checkpoint(ev: WorkerEvents['train:checkpoint']): void {
+    this.flush();
+    const { artifacts: a, metrics: m } = ev;
+    void this.enqueue(async () => {
+      const meta = await this.studio.call(
+        this.studio.api.checkpoint.save({
+          runId: this.runId,
+          epoch: ev.epoch,
+          step: ev.step,
+          kind: ev.kind,
+          metrics: m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {},
+          modelTopology: a.modelTopology,
+          weightSpecs: a.weightSpecs,
+          weightData: bytes(a.weightData),
+          ...(a.optimizer ? { optimizer: { weightSpecs: a.optimizer.weightSpecs }, optimizerWeightData: bytes(a.optimizer.weightData) } : {}),
+        }),
+      );
+      this.hooks.onCheckpoint(meta);
+    });
+  }
+
+  /** Records a status change (and the end of the run, with its error). */
+  setStatus(status: RunStatus, error?: string): Promise<void> {
+    if (status === this.status && !error) return this.queue;
+    this.status = status;
+    this.flush();
+    return this.enqueue(async () => {
+      const run = await this.studio.call(
+        this.studio.api.run.update({
+          runId: this.runId,
+          status,
+          ...(this.summary ? { summary: this.summary } : {}),
+          ...(error !== undefined ? { error } : {}),
+        }),
+      );
+      this.hooks.onRun(run);
+    });
+  }
+
+  /** Stops the timer after sending what is left. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}

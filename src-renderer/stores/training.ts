@@ -1,0 +1,280 @@
+/**
+ * Training runs: the project's runs (run:list), the selected run with its stored metrics and
+ * checkpoints, and the live run the ML worker trains (status, metrics, throughput, memory),
+ * with start, pause, resume and stop. Resuming a checkpoint starts a new run (resumedFrom).
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef, watch } from 'vue';
+import type { Backend, CheckpointMeta, HyperParams, MetricRecordInput, RunDetails, RunRecord, RunStatus } from '../../src-shared/ipc/training-contract';
+import type { ModelSpec } from '../../src-shared/models/spec';
+import { useMl, useStudio } from '../bridge';
+import { openDataFeed, studioShardReader, type DataFeed } from '../ml/data-feed';
+import { useBackendStore } from './backend';
+import { useDatasetsStore } from './datasets';
+import { useProjectStore } from './project';
+import { RunForwarder } from './run-forwarder';
+import { checkpointArtifacts, liveEta, standardizationOf, type LiveRun } from './training-live';
+
+export type { LiveRun };
+
+/** A deep, non-reactive copy of JSON data. */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** What the New run dialog asks for. */
+export interface StartRunRequest {
+  name?: string;
+  modelId: string | null;
+  spec: ModelSpec;
+  datasetId: string;
+  /** hyper.backend is replaced by the backend actually used. */
+  hyper: HyperParams;
+  backendChoice: 'auto' | Backend;
+  resumeFrom?: CheckpointMeta;
+}
+
+export const useTrainingStore = defineStore('training', () => {
+  const studio = useStudio();
+  const ml = useMl();
+  const project = useProjectStore();
+  const datasets = useDatasetsStore();
+  const backend = useBackendStore();
+  const runs = ref<RunRecord[]>([]);
+  const selectedId = ref<string | null>(null);
+  const details = shallowRef<RunDetails | null>(null);
+  const checkpoints = ref<CheckpointMeta[]>([]);
+  const live = ref<LiveRun | null>(null);
+  const starting = ref(false);
+  let forwarder: RunForwarder | null = null;
+  let feeds: DataFeed[] = [];
+
+  const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? details.value?.run ?? null);
+  const isLiveSelected = computed(() => !!live.value && live.value.runId === selectedId.value);
+  const eta = computed(() => (live.value ? liveEta(live.value) : null));
+  const busy = computed(() => starting.value || (!!live.value && (live.value.status === 'running' || live.value.status === 'paused')));
+
+  async function refresh(): Promise<void> {
+    if (!project.current) {
+      runs.value = [];
+      return;
+    }
+    try {
+      runs.value = await studio.call(studio.api.run.list({}));
+    } catch (err) {
+      project.reportError(err);
+    }
+  }
+  watch(
+    () => project.current?.path,
+    () => {
+      selectedId.value = null;
+      details.value = null;
+      void refresh();
+    },
+    { immediate: true },
+  );
+
+  function putRun(run: RunRecord): void {
+    const i = runs.value.findIndex((r) => r.id === run.id);
+    runs.value = i < 0 ? [...runs.value, run] : runs.value.map((r) => (r.id === run.id ? run : r));
+  }
+
+  /** Shows a run: its stored metrics (run:get) and its checkpoints. */
+  async function select(id: string | null): Promise<void> {
+    selectedId.value = id;
+    details.value = null;
+    checkpoints.value = [];
+    if (!id) return;
+    try {
+      const [d, cks] = await Promise.all([
+        studio.call(studio.api.run.get({ runId: id, maxBatchPoints: 2000 })),
+        studio.call(studio.api.checkpoint.list({ runId: id })),
+      ]);
+      if (selectedId.value !== id) return;
+      details.value = markRaw(d);
+      checkpoints.value = cks;
+      putRun(d.run);
+    } catch (err) {
+      project.reportError(err);
+    }
+  }
+
+  // --- worker events of the live run ---
+  const mine = (runId: string) => (live.value?.runId === runId ? live.value : null);
+  ml.on('train:batch', ({ runId, records }) => {
+    const l = mine(runId);
+    if (!l) return;
+    l.batches.push(...records);
+    l.last = records.at(-1) ?? l.last;
+    l.tick++;
+    forwarder?.batches(records);
+  });
+  ml.on('train:epoch', ({ runId, record }) => {
+    const l = mine(runId);
+    if (!l) return;
+    l.epochs.push(record);
+    l.last = record;
+    l.tick++;
+    forwarder?.epoch(record);
+  });
+  ml.on('train:checkpoint', (ev) => {
+    if (mine(ev.runId)) forwarder?.checkpoint(ev);
+  });
+  ml.on('train:memory', ({ runId, ...m }) => {
+    const l = mine(runId);
+    if (l) l.memory = m;
+  });
+  ml.on('train:status', ({ runId, status, error }) => {
+    const l = mine(runId);
+    if (!l) return;
+    l.status = status;
+    if (error) l.error = error;
+    const f = forwarder;
+    if (!f) return;
+    void f.setStatus(status, error).then(async () => {
+      if (status === 'running' || status === 'paused') return;
+      await f.close();
+      await closeFeeds();
+      if (forwarder === f) forwarder = null;
+    });
+  });
+
+  async function closeFeeds(): Promise<void> {
+    const open = feeds;
+    feeds = [];
+    await Promise.all(open.map((f) => f.close()));
+  }
+
+  /** Picks the backend to train on; says so when the wanted one is not available. */
+  async function chooseBackend(choice: 'auto' | Backend): Promise<{ used: Backend; notice: { wanted: Backend; used: Backend } | null }> {
+    if (choice === 'auto') {
+      const used = backend.report?.backend ?? (await ml.request('status', {}))?.backend ?? 'cpu';
+      return { used, notice: null };
+    }
+    const report = await ml.request('backend:use', { backend: choice });
+    backend.report = report;
+    if (!report.backend) throw new Error('No TensorFlow.js backend works here.');
+    return { used: report.backend, notice: report.backend === choice ? null : { wanted: choice, used: report.backend } };
+  }
+
+  /** Creates the run record, opens the data feeds and starts the worker; resolves the run id or null. */
+  async function start(req: StartRunRequest): Promise<string | null> {
+    if (busy.value) return null;
+    const manifest = datasets.items.find((d) => d.id === req.datasetId);
+    if (!manifest) {
+      project.reportError(new Error(`The dataset ${req.datasetId} is not in this project.`));
+      return null;
+    }
+    starting.value = true;
+    let runId: string | null = null;
+    try {
+      const { used, notice } = await chooseBackend(req.backendChoice);
+      // Plain copies: reactive proxies cannot cross to the worker (structured clone).
+      const hyper: HyperParams = plain({ ...req.hyper, backend: used });
+      const spec = plain(req.spec);
+      const resumeFrom = req.resumeFrom;
+      const resume = resumeFrom
+        ? {
+            artifacts: checkpointArtifacts(await studio.call(studio.api.checkpoint.load({ id: resumeFrom.id, optimizer: true }))),
+            nextEpoch: resumeFrom.kind === 'stop' ? resumeFrom.epoch : resumeFrom.epoch + 1,
+            step: resumeFrom.step,
+          }
+        : undefined;
+      const run = await studio.call(
+        studio.api.run.create({
+          ...(req.name ? { name: req.name } : {}),
+          modelId: req.modelId,
+          spec,
+          datasetId: req.datasetId,
+          hyper,
+          resumedFrom: resumeFrom ? { checkpointId: resumeFrom.id } : null,
+        }),
+      );
+      runId = run.id;
+      putRun(run);
+      const read = studioShardReader(studio);
+      const train = await openDataFeed(ml, read, manifest, { split: 'train', seed: hyper.seed, shuffle: true });
+      feeds.push(train);
+      const validation = manifest.splits.validation.count > 0 ? await openDataFeed(ml, read, manifest, { split: 'validation', shuffle: false }) : null;
+      if (validation) feeds.push(validation);
+      forwarder = new RunForwarder(studio, run.id, {
+        onCheckpoint: (meta) => {
+          if (selectedId.value === meta.runId) checkpoints.value = [...checkpoints.value, meta];
+        },
+        onRun: putRun,
+        onError: (err) => project.reportError(err),
+      });
+      live.value = {
+        runId: run.id,
+        name: run.name,
+        status: 'running',
+        epochsTotal: hyper.epochs,
+        startEpoch: resume?.nextEpoch ?? 0,
+        batchSize: hyper.batchSize,
+        batchesPerEpoch: 0,
+        samplesPerEpoch: 0,
+        backend: used,
+        notice,
+        batches: markRaw([] as MetricRecordInput[]),
+        epochs: markRaw([] as MetricRecordInput[]),
+        last: null,
+        memory: null,
+        error: null,
+        tick: 0,
+      };
+      await select(run.id);
+      const started = await ml.request(
+        'train:start',
+        { runId: run.id, spec, hyper, standardization: standardizationOf(manifest), feeds: { train: train.plan.feedId, validation: validation?.plan.feedId ?? null }, ...(resume ? { resume } : {}) },
+        resume ? [resume.artifacts.weightData, ...(resume.artifacts.optimizer ? [resume.artifacts.optimizer.weightData] : [])] : [],
+      );
+      if (live.value?.runId === run.id) {
+        live.value.batchesPerEpoch = started.batchesPerEpoch;
+        live.value.samplesPerEpoch = started.samplesPerEpoch;
+      }
+      return run.id;
+    } catch (err) {
+      project.reportError(err);
+      await forwarder?.close();
+      forwarder = null;
+      await closeFeeds();
+      if (runId) {
+        if (live.value?.runId === runId) live.value.status = 'failed';
+        await studio.call(studio.api.run.update({ runId, status: 'failed', error: String((err as Error).message ?? err) })).then(putRun, () => undefined);
+      }
+      return null;
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  async function control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+    const l = live.value;
+    if (!l) return;
+    try {
+      await ml.request(`train:${action}`, { runId: l.runId });
+    } catch (err) {
+      project.reportError(err);
+    }
+  }
+
+  return {
+    runs,
+    selectedId,
+    selected,
+    details,
+    checkpoints,
+    live,
+    starting,
+    busy,
+    eta,
+    isLiveSelected,
+    refresh,
+    select,
+    start,
+    pause: () => control('pause'),
+    resume: () => control('resume'),
+    stop: () => control('stop'),
+  };
+});

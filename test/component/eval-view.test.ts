@@ -1,0 +1,89 @@
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import App from '../../src-renderer/App.vue';
+import type { RequestOf } from '../../src-shared/ipc/contract';
+import { imagePage, mnistManifest } from './dataset-fixtures';
+import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
+import { checkpointMeta, evalResult, runRecord, scriptedMl, SHA, seedCnnModel } from './training-fixtures';
+
+enableAutoUnmount(afterEach);
+
+const THREE = mnistManifest({ classNames: ['cat', 'dog', 'fox'] });
+
+async function openEval(stored: ReturnType<typeof evalResult> | null, computed?: ReturnType<typeof evalResult>) {
+  const run = runRecord({ status: 'completed' });
+  const saved: RequestOf<'eval:save'>[] = [];
+  const studio = fakeStudio({
+    'project:current': () => projectView('Lab'),
+    'dataset:list': () => [THREE],
+    'model:list': () => [seedCnnModel()],
+    'run:list': () => [run],
+    'run:get': () => ({ run, epochs: [], batches: [], batchTotal: 0 }),
+    'checkpoint:list': () => [checkpointMeta()],
+    'checkpoint:load': () => ({
+      modelTopology: {}, trainingConfig: null, weightSpecs: [], weightData: new Uint8Array(8), optimizer: null, optimizerWeightData: null,
+      meta: checkpointMeta({ files: { 'model.json': { sha256: SHA, bytes: 1 } } }),
+    }),
+    'eval:get': () => stored,
+    'eval:save': (req) => {
+      saved.push(req);
+      return req.result;
+    },
+    'dataset:samples': (req) => imagePage(1, req.offset, 1),
+  });
+  const worker = scriptedMl(computed ? { 'eval:run': () => computed } : {});
+  const wrapper = mountWithStudio(App, studio, { ml: worker.ml });
+  await flushPromises();
+  await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
+  await flushPromises();
+  await wrapper.find('[data-testid="run-item"]').trigger('click');
+  await flushPromises();
+  await wrapper.find('[data-testid="evaluate-button"]').trigger('click');
+  await flushPromises();
+  return { studio, worker, wrapper, saved };
+}
+
+describe('evaluation view', () => {
+  it('shows a stored evaluation: confusion matrix counts, per-class metrics and misclassified samples', async () => {
+    const { wrapper } = await openEval(evalResult());
+    expect(wrapper.find('[data-testid="eval-view"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="eval-accuracy"]').text()).toBe('90.00%');
+    expect(wrapper.find('[data-testid="eval-samples"]').text()).toBe('30');
+
+    const matrix = wrapper.find('[data-testid="confusion-matrix"]');
+    expect(matrix.findAll('thead th').slice(1).map((h) => h.text())).toEqual(['cat', 'dog', 'fox']);
+    const cells = matrix.findAll('[data-testid="confusion-cell"]');
+    expect(cells.map((c) => c.text())).toEqual(['10', '0', '0', '1', '8', '1', '0', '1', '9']);
+    const dogAsCat = cells.find((c) => c.attributes('data-actual') === '1' && c.attributes('data-predicted') === '0')!;
+    expect(dogAsCat.attributes('title')).toBe('1 samples of dog predicted as cat');
+
+    const rows = wrapper.findAll('[data-testid="per-class-table"] [data-testid="per-class-row"]');
+    expect(rows.map((r) => r.findAll('th, td').map((c) => c.text()))).toEqual([
+      ['cat', '0.909', '1.000', '0.952', '10'],
+      ['dog', '0.889', '0.800', '0.842', '10'],
+      ['fox', '0.900', '0.900', '0.900', '10'],
+    ]);
+
+    const item = wrapper.find('[data-testid="misclassified-gallery"] [data-testid="misclassified-item"]');
+    expect(item.attributes('data-index')).toBe('11');
+    expect(item.text()).toContain('true dog');
+    expect(item.text()).toContain('predicted cat (70.0%)');
+    // A CNN gets Grad-CAM, not attention maps.
+    expect(wrapper.find('[data-testid="explain-button"]').exists()).toBe(true);
+    expect(wrapper.text()).toContain('Grad-CAM');
+  });
+
+  it('evaluates on request through the worker and stores the result', async () => {
+    const { worker, wrapper, saved } = await openEval(null, evalResult());
+    expect(wrapper.find('[data-testid="confusion-matrix"]').exists()).toBe(false);
+    await wrapper.find('[data-testid="eval-quick-button"]').trigger('click');
+    await flushPromises();
+    const req = worker.requestsOf('eval:run')[0] as { limit: number; classNames: string[]; feedId: string };
+    expect(req).toMatchObject({ limit: 1000, classNames: ['cat', 'dog', 'fox'] });
+    // The test split is fed in order (not shuffled), so misclassified indices point at test samples.
+    const plan = (worker.requestsOf('feed:open')[0] as { plan: { split: string; shuffle: boolean; feedId: string } }).plan;
+    expect(plan).toMatchObject({ split: 'test', shuffle: false, feedId: req.feedId });
+    expect(saved.map((s) => [s.checkpointId, s.split])).toEqual([['ck-check001', 'test']]);
+    expect(wrapper.findAll('[data-testid="confusion-cell"]')).toHaveLength(9);
+  });
+});

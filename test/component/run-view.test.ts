@@ -1,0 +1,172 @@
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import App from '../../src-renderer/App.vue';
+import type { RequestOf } from '../../src-shared/ipc/contract';
+import { HyperParams, type RunRecord } from '../../src-shared/ipc/training-contract';
+import { mnistManifest } from './dataset-fixtures';
+import { fakeStudio, mountWithStudio, projectView, type FakeHandlers } from './fake-studio';
+import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-fixtures';
+
+enableAutoUnmount(afterEach);
+
+function setup(handlers: FakeHandlers = {}, runs: RunRecord[] = []) {
+  const created: RequestOf<'run:create'>[] = [];
+  const studio = fakeStudio({
+    'project:current': () => projectView('Lab'),
+    'dataset:list': () => [mnistManifest()],
+    'model:list': () => [seedCnnModel()],
+    'run:list': () => runs,
+    'run:create': (req) => {
+      created.push(req);
+      return runRecord({ hyper: HyperParams.parse(req.hyper) });
+    },
+    'run:get': (req) => ({ run: runs.find((r) => r.id === req.runId) ?? runRecord(), epochs: [], batches: [], batchTotal: 0 }),
+    'run:update': (req) => runRecord({ status: req.status }),
+    'run:appendMetrics': (req) => ({ appended: req.records.length, summary: { epochsDone: 0, best: null, last: null } }),
+    'checkpoint:list': () => [],
+    'checkpoint:save': (req) => checkpointMeta({ runId: req.runId, kind: req.kind, epoch: req.epoch }),
+    ...handlers,
+  });
+  const worker = scriptedMl();
+  const wrapper = mountWithStudio(App, studio, { ml: worker.ml });
+  return { studio, worker, wrapper, created };
+}
+
+async function openRuns(w: ReturnType<typeof setup>['wrapper']) {
+  await flushPromises();
+  await w.find('[data-testid="sidebar-runs"]').trigger('click');
+  await flushPromises();
+}
+
+const button = (w: ReturnType<typeof setup>['wrapper'], id: string) => w.find(`[data-testid="${id}"]`);
+
+describe('new run dialog', () => {
+  it('starts with the model spec\'s training defaults and sends the hyper-parameters it shows', async () => {
+    const s = setup();
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    const value = (id: string) => (button(s.wrapper, id).element as HTMLInputElement).value;
+    expect(value('run-model')).toBe('md-seedcnn1');
+    expect(value('run-dataset')).toBe('ds-mnist001');
+    expect([value('run-epochs'), value('run-batch-size'), value('run-optimizer'), value('run-learning-rate')]).toEqual(['10', '32', 'adam', '0.001']);
+    expect([value('run-seed'), value('run-backend'), value('run-limit')]).toEqual(['42', 'auto', '']);
+    expect(button(s.wrapper, 'run-augment').exists()).toBe(true);
+
+    await button(s.wrapper, 'run-epochs').setValue('2');
+    await button(s.wrapper, 'run-limit').setValue('256');
+    await button(s.wrapper, 'run-backend').setValue('wasm');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(s.created).toHaveLength(1);
+    expect(s.created[0]!.hyper).toMatchObject({ epochs: 2, batchSize: 32, optimizer: 'adam', limit: 256, seed: 42, backend: 'webgpu' });
+    expect(s.worker.requestsOf('backend:use')).toEqual([{ backend: 'wasm' }]);
+    const start = s.worker.requestsOf('train:start')[0] as { hyper: { epochs: number }; feeds: { train: string; validation: string | null } };
+    expect(start.hyper.epochs).toBe(2);
+    expect(start.feeds.validation).not.toBeNull();
+    expect(button(s.wrapper, 'run-view').exists()).toBe(true);
+    // The worker fell back from WASM to WebGPU here: the run view says so.
+    expect(button(s.wrapper, 'backend-fallback').text()).toContain('WASM is not available here; training on WebGPU');
+  });
+
+  it('refuses a batch size of 0 and says why', async () => {
+    const s = setup();
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await button(s.wrapper, 'run-batch-size').setValue('0');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(button(s.wrapper, 'run-problem').text()).toContain('batchSize');
+    expect(s.created).toEqual([]);
+  });
+});
+
+describe('run view', () => {
+  it('shows charts and progress from worker events, and follows the status with its buttons', async () => {
+    const s = setup();
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(button(s.wrapper, 'loss-chart').exists()).toBe(true);
+    expect(button(s.wrapper, 'accuracy-chart').attributes('data-points')).toBe('0');
+    expect(button(s.wrapper, 'run-status').attributes('data-status')).toBe('running');
+
+    const runId = 'rn-run00001';
+    const rec = (step: number) => ({ kind: 'batch' as const, epoch: 0, batch: step, step: step + 1, loss: 2 - step / 10, accuracy: 0.1 * step, lr: 0.001, samplesPerSec: 16, time: 1 });
+    s.worker.emit('train:batch', { runId, records: [rec(0), rec(1), rec(2)] });
+    s.worker.emit('train:memory', { runId, numTensors: 36, numBytes: 2_000_000, numBytesInGPU: 1_258_291 });
+    await flushPromises();
+    expect(button(s.wrapper, 'loss-chart').attributes('data-points')).toBe('3');
+    expect(button(s.wrapper, 'batch-progress').text()).toBe('Batch 3 of 1688');
+    expect(button(s.wrapper, 'throughput').text()).toBe('16 samples/s');
+    expect(button(s.wrapper, 'memory').text()).toContain('1.2 MB on the GPU');
+    expect(button(s.wrapper, 'eta').text()).not.toBe('—');
+
+    // Pause: the worker is asked, its status event turns Pause into Resume, and main records it.
+    await button(s.wrapper, 'pause-button').trigger('click');
+    expect(s.worker.requestsOf('train:pause')).toEqual([{ runId }]);
+    s.worker.emit('train:status', { runId, status: 'paused' });
+    await flushPromises();
+    expect(button(s.wrapper, 'run-status').attributes('data-status')).toBe('paused');
+    expect(button(s.wrapper, 'pause-button').exists()).toBe(false);
+    expect(button(s.wrapper, 'stop-button').attributes('disabled')).toBeUndefined();
+    expect(s.studio.callsTo('run:update')).toContainEqual(expect.objectContaining({ runId, status: 'paused' }));
+
+    // Space on the focused run view resumes.
+    await button(s.wrapper, 'run-view').trigger('keydown', { key: ' ' });
+    expect(s.worker.requestsOf('train:resume')).toEqual([{ runId }]);
+    s.worker.emit('train:status', { runId, status: 'running' });
+    await flushPromises();
+    expect(button(s.wrapper, 'pause-button').attributes('disabled')).toBeUndefined();
+
+    // Stop: the stop checkpoint goes to main and is listed; the controls go away.
+    await button(s.wrapper, 'stop-button').trigger('click');
+    expect(s.worker.requestsOf('train:stop')).toEqual([{ runId }]);
+    const weights = new Float32Array([1, 2, 3]).buffer;
+    s.worker.emit('train:checkpoint', {
+      runId, epoch: 0, step: 3, kind: 'stop', metrics: null,
+      artifacts: { modelTopology: { class_name: 'Functional' }, weightSpecs: [{ name: 'w', shape: [3], dtype: 'float32' }], weightData: weights, optimizer: null },
+    });
+    s.worker.emit('train:status', { runId, status: 'stopped', result: { status: 'stopped', epochsDone: 0, step: 3, last: null, best: null } });
+    await flushPromises();
+    const saved = s.studio.callsTo('checkpoint:save') as RequestOf<'checkpoint:save'>[];
+    expect(saved).toHaveLength(1);
+    expect(saved[0]!.weightData).toEqual(new Uint8Array(new Float32Array([1, 2, 3]).buffer));
+    expect(s.studio.callsTo('run:appendMetrics').flatMap((r) => (r as RequestOf<'run:appendMetrics'>).records)).toHaveLength(3);
+    expect(s.wrapper.findAll('[data-testid="checkpoint-item"]')).toHaveLength(1);
+    expect(button(s.wrapper, 'run-status').attributes('data-status')).toBe('stopped');
+    expect(button(s.wrapper, 'pause-button').exists()).toBe(false);
+    expect(button(s.wrapper, 'stop-button').exists()).toBe(false);
+  });
+
+  it('opens a past run with its stored metrics and checkpoints', async () => {
+    const done = runRecord({ status: 'completed', summary: { epochsDone: 1, best: null, last: null } });
+    const s = setup(
+      {
+        'run:get': () => ({
+          run: done,
+          epochs: [{ kind: 'epoch', epoch: 0, step: 10, loss: 0.5, accuracy: 0.8, valLoss: 0.4, valAccuracy: 0.85, lr: 0.001, samplesPerSec: 100, time: 1 }],
+          batches: Array.from({ length: 10 }, (_, i) => ({ kind: 'batch' as const, epoch: 0, batch: i, step: i + 1, loss: 1 - i / 20, accuracy: 0.5, lr: 0.001, samplesPerSec: 100, time: 1 })),
+          batchTotal: 10,
+        }),
+        'checkpoint:list': () => [checkpointMeta({ kind: 'final', epoch: 9 })],
+      },
+      [done],
+    );
+    await openRuns(s.wrapper);
+    expect(s.wrapper.findAll('[data-testid="runs-list"] [data-testid="run-item"]')).toHaveLength(1);
+    await s.wrapper.find('[data-testid="run-item"]').trigger('click');
+    await flushPromises();
+    // 10 batch points, and the epoch's training and validation loss.
+    expect(button(s.wrapper, 'loss-chart').attributes('data-points')).toBe('12');
+    expect(button(s.wrapper, 'run-status').attributes('data-status')).toBe('completed');
+    expect(button(s.wrapper, 'pause-button').exists()).toBe(false);
+    const item = s.wrapper.find('[data-testid="checkpoint-item"]');
+    expect(item.text()).toContain('Final (epoch 10)');
+    expect(item.find('[data-testid="evaluate-button"]').exists()).toBe(true);
+    await item.find('[data-testid="resume-from-button"]').trigger('click');
+    expect(s.wrapper.find('[data-testid="new-run-dialog"]').text()).toContain('Continues from checkpoint');
+    // A run that finished its 10 epochs continues for an 11th.
+    expect((button(s.wrapper, 'run-epochs').element as HTMLInputElement).value).toBe('11');
+  });
+});
