@@ -10,6 +10,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Some tests spawn the real CLI or train small models; a loaded 2-core CI machine is slow.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

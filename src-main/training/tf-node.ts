@@ -9,9 +9,9 @@ import '@tensorflow/tfjs-layers';
 import { StudioError } from '../../src-shared/errors';
 import { registerTrainingKernels } from '../../src-renderer/ml/engine/training-kernels';
 
-/** The backends Node can train on. */
-export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
-export type NodeBackend = (typeof NODE_BACKENDS)[number];
+import type { NodeBackend } from './backends';
+
+export { NODE_BACKENDS, type NodeBackend } from './backends';
 
 /** The backend in use and, for WebGPU, the adapter behind it. */
 export interface BackendInfo {

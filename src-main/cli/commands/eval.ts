@@ -1,14 +1,10 @@
 import { resolve } from 'node:path';
 import { SplitName } from '../../../src-shared/datasets/schema';
-import { evaluate } from '../../../src-renderer/ml/engine/evaluate';
-import { loadModelFromArtifacts } from '../../../src-renderer/ml/engine/trainer/artifacts';
 import { createStudio } from '../../container';
 import { loadDataset, readDatasetManifest } from '../../datasets/store';
 import { requireProject } from '../../models/common';
 import { TrainingStore } from '../../runs/training-store';
 import { formatEval } from '../../training/format';
-import { SplitProvider, standardizationOf } from '../../training/store-provider';
-import { setupNodeBackend } from '../../training/tf-node';
 import { createWebPlatform } from '../../web-host/platform-adapter';
 import { appVersion, resolveDataDir } from '../app-env';
 import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
@@ -30,6 +26,14 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
     await studio.projects.open(resolve(io.cwd, positionals[0]!), CLI_CLIENT);
     const view = requireProject(studio.projects, CLI_CLIENT);
     const store = new TrainingStore({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, CLI_CLIENT);
+    // TensorFlow.js loads only for the commands that need it, so the others start fast.
+    const [{ evaluate }, { loadModelFromArtifacts }, { SplitProvider, standardizationOf }, { setupNodeBackend }] =
+      await Promise.all([
+        import('../../../src-renderer/ml/engine/evaluate'),
+        import('../../../src-renderer/ml/engine/trainer/artifacts'),
+        import('../../training/store-provider'),
+        import('../../training/tf-node'),
+      ]);
     const { artifacts, meta } = await store.loadCheckpoint(checkpointId);
     const manifest = await readDatasetManifest(view.dir, meta.datasetId);
     const data = await loadDataset(view.dir, manifest);

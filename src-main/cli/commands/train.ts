@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { Optimizer } from '../../../src-shared/models/spec';
 import { createStudio } from '../../container';
 import { formatBatchLine, formatEpochLine, formatTrainSummary } from '../../training/format';
-import { trainHeadless, type HeadlessTrainRequest } from '../../training/headless';
-import { NODE_BACKENDS, type NodeBackend } from '../../training/tf-node';
+import type { HeadlessTrainRequest } from '../../training/headless';
+import { NODE_BACKENDS, type NodeBackend } from '../../training/backends';
 import { createWebPlatform } from '../../web-host/platform-adapter';
 import { appVersion, resolveDataDir } from '../app-env';
 import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
@@ -70,6 +70,8 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   let batches = 0;
   try {
     await studio.projects.open(resolve(io.cwd, positionals[0]!), CLI_CLIENT);
+    // TensorFlow.js loads only for the commands that train, so the others start fast.
+    const { trainHeadless } = await import('../../training/headless');
     const summary = await trainHeadless(
       studio,
       CLI_CLIENT,
