@@ -5,9 +5,10 @@
  */
 import { datasetSuite } from './dataset';
 import { trainingSuite } from './training';
+import { trainingBrowserSuite } from './training-browser';
 import { formatTable, machine, type BenchRow, type BenchSuite } from './report';
 
-const SUITES: BenchSuite[] = [datasetSuite, trainingSuite];
+const SUITES: BenchSuite[] = [datasetSuite, trainingSuite, trainingBrowserSuite];
 
 async function main(): Promise<void> {
   // `npm run bench -- dataset` runs only the named suites.
