@@ -56,9 +56,10 @@ export function createStudio(opts: StudioOptions): Studio {
     events,
     recent,
     appVersion: opts.appVersion,
-    onOpen: async (view): Promise<void> => {
+    onOpen: async (view) => {
       await datasets.cleanupProject(view.dir);
       await checkpoints.cleanupProject(view.dir);
+      return runs.recoverInterrupted(view);
     },
   });
   const jobs = new JobService(events);

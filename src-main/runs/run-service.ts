@@ -15,6 +15,8 @@ import {
   type RunSummary,
 } from '../../src-shared/ipc/training-contract';
 import type { ModelSpec } from '../../src-shared/models/spec';
+import type { ProjectView } from '../../src-shared/ipc/contract';
+import type { ProjectManifest } from '../../src-shared/project/manifest';
 import { readCheckpointMeta } from '../checkpoints/checkpoint-store';
 import { KeyedQueue, badField, newEntityId, readJsonFile, requireEntry, requireProject } from '../models/common';
 import { readModelSpec } from '../models/model-service';
@@ -160,6 +162,36 @@ export class RunService {
       }
       return next;
     });
+  }
+
+  /**
+   * Marks runs left 'running' or 'paused' as stopped: the project lock proves no trainer is
+   * still writing them, so the app closed or crashed mid-run. Returns the matching manifest change.
+   */
+  async recoverInterrupted(view: ProjectView): Promise<((m: ProjectManifest) => void) | undefined> {
+    const fixed: string[] = [];
+    for (const entry of view.manifest.runs) {
+      let run: RunRecord;
+      try {
+        run = await readRun(view.dir, entry.id);
+      } catch {
+        continue; // An unreadable run is reported when it is listed.
+      }
+      if (ENDED.has(run.status)) continue;
+      const now = new Date().toISOString();
+      await writeRun(view.dir, {
+        ...run,
+        status: 'stopped',
+        updatedAt: now,
+        endedAt: now,
+        error: 'Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.',
+      });
+      fixed.push(entry.id);
+    }
+    if (fixed.length === 0) return undefined;
+    return (m) => {
+      for (const e of m.runs) if (fixed.includes(e.id)) e.status = 'stopped';
+    };
   }
 
   /** The client's runs, newest last; an unreadable one is left out and logged. */

@@ -19,8 +19,11 @@ export interface ProjectServiceDeps {
   appVersion: string;
   /** Delay between the last change and the autosave; short so a crash loses little. */
   autosaveDelayMs?: number;
-  /** Runs under the new lock before a project is shown, e.g. to tidy what a crash left behind. */
-  onOpen?: (view: ProjectView) => Promise<void>;
+  /**
+   * Runs under the new lock before a project is shown, e.g. to tidy what a crash left behind. It
+   * may return manifest changes (applied to the manifest, then autosaved).
+   */
+  onOpen?: (view: ProjectView) => Promise<((m: ProjectManifest) => void) | void>;
 }
 
 interface Session {
@@ -119,16 +122,24 @@ export class ProjectService {
     if (mine) await this.closeNow(clientId, true);
     const lock = await ProjectLock.acquire(first.view.dir);
     let loaded;
+    let repair: ((m: ProjectManifest) => void) | void = undefined;
     try {
       // Read again under the lock: the first read may predate another process's last save.
       loaded = await readProjectFile(path);
       if (loaded.view.migratedFrom !== null) await this.saveMigrated(loaded.view, loaded.text);
-      await this.deps.onOpen?.(loaded.view);
+      repair = await this.deps.onOpen?.(loaded.view);
     } catch (err) {
       await lock.release();
       throw err;
     }
     const session: Session = { clientId, view: loaded.view, lock, dirty: false, timer: null, writing: Promise.resolve() };
+    if (repair) {
+      const manifest = structuredClone(loaded.view.manifest);
+      repair(manifest);
+      session.view = { ...session.view, manifest: ProjectManifest.parse(manifest) };
+      session.dirty = true;
+      this.schedule(session);
+    }
     this.sessions.set(clientId, session);
     await this.deps.recent.add(path, loaded.view.manifest.name).catch((err: unknown) => {
       console.error('Could not update the recent-projects list:', err);

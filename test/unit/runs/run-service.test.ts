@@ -50,6 +50,27 @@ describe('runs', () => {
     expect(await ok('run:list', {})).toEqual([details.run]);
   });
 
+  it('marks a run left running by a closed or crashed app as stopped when the project opens again', async () => {
+    const { run, ok, studio } = await withRun();
+    const paused = await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER });
+    await ok('run:update', { runId: paused.id, status: 'paused' });
+    const done = await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER });
+    await ok('run:update', { runId: done.id, status: 'completed' });
+    const path = studio.projects.current(CLIENT)!.path;
+    await studio.projects.close(CLIENT);
+
+    await studio.projects.open(path, CLIENT);
+    const runs = await ok('run:list', {});
+    const status = Object.fromEntries(runs.map((r: { id: string; status: string }) => [r.id, r.status]));
+    expect(status).toEqual({ [run.id]: 'stopped', [paused.id]: 'stopped', [done.id]: 'completed' });
+    expect(runs.find((r: { id: string }) => r.id === run.id).error).toMatch(/Interrupted/);
+    expect(studio.projects.current(CLIENT)!.manifest.runs.map((e) => e.status)).toEqual(['stopped', 'stopped', 'completed']);
+    // The repaired manifest reaches the disk.
+    await studio.projects.close(CLIENT);
+    const onDisk = JSON.parse(await readFile(path, 'utf8'));
+    expect(onDisk.runs.map((e: { status: string }) => e.status)).toEqual(['stopped', 'stopped', 'completed']);
+  });
+
   it('survives a crash mid-append: the torn last line is ignored and cut before the next append', async () => {
     const { run, ok, metricsPath } = await withRun();
     await ok('run:appendMetrics', { runId: run.id, records: [record('batch', 0, 0), record('epoch', 0, 0)] });

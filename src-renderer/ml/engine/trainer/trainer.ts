@@ -61,8 +61,9 @@ export class Trainer {
     if (this.state !== 'running' || this.gate || this.stopRequested) return;
     let release!: () => void;
     const promise = new Promise<void>((res) => (release = res));
+    // The status turns 'paused' when the loop reaches the gate, after the batch in flight, so no
+    // metric arrives once the UI says paused.
     this.gate = { promise, release };
-    this.setStatus('paused');
   }
 
   /** Lets a paused run continue. */
@@ -70,7 +71,7 @@ export class Trainer {
     if (!this.gate) return;
     const gate = this.gate;
     this.gate = null;
-    this.setStatus('running');
+    if (this.state === 'paused') this.setStatus('running');
     gate.release();
   }
 
@@ -199,6 +200,7 @@ export class Trainer {
       for (;;) {
         if (this.gate) {
           active += now() - since;
+          this.setStatus('paused');
           await this.gate.promise;
           since = now();
         }
