@@ -23,9 +23,11 @@ type Projection = { kernel: LayerVariable; bias: LayerVariable };
 /** The padding mask's additive bias [batch, 1, 1, seq]: 0 for real tokens, MASKED for id 0. */
 export function paddingBias(tokenIds: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const pad = tf.cast(tf.equal(tf.cast(tokenIds, 'int32'), 0), 'float32');
+    // where(), not cast() of the bool: on WebGPU that cast keeps the int32 buffer, which some
+    // kernels (Transpose) then read with the wrong WGSL type; see sequence-mean-pool.ts.
+    const pad = tf.equal(tf.cast(tokenIds, 'int32'), 0);
     const [b, s] = tokenIds.shape as [number, number];
-    return tf.mul(tf.reshape(pad, [b, 1, 1, s]), MASKED);
+    return tf.reshape(tf.where(pad, tf.fill(pad.shape, MASKED), tf.zeros(pad.shape)), [b, 1, 1, s]);
   });
 }
 

@@ -29,7 +29,10 @@ export class SequenceMeanPool extends layers.Layer {
     return tf.tidy(() => {
       const [x, ids] = unpack(inputs);
       if (!ids) return tf.mean(x, 1);
-      const keep = tf.expandDims(tf.cast(tf.notEqual(tf.cast(ids, 'int32'), 0), 'float32'), 2);
+      // where(), not cast(): on WebGPU a bool->float32 cast shares the bool's int32 buffer, and
+      // tfjs 4.22's Transpose (inside sum over axis 1) then emits WGSL that Dawn rejects (NaN loss).
+      const real = tf.notEqual(tf.cast(ids, 'int32'), 0);
+      const keep = tf.expandDims(tf.where(real, tf.ones(real.shape), tf.zeros(real.shape)), 2);
       // An all-padding sample divides by 1, not 0, and pools to zeros.
       const count = tf.maximum(tf.sum(keep, 1), 1);
       return tf.div(tf.sum(tf.mul(x, keep), 1), count);
