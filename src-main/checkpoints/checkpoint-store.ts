@@ -8,7 +8,8 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import { CheckpointMeta, type WeightSpec } from '../../src-shared/ipc/training-contract';
-import { fsyncDir, sha256, writeDurable } from '../datasets/store-files';
+import { sha256, writeDurable } from '../datasets/store-files';
+import { fsyncDir } from '../services/atomic-write';
 import { readJsonFile } from '../models/common';
 
 export const CHECKPOINTS_DIR = 'checkpoints';

@@ -31,21 +31,6 @@ export async function writeDurable(path: string, data: Uint8Array | string): Pro
   return { sha256: sha256(bytes), bytes: bytes.byteLength };
 }
 
-/** Fsyncs a folder so a rename or new file in it survives a crash (a no-op where unsupported). */
-export async function fsyncDir(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (err) {
-    // Windows cannot open or fsync a directory; its renames are durable without it.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw err;
-  } finally {
-    await handle?.close();
-  }
-}
-
 /** Reads one blob of a dataset and checks it against the manifest's checksum. */
 export async function readVerified(dir: string, manifest: DatasetManifest, file: string): Promise<Buffer> {
   const expected = manifest.blobs[file];

@@ -18,7 +18,8 @@ import {
 import { splitDataset, type SplitIndices } from '../../src-shared/datasets/split';
 import { buildTokenizer, encodeTexts, type Tokenizer } from '../../src-shared/datasets/tokenizer';
 import type { RawDataset } from './raw-dataset';
-import { bytesOf, fsyncDir, readVerified, viewAs, writeDurable } from './store-files';
+import { fsyncDir } from '../services/atomic-write';
+import { bytesOf, readVerified, viewAs, writeDurable } from './store-files';
 import { featureStats, splitInfo } from './store-stats';
 
 export const DATASETS_DIR = 'datasets';

@@ -9,13 +9,14 @@ import { basename, dirname, join } from 'node:path';
 /** The temp-file prefix, so a crash leftover is recognisable beside the real file. */
 export const TEMP_PREFIX = '.mstudio-tmp-';
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Fsyncs a folder so a rename or new file in it survives a crash (a no-op where unsupported). */
+export async function fsyncDir(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');
     await handle.sync();
   } catch (err) {
-    // Windows cannot open or fsync a directory; the rename is still atomic there.
+    // Windows cannot open or fsync a directory; its renames are durable without it.
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw err;
   } finally {
