@@ -51,7 +51,7 @@ interface Lifecycle {
 export function createStudio(opts: StudioOptions): Studio {
   const events = new EventBus();
   const recent = new RecentProjectsService(opts.dataDir);
-  // Opening a project tidies what a crashed import or checkpoint save left in its folders.
+  // Opening a project tidies what a crashed import, checkpoint save or removal left in its folders.
   const projects: ProjectService = new ProjectService({
     events,
     recent,
@@ -59,14 +59,15 @@ export function createStudio(opts: StudioOptions): Studio {
     onOpen: async (view) => {
       await datasets.cleanupProject(view.dir);
       await checkpoints.cleanupProject(view.dir);
+      await runs.cleanupProject(view);
       return runs.recoverInterrupted(view);
     },
   });
   const jobs = new JobService(events);
   const datasets: DatasetService = new DatasetService({ projects, jobs });
   const models = new ModelService({ projects });
-  const runs = new RunService({ projects });
   const checkpoints: CheckpointService = new CheckpointService({ projects, appVersion: opts.appVersion });
+  const runs = new RunService({ projects, checkpoints });
   const handlers = createHandlers({
     projects, jobs, recent, datasets, models, runs, checkpoints, platform: opts.platform, appVersion: opts.appVersion,
   });

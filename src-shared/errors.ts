@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'NO_PROJECT_OPEN',
   'IO_ERROR',
   'CANCELLED',
+  /** The thing is in use (a run that is training) and cannot be changed or removed now. */
+  'BUSY',
   'UNSUPPORTED',
   'INTERNAL',
 ] as const;

@@ -84,6 +84,7 @@ export class CheckpointService {
           step: req.step,
           kind: req.kind,
           metrics: { loss: m.loss ?? null, accuracy: m.accuracy ?? null, valLoss: m.valLoss ?? null, valAccuracy: m.valAccuracy ?? null },
+          ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
           spec: run.spec,
           createdAt: new Date().toISOString(),
         },
@@ -153,13 +154,24 @@ export class CheckpointService {
 
   /** Removes a checkpoint and its evaluations. */
   async remove(clientId: string, id: string): Promise<void> {
+    await this.removeMany(clientId, [id]);
+  }
+
+  /**
+   * Removes several checkpoints and their evaluations with one manifest write. The entries leave
+   * the file before the folders go, so a crash leaves at worst unused folders, never an entry
+   * without its files; folders half-deleted by a crash are tidied when the project opens.
+   */
+  async removeMany(clientId: string, ids: readonly string[]): Promise<void> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', id, 'checkpoint');
+    for (const id of ids) requireEntry(view, 'checkpoints', id, 'checkpoint');
+    if (ids.length === 0) return;
+    const gone = new Set(ids);
     await this.deps.projects.update(clientId, (m) => {
-      m.checkpoints = m.checkpoints.filter((e) => e.id !== id);
+      m.checkpoints = m.checkpoints.filter((e) => !gone.has(e.id));
     });
     await this.deps.projects.flushAll();
-    await removeFolder(view, CHECKPOINTS_DIR, id);
+    for (const id of ids) await removeFolder(view, CHECKPOINTS_DIR, id);
   }
 
   /** Stores an evaluation of a checkpoint on one split (replacing an earlier one). */

@@ -13,6 +13,10 @@ export function createTrainingHandlers(runs: RunService, checkpoints: Checkpoint
     'run:update': (req, ctx) => runs.update(ctx.clientId, req),
     'run:list': (_req, ctx) => runs.list(ctx.clientId),
     'run:get': (req, ctx) => runs.get(ctx.clientId, req.runId, req.maxBatchPoints),
+    'run:remove': async (req, ctx) => {
+      await runs.remove(ctx.clientId, req.id);
+      return null;
+    },
     'checkpoint:save': (req, ctx) => checkpoints.save(ctx.clientId, req),
     'checkpoint:list': (req, ctx) => checkpoints.list(ctx.clientId, req.runId),
     'checkpoint:load': (req, ctx) => checkpoints.load(ctx.clientId, req.id, req.optimizer),

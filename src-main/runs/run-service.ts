@@ -8,21 +8,23 @@ import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import {
   RunRecord,
+  RunStatus,
   type HyperParams,
   type MetricRecord,
   type RunDetails,
-  type RunStatus,
   type RunSummary,
 } from '../../src-shared/ipc/training-contract';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import type { ProjectManifest } from '../../src-shared/project/manifest';
+import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import { readCheckpointMeta } from '../checkpoints/checkpoint-store';
 import { KeyedQueue, badField, newEntityId, readJsonFile, requireEntry, requireProject } from '../models/common';
-import { readModelSpec } from '../models/model-service';
+import { readModelSpec, removeFolder } from '../models/model-service';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
 import { appendRecords, downsample, readRecords, summarize } from './metrics-file';
+import { dropRemovalJournal, finishRemovals, writeRemovalJournal } from './run-removal';
 
 export const RUNS_DIR = 'runs';
 const RUN_FILE = 'run.json';
@@ -56,6 +58,8 @@ export interface RunCreateRequest {
 /** What the run service needs. */
 export interface RunServiceDeps {
   projects: ProjectService;
+  /** Removing a run removes its checkpoints through their service. */
+  checkpoints: Pick<CheckpointService, 'removeMany'>;
 }
 
 /** Records the runs of the projects open in the studio. */
@@ -162,6 +166,44 @@ export class RunService {
       }
       return next;
     });
+  }
+
+  /**
+   * Deletes a run and everything of it: its checkpoints with their evaluations, then its record
+   * and metrics. BUSY while the run is running or paused: the trainer still writes to it.
+   */
+  remove(clientId: string, id: string): Promise<void> {
+    const { dir } = requireProject(this.deps.projects, clientId);
+    // In the run's queue, so no append or status change of it is half-way when it goes; the
+    // manifest is read inside, as it was when the turn came.
+    return this.queue.run(`${dir}\0${id}`, async () => {
+      const view = requireProject(this.deps.projects, clientId);
+      const entry = requireEntry(view, 'runs', id, 'run');
+      // A damaged run.json must not make a run impossible to delete: the manifest mirrors its status.
+      const status = await readRun(view.dir, id).then(
+        (r) => r.status,
+        () => (RunStatus.safeParse(entry.status).data ?? 'stopped'),
+      );
+      if (status === 'running' || status === 'paused') {
+        throw new StudioError('BUSY', `${entry.name} is ${status === 'running' ? 'training' : 'paused'}. Stop it before removing it.`, { id, status });
+      }
+      const checkpointIds = view.manifest.checkpoints.filter((e) => e.runId === id).map((e) => e.id);
+      // Each step drops manifest entries (written to disk) before their folders, so no entry ever
+      // outlives its files; the journal lets the next open delete folders a crash left behind.
+      await writeRemovalJournal(view.dir, { runId: id, checkpointIds });
+      await this.deps.checkpoints.removeMany(clientId, checkpointIds);
+      await this.deps.projects.update(clientId, (m) => {
+        m.runs = m.runs.filter((e) => e.id !== id);
+      });
+      await this.deps.projects.flushAll();
+      await removeFolder(view, RUNS_DIR, id);
+      await dropRemovalJournal(view.dir, id);
+    });
+  }
+
+  /** Finishes run removals a crash cut short (see run-removal.ts); runs when a project opens. */
+  async cleanupProject(view: ProjectView): Promise<void> {
+    await finishRemovals(view).catch((err: unknown) => console.error(`Could not tidy ${view.dir}/${RUNS_DIR}:`, err));
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   MetricRecord,
   type CheckpointKind,
   type CheckpointMeta,
+  type EarlyStoppingState,
   type MetricRecordInput,
   type RunRecord,
   type RunStatus,
@@ -39,6 +40,8 @@ export interface CheckpointPoint {
   step: number;
   kind: CheckpointKind;
   metrics?: Partial<Record<'loss' | 'accuracy' | 'valLoss' | 'valAccuracy', number | null>>;
+  /** The trainer's early-stopping state, so a resume from this checkpoint keeps counting patience. */
+  earlyStopping?: EarlyStoppingState | undefined;
 }
 
 /** One ArrayBuffer (tfjs 4.22 may hand over several) as bytes. */
@@ -99,6 +102,7 @@ export class TrainingStore {
       step: at.step,
       kind: at.kind,
       metrics: at.metrics ?? {},
+      ...(at.earlyStopping ? { earlyStopping: at.earlyStopping } : {}),
       modelTopology,
       ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
       weightSpecs,

@@ -2,10 +2,10 @@
  * The training, evaluation and explanation part of the worker protocol: request and event
  * types that protocol.ts merges into WorkerMethods and WorkerEvents.
  */
-import type { EpochMetrics, EvalResult, HyperParams, MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import type { EarlyStoppingState, EpochMetrics, EvalResult, HyperParams, MetricRecordInput } from '../../src-shared/ipc/training-contract';
 import type { ModelInput, ModelSpec } from '../../src-shared/models/spec';
 import type { FeatureStandardization } from './engine/preprocess';
-import type { CheckpointArtifacts, CheckpointKind, TrainResult, TrainerStatus } from './engine/trainer/types';
+import type { CheckpointArtifacts, CheckpointKind, ResumePoint, TrainResult, TrainerStatus } from './engine/trainer/types';
 
 export type { CheckpointArtifacts };
 
@@ -18,7 +18,7 @@ export interface TrainStartRequest {
   /** Tabular inputs: the training split's feature mean and std (the manifest's featureStats). */
   standardization: FeatureStandardization | null;
   /** Continue from a checkpoint (its ArrayBuffers are transferred with the request). */
-  resume?: { artifacts: CheckpointArtifacts; nextEpoch: number; step: number };
+  resume?: ResumePoint;
 }
 
 /** What train:start answers once training is under way (it ends with a terminal train:status). */
@@ -108,6 +108,8 @@ export interface TrainingEvents {
     step: number;
     kind: CheckpointKind;
     metrics: EpochMetrics | null;
+    /** Stored with the checkpoint, so a resume from it keeps counting patience. */
+    earlyStopping: EarlyStoppingState;
   };
   'train:status': TrainStatusEvent;
   'train:memory': { runId: string; numTensors: number; numBytes: number; numBytesInGPU: number | null };

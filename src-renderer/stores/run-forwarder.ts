@@ -78,6 +78,7 @@ export class RunForwarder {
           step: ev.step,
           kind: ev.kind,
           metrics: m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {},
+          ...(ev.earlyStopping ? { earlyStopping: ev.earlyStopping } : {}),
           modelTopology: a.modelTopology,
           weightSpecs: a.weightSpecs,
           weightData: bytes(a.weightData),

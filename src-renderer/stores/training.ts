@@ -11,6 +11,7 @@ import { useMl, useStudio } from '../bridge';
 import { openDataFeed, studioShardReader, type DataFeed } from '../ml/data-feed';
 import { useBackendStore } from './backend';
 import { useDatasetsStore } from './datasets';
+import { useEvaluationStore } from './evaluation';
 import { useProjectStore } from './project';
 import { RunForwarder } from './run-forwarder';
 import { checkpointArtifacts, liveEta, standardizationOf, type LiveRun } from './training-live';
@@ -174,11 +175,14 @@ export const useTrainingStore = defineStore('training', () => {
       const hyper: HyperParams = plain({ ...req.hyper, backend: used });
       const spec = plain(req.spec);
       const resumeFrom = req.resumeFrom;
-      const resume = resumeFrom
+      const loaded = resumeFrom ? await studio.call(studio.api.checkpoint.load({ id: resumeFrom.id, optimizer: true })) : null;
+      const resume = resumeFrom && loaded
         ? {
-            artifacts: checkpointArtifacts(await studio.call(studio.api.checkpoint.load({ id: resumeFrom.id, optimizer: true }))),
+            artifacts: checkpointArtifacts(loaded),
             nextEpoch: resumeFrom.kind === 'stop' ? resumeFrom.epoch : resumeFrom.epoch + 1,
             step: resumeFrom.step,
+            // Patience goes on counting where the checkpoint left it (old checkpoints have none).
+            ...(loaded.meta.earlyStopping ? { earlyStopping: plain(loaded.meta.earlyStopping) } : {}),
           }
         : undefined;
       const run = await studio.call(
@@ -249,6 +253,36 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** Whether a run is training or paused, by the live session when it is this window's. */
+  function isActive(run: RunRecord): boolean {
+    const status = live.value?.runId === run.id ? live.value.status : run.status;
+    return status === 'running' || status === 'paused';
+  }
+
+  /**
+   * Deletes a run with its metrics, checkpoints and evaluations (run:remove), and forgets it here:
+   * the list, its open view and an open evaluation of one of its checkpoints. Resolves false
+   * (error shown) when main refuses, e.g. while the run trains.
+   */
+  async function remove(id: string): Promise<boolean> {
+    try {
+      await studio.call(studio.api.run.remove({ id }));
+    } catch (err) {
+      project.reportError(err);
+      return false;
+    }
+    runs.value = runs.value.filter((r) => r.id !== id);
+    if (selectedId.value === id) {
+      selectedId.value = null;
+      details.value = null;
+      checkpoints.value = [];
+    }
+    if (live.value?.runId === id) live.value = null;
+    const evaluation = useEvaluationStore();
+    if (evaluation.open?.runId === id) void evaluation.show(null);
+    return true;
+  }
+
   async function control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
     const l = live.value;
     if (!l) return;
@@ -273,6 +307,8 @@ export const useTrainingStore = defineStore('training', () => {
     refresh,
     select,
     start,
+    isActive,
+    remove,
     pause: () => control('pause'),
     resume: () => control('resume'),
     stop: () => control('stop'),

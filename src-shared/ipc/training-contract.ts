@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { SplitName } from '../datasets/schema';
-import { ModelSpec, Optimizer } from '../models/spec';
+import { LrSchedule, ModelSpec, Optimizer } from '../models/spec';
 
 /** An id as main makes them: the prefix, a dash and 8 lowercase base36 characters. */
 function prefixedId(prefix: string, what: string) {
@@ -46,15 +46,7 @@ export type RunStatus = z.infer<typeof RunStatus>;
 export const Backend = z.enum(['webgpu', 'webgl', 'wasm', 'cpu']);
 export type Backend = z.infer<typeof Backend>;
 
-/** Learning-rate schedule over epochs (warm-up, in batches, comes first). */
-export const LrSchedule = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('constant') }),
-  /** Multiply by `factor` every `every` epochs. */
-  z.strictObject({ type: z.literal('step'), every: z.number().int().min(1).max(10_000), factor: z.number().gt(0).max(1) }),
-  /** Cosine decay from the learning rate to `minLearningRate` over the run's epochs. */
-  z.strictObject({ type: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
-]);
-export type LrSchedule = z.infer<typeof LrSchedule>;
+export { LrSchedule } from '../models/spec';
 
 /** Image augmentation at batch time (src-renderer/ml/augment.ts AugmentOptions). */
 export const Augmentation = z.strictObject({
@@ -164,6 +156,22 @@ const Topology = z.record(z.string(), z.unknown());
 
 export const CheckpointMetrics = z.object({ loss: Metric, accuracy: Metric, valLoss: Metric, valAccuracy: Metric });
 
+/**
+ * The trainer's early-stopping state after the last whole epoch, kept in each checkpoint so a
+ * resumed run counts patience on from where it was rather than from zero. Losses are null until
+ * an epoch has a finite one (JSON has no Infinity).
+ */
+export const EarlyStoppingState = z.strictObject({
+  /** The lowest monitored loss (validation, else training) and the metrics of its epoch. */
+  bestLoss: z.number().nullable(),
+  best: EpochMetrics.nullable(),
+  /** The loss an epoch must beat by minDelta to count as an improvement. */
+  watchLoss: z.number().nullable(),
+  /** Whole epochs since the last improvement. */
+  wait: NonNegInt,
+});
+export type EarlyStoppingState = z.output<typeof EarlyStoppingState>;
+
 /** `checkpoints/<id>/meta.json`. */
 export const CheckpointMeta = z.object({
   formatVersion: z.literal(1),
@@ -177,6 +185,8 @@ export const CheckpointMeta = z.object({
   step: NonNegInt,
   kind: CheckpointKind,
   metrics: CheckpointMetrics,
+  /** Absent in checkpoints written before it was kept; a resume from one starts patience afresh. */
+  earlyStopping: EarlyStoppingState.optional(),
   spec: ModelSpec,
   createdAt: Iso,
   /** sha256 and size of each file of the checkpoint, checked on load. */
@@ -195,6 +205,7 @@ export const CheckpointSaveRequest = z
     step: NonNegInt,
     kind: CheckpointKind,
     metrics: CheckpointMetrics.partial(),
+    earlyStopping: EarlyStoppingState.optional(),
     modelTopology: Topology,
     trainingConfig: Topology.optional(),
     weightSpecs: WeightSpecs,
@@ -281,6 +292,8 @@ export const trainingChannels = {
     request: z.strictObject({ runId: RunId, maxBatchPoints: z.number().int().min(10).max(100_000).default(2000) }),
     response: RunDetails,
   },
+  /** Deletes a run that is not training, with its metrics, checkpoints and their evaluations. */
+  'run:remove': { request: z.strictObject({ id: RunId }), response: z.null() },
   'checkpoint:save': { request: CheckpointSaveRequest, response: CheckpointMeta },
   'checkpoint:list': { request: z.strictObject({ runId: RunId.optional() }), response: z.array(CheckpointMeta) },
   'checkpoint:load': { request: z.strictObject({ id: CheckpointId, optimizer: z.boolean().default(true) }), response: CheckpointData },

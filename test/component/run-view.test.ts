@@ -123,8 +123,9 @@ describe('run view', () => {
     await button(s.wrapper, 'stop-button').trigger('click');
     expect(s.worker.requestsOf('train:stop')).toEqual([{ runId }]);
     const weights = new Float32Array([1, 2, 3]).buffer;
+    const earlyStopping = { bestLoss: 0.4, best: null, watchLoss: 0.4, wait: 1 };
     s.worker.emit('train:checkpoint', {
-      runId, epoch: 0, step: 3, kind: 'stop', metrics: null,
+      runId, epoch: 0, step: 3, kind: 'stop', metrics: null, earlyStopping,
       artifacts: { modelTopology: { class_name: 'Functional' }, weightSpecs: [{ name: 'w', shape: [3], dtype: 'float32' }], weightData: weights, optimizer: null },
     });
     s.worker.emit('train:status', { runId, status: 'stopped', result: { status: 'stopped', epochsDone: 0, step: 3, last: null, best: null } });
@@ -132,6 +133,8 @@ describe('run view', () => {
     const saved = s.studio.callsTo('checkpoint:save') as RequestOf<'checkpoint:save'>[];
     expect(saved).toHaveLength(1);
     expect(saved[0]!.weightData).toEqual(new Uint8Array(new Float32Array([1, 2, 3]).buffer));
+    // The trainer's early-stopping state is kept with the checkpoint, for a later resume.
+    expect(saved[0]!.earlyStopping).toEqual(earlyStopping);
     expect(s.studio.callsTo('run:appendMetrics').flatMap((r) => (r as RequestOf<'run:appendMetrics'>).records)).toHaveLength(3);
     expect(s.wrapper.findAll('[data-testid="checkpoint-item"]')).toHaveLength(1);
     expect(button(s.wrapper, 'run-status').attributes('data-status')).toBe('stopped');
@@ -168,5 +171,34 @@ describe('run view', () => {
     expect(s.wrapper.find('[data-testid="new-run-dialog"]').text()).toContain('Continues from checkpoint');
     // A run that finished its 10 epochs continues for an 11th.
     expect((button(s.wrapper, 'run-epochs').element as HTMLInputElement).value).toBe('11');
+  });
+
+  it('resumes with the checkpoint\'s early-stopping state, so patience goes on counting', async () => {
+    const done = runRecord({ status: 'stopped' });
+    const earlyStopping = { bestLoss: 0.3, best: null, watchLoss: 0.3, wait: 2 };
+    const meta = checkpointMeta({ kind: 'epoch', epoch: 3, step: 40, earlyStopping });
+    const s = setup(
+      {
+        'checkpoint:list': () => [meta],
+        'checkpoint:load': () => ({
+          modelTopology: { class_name: 'Sequential' },
+          trainingConfig: null,
+          weightSpecs: [{ name: 'w', shape: [1], dtype: 'float32' }],
+          weightData: new Uint8Array(4),
+          optimizer: null,
+          optimizerWeightData: null,
+          meta,
+        }),
+      },
+      [done],
+    );
+    await openRuns(s.wrapper);
+    await s.wrapper.find('[data-testid="run-item"]').trigger('click');
+    await flushPromises();
+    await button(s.wrapper, 'resume-from-button').trigger('click');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    const start = s.worker.requestsOf('train:start')[0] as { resume: { nextEpoch: number; step: number; earlyStopping: unknown } };
+    expect(start.resume).toMatchObject({ nextEpoch: 4, step: 40, earlyStopping });
   });
 });

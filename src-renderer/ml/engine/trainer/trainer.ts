@@ -10,6 +10,7 @@ import type { EpochMetrics, MetricRecordInput } from '../../../../src-shared/ipc
 import { buildModel } from '../build-model';
 import { batchTensor, computeStandardization, type FeatureStandardization } from '../preprocess';
 import { loadModelFromArtifacts, modelArtifacts } from './artifacts';
+import { EarlyStopping } from './early-stopping';
 import { correctCount, crossEntropy, crossEntropyPerSample } from './loss';
 import { createOptimizer, disposeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type StudioOptimizer } from './optimizer';
 import { learningRateAt } from './schedule';
@@ -136,17 +137,15 @@ export class Trainer {
     let step = resume?.step ?? 0;
     let epochsDone = 0;
     let last: EpochMetrics | null = null;
-    let best: EpochMetrics | null = null;
-    let bestLoss = Infinity;
-    let watchLoss = Infinity;
-    let wait = 0;
+    // A resumed run counts patience on from its checkpoint, as if it had never stopped.
+    const monitor = new EarlyStopping(hyper.earlyStopping, resume?.earlyStopping);
     let outcome: TrainResult['status'] = 'completed';
     for (let epoch = resume?.nextEpoch ?? 0; epoch < hyper.epochs; epoch++) {
       const pass = await this.trainEpoch(epoch, step, batchesPerEpoch);
       step = pass.step;
       if (pass.stopped) {
         const partial = pass.batches ? { epoch, step, loss: pass.loss, accuracy: pass.accuracy, valLoss: null, valAccuracy: null } : null;
-        await this.checkpoint('stop', epoch, step, partial);
+        await this.checkpoint('stop', epoch, step, partial, monitor);
         outcome = 'stopped';
         break;
       }
@@ -164,26 +163,15 @@ export class Trainer {
       const record: MetricRecordInput = { kind: 'epoch', ...metrics, lr: pass.lr, samplesPerSec: pass.samplesPerSec, time: Date.now() };
       await cb.onEpoch?.(record, metrics);
       // The validation loss decides best and early stopping; the training loss when there is none.
-      const monitored = val ? val.loss : pass.loss;
-      if (Number.isFinite(monitored) && monitored < bestLoss) {
-        bestLoss = monitored;
-        best = metrics;
-      }
-      if (Number.isFinite(monitored) && monitored < watchLoss - (hyper.earlyStopping?.minDelta ?? 0)) {
-        watchLoss = monitored;
-        wait = 0;
-      } else {
-        wait++;
-      }
-      const early = hyper.earlyStopping !== null && wait >= hyper.earlyStopping.patience;
-      await this.checkpoint(early || epoch === hyper.epochs - 1 ? 'final' : 'epoch', epoch, step, metrics);
+      const early = monitor.update(metrics, val ? val.loss : pass.loss);
+      await this.checkpoint(early || epoch === hyper.epochs - 1 ? 'final' : 'epoch', epoch, step, metrics, monitor);
       if (early) {
         outcome = 'early-stopped';
         break;
       }
     }
     this.setStatus(outcome === 'stopped' ? 'stopped' : 'completed');
-    return { status: outcome, epochsDone, step, last, best };
+    return { status: outcome, epochsDone, step, last, best: monitor.best };
   }
 
   private async trainEpoch(epoch: number, startStep: number, batchesPerEpoch: number): Promise<EpochPass> {
@@ -294,11 +282,11 @@ export class Trainer {
     return n ? { loss: lossSum / n, accuracy: correct / n } : { loss: NaN, accuracy: NaN };
   }
 
-  private async checkpoint(kind: CheckpointKind, epoch: number, step: number, metrics: EpochMetrics | null): Promise<void> {
+  private async checkpoint(kind: CheckpointKind, epoch: number, step: number, metrics: EpochMetrics | null, monitor: EarlyStopping): Promise<void> {
     const save = this.opts.callbacks?.onCheckpoint;
     if (!save) return;
     const model = await modelArtifacts(this.net!);
     const optimizer = await saveOptimizerState(this.optimizer!);
-    await save({ ...model, optimizer }, { epoch, step, kind, metrics });
+    await save({ ...model, optimizer }, { epoch, step, kind, metrics, earlyStopping: monitor.state() });
   }
 }

@@ -2,7 +2,7 @@
  * The trainer's interface, shared by the renderer's ML worker (batches from a MessagePort feed)
  * and the Node CLI (batches from the dataset store). Environment-neutral: no DOM, no Node.
  */
-import type { EpochMetrics, HyperParams, MetricRecordInput, WeightSpec } from '../../../../src-shared/ipc/training-contract';
+import type { EarlyStoppingState, EpochMetrics, HyperParams, MetricRecordInput, WeightSpec } from '../../../../src-shared/ipc/training-contract';
 import type { ModelSpec } from '../../../../src-shared/models/spec';
 import type { AugmentOptions } from '../../augment';
 
@@ -39,16 +39,34 @@ export interface CheckpointArtifacts {
 export type CheckpointKind = 'epoch' | 'stop' | 'final';
 export type TrainerStatus = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
 
+/** Where a checkpoint sits in its run, and what a resume from it needs besides the weights. */
+export interface CheckpointInfo {
+  epoch: number;
+  step: number;
+  kind: CheckpointKind;
+  metrics: EpochMetrics | null;
+  earlyStopping: EarlyStoppingState;
+}
+
+/** Continue from a checkpoint: weights and optimizer state, and the next epoch/step to run. */
+export interface ResumePoint {
+  artifacts: CheckpointArtifacts;
+  nextEpoch: number;
+  step: number;
+  /** The checkpoint's early-stopping state; absent (old checkpoints) starts patience afresh. */
+  earlyStopping?: EarlyStoppingState | undefined;
+}
+
 export interface TrainerCallbacks {
   /** After every batch (the caller throttles what it forwards). */
   onBatch?(record: MetricRecordInput): void;
   /** After every epoch, validation included. */
   onEpoch?(record: MetricRecordInput, metrics: EpochMetrics): void | Promise<void>;
-  /** At each epoch end, and on stop; training waits for it, so checkpoints are never skipped. */
-  onCheckpoint?(
-    artifacts: CheckpointArtifacts,
-    info: { epoch: number; step: number; kind: CheckpointKind; metrics: EpochMetrics | null },
-  ): Promise<void>;
+  /**
+   * At each epoch end, and on stop; training waits for it, so checkpoints are never skipped.
+   * `earlyStopping` is the state after the last whole epoch, to store with the checkpoint.
+   */
+  onCheckpoint?(artifacts: CheckpointArtifacts, info: CheckpointInfo): Promise<void>;
   onStatus?(status: TrainerStatus): void;
 }
 
@@ -57,8 +75,8 @@ export interface TrainerOptions {
   hyper: HyperParams;
   train: BatchProvider;
   validation: BatchProvider | null;
-  /** Continue from a checkpoint: weights and optimizer state, and the next epoch/step to run. */
-  resume?: { artifacts: CheckpointArtifacts; nextEpoch: number; step: number };
+  /** Continue from a checkpoint rather than from fresh weights. */
+  resume?: ResumePoint;
   callbacks?: TrainerCallbacks;
   /**
    * Tabular inputs: the training split's per-feature mean and std (the dataset manifest's
