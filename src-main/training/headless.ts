@@ -5,7 +5,7 @@
  * exactly as the app does. The project must be open for `clientId`.
  */
 import { StudioError } from '../../src-shared/errors';
-import { HyperParams, type EpochMetrics, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import { HyperParams, type LrSchedule, type EpochMetrics, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
 import type { ModelSpec, Optimizer } from '../../src-shared/models/spec';
 import { listTemplates, templateFor } from '../../src-shared/models/templates';
 import { Trainer } from '../../src-renderer/ml/engine/trainer/trainer';
@@ -14,6 +14,7 @@ import type { Studio } from '../container';
 import { readDatasetManifest } from '../datasets/store';
 import { requireProject } from '../models/common';
 import { readModelSpec } from '../models/model-service';
+import { readRun } from '../runs/run-service';
 import { TrainingStore } from '../runs/training-store';
 import { openSplitProvider, SplitProvider, standardizationOf } from './store-provider';
 import { setupNodeBackend, type BackendInfo, type NodeBackend } from './tf-node';
@@ -29,6 +30,10 @@ export interface HeadlessTrainRequest {
   seed?: number | undefined;
   learningRate?: number | undefined;
   optimizer?: Optimizer | undefined;
+  /** Learning-rate schedule (default: the model's). */
+  schedule?: LrSchedule | undefined;
+  /** Batches of linear warm-up (default: the model's). */
+  warmup?: number | undefined;
   backend: NodeBackend;
 }
 
@@ -96,16 +101,23 @@ export async function trainHeadless(
     throw new StudioError('BAD_REQUEST', `The model has ${spec.numClasses} classes but ${manifest.name} has ${manifest.classNames.length}.`);
   }
 
+  // A resumed run continues with the hyper-parameters of the run it came from (so the schedule,
+  // shuffling and augmentation carry on where they were); a new one starts from the model's.
+  // A checkpoint whose run record is unreadable still resumes, with the model's defaults.
+  const before = resumed ? await readRun(view.dir, resumed.meta.runId).then((r) => r.hyper, () => null) : null;
   const d = spec.training;
   const hyper = HyperParams.parse({
-    epochs: req.epochs ?? d.epochs,
-    batchSize: req.batchSize ?? d.batchSize,
-    optimizer: req.optimizer ?? d.optimizer,
-    learningRate: req.learningRate ?? d.learningRate,
-    momentum: d.momentum,
-    seed: req.seed ?? 42,
+    ...(before ?? {}),
+    epochs: req.epochs ?? before?.epochs ?? d.epochs,
+    batchSize: req.batchSize ?? before?.batchSize ?? d.batchSize,
+    optimizer: req.optimizer ?? before?.optimizer ?? d.optimizer,
+    learningRate: req.learningRate ?? before?.learningRate ?? d.learningRate,
+    momentum: before?.momentum ?? d.momentum,
+    schedule: req.schedule ?? before?.schedule ?? d.schedule,
+    warmup: req.warmup ?? before?.warmup ?? d.warmup,
+    seed: req.seed ?? before?.seed ?? 42,
     backend: req.backend,
-    limit: req.limit ?? null,
+    limit: req.limit ?? before?.limit ?? null,
   });
   const backend = await setupNodeBackend(req.backend);
   const train = await openSplitProvider(view.dir, dsEntry.id, 'train', { shuffle: true, seed: hyper.seed, limit: hyper.limit });
@@ -141,6 +153,8 @@ export async function trainHeadless(
             // A stop checkpoint ends part-way through its epoch, which then runs again.
             nextEpoch: resumed.meta.kind === 'stop' ? resumed.meta.epoch : resumed.meta.epoch + 1,
             step: resumed.meta.step,
+            // Patience goes on counting where the checkpoint left it (old checkpoints have none).
+            earlyStopping: resumed.meta.earlyStopping,
           },
         }
       : {}),
@@ -161,7 +175,13 @@ export async function trainHeadless(
         const m = info.metrics;
         const meta = await store.saveCheckpoint(
           run.id,
-          { epoch: info.epoch, step: info.step, kind: info.kind, metrics: m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {} },
+          {
+            epoch: info.epoch,
+            step: info.step,
+            kind: info.kind,
+            metrics: m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {},
+            earlyStopping: info.earlyStopping,
+          },
           model,
           optimizer ?? undefined,
         );

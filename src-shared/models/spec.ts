@@ -137,6 +137,16 @@ export type ModelInput = z.infer<typeof ModelInput>;
 export const Optimizer = z.enum(['adam', 'sgd', 'rmsprop']);
 export type Optimizer = z.infer<typeof Optimizer>;
 
+/** Learning-rate schedule over epochs (warm-up, in batches, comes first). */
+export const LrSchedule = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('constant') }),
+  /** Multiply by `factor` every `every` epochs. */
+  z.strictObject({ type: z.literal('step'), every: z.number().int().min(1).max(10_000), factor: z.number().gt(0).max(1) }),
+  /** Cosine decay from the learning rate to `minLearningRate` over the run's epochs. */
+  z.strictObject({ type: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
+]);
+export type LrSchedule = z.infer<typeof LrSchedule>;
+
 export const TrainingDefaults = z
   .strictObject({
     optimizer: Optimizer.default('adam'),
@@ -146,6 +156,9 @@ export const TrainingDefaults = z
     loss: z.literal('sparseCategoricalCrossentropy').default('sparseCategoricalCrossentropy'),
     batchSize: z.number().int().min(1).max(65_536).default(32),
     epochs: z.number().int().min(1).max(10_000).default(10),
+    schedule: LrSchedule.default({ type: 'constant' }),
+    /** Batches of linear warm-up from 0 to the learning rate. */
+    warmup: z.number().int().min(0).max(1_000_000).default(0),
   });
 export type TrainingDefaults = z.infer<typeof TrainingDefaults>;
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Optimizer } from '../../../src-shared/models/spec';
+import { LrSchedule, Optimizer } from '../../../src-shared/models/spec';
 import { createStudio } from '../../container';
 import { formatBatchLine, formatEpochLine, formatTrainSummary } from '../../training/format';
 import type { HeadlessTrainRequest } from '../../training/headless';
@@ -29,6 +29,18 @@ export function backendOption(values: Values): NodeBackend {
   return b as NodeBackend;
 }
 
+/** The --schedule option: constant, cosine or step:<every>:<factor> (e.g. step:5:0.5). */
+export function scheduleOption(values: Values): LrSchedule | undefined {
+  const text = str(values.schedule);
+  if (text === undefined) return undefined;
+  const step = /^step:(\d+):([0-9.]+)$/.exec(text);
+  const parsed = LrSchedule.safeParse(
+    text === 'constant' || text === 'cosine' ? { type: text } : step ? { type: 'step', every: Number(step[1]), factor: Number(step[2]) } : null,
+  );
+  if (!parsed.success) throw new UsageError('--schedule takes constant, cosine or step:<every>:<factor> (every at least 1 epoch, factor above 0 and at most 1).');
+  return parsed.data;
+}
+
 function request(values: Values): HeadlessTrainRequest {
   const lrText = str(values.lr);
   const lr = lrText === undefined ? undefined : Number(lrText);
@@ -46,6 +58,8 @@ function request(values: Values): HeadlessTrainRequest {
     seed: intOption(values, 'seed', 0, 2 ** 32 - 1),
     learningRate: lr,
     optimizer: opt as Optimizer | undefined,
+    schedule: scheduleOption(values),
+    warmup: intOption(values, 'warmup', 0, 1_000_000),
     backend: backendOption(values),
   };
 }
@@ -129,6 +143,9 @@ epoch end (and on Ctrl+C, which stops after the current batch). The project is l
   --seed S                seed of the weights, shuffling and augmentation (default 42)
   --lr X                  learning rate (default: the model's)
   --optimizer adam|sgd|rmsprop
+  --schedule S            learning-rate schedule: constant, cosine (to 0 over the run) or
+                          step:<every>:<factor> (default: the model's; cosine for seed-cnn)
+  --warmup N              batches of linear learning-rate warm-up (default: the model's)
   --backend wasm|cpu|webgpu  (default wasm; webgpu needs an adapter)
   --json                  print a JSON summary (run id, checkpoint ids, metrics) on stdout`,
   options: {
@@ -141,6 +158,8 @@ epoch end (and on Ctrl+C, which stops after the current batch). The project is l
     seed: { type: 'string' },
     lr: { type: 'string' },
     optimizer: { type: 'string' },
+    schedule: { type: 'string' },
+    warmup: { type: 'string' },
     backend: { type: 'string' },
     json: { type: 'boolean' },
   },

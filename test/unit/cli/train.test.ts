@@ -73,9 +73,10 @@ describe('model-studio train and eval', () => {
     expect(text.stdout).toMatch(/^Confusion matrix \(rows: actual, columns: predicted\)$/m);
   }, 90_000);
 
-  it('stops cleanly on Ctrl+C with a stop checkpoint, which a later run resumes', async () => {
+  it('stops cleanly on Ctrl+C with a stop checkpoint, which a later run resumes with the same settings', async () => {
     let sent = false;
-    const stopped = await cli(['train', project, '--dataset', dataset, '--model', 'seed-cnn', '--limit', '2000', '--epochs', '3', '--json'], (err, child) => {
+    const args = ['--limit', '2000', '--epochs', '3', '--seed', '7', '--lr', '0.002', '--schedule', 'step:2:0.5', '--warmup', '5', '--json'];
+    const stopped = await cli(['train', project, '--dataset', dataset, '--model', 'seed-cnn', ...args], (err, child) => {
       if (sent || !err.includes('Training seed-cnn')) return;
       sent = true;
       // Part-way through the first epoch (about 5 s at ~400 samples/s).
@@ -91,13 +92,20 @@ describe('model-studio train and eval', () => {
 
     const resumed = await cli(['train', project, '--resume', stopId, '--epochs', '1', '--limit', '200', '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', epochsDone: 1, step: summary.step + 7 });
+    const after = JSON.parse(resumed.stdout);
+    expect(after).toMatchObject({ status: 'completed', epochsDone: 1, step: summary.step + 7 });
+    // The seed, learning rate, schedule and warm-up carry over; what the command gave wins.
+    const run = JSON.parse(await readFile(join(work, 'Digits', 'runs', after.runId, 'run.json'), 'utf8'));
+    expect(run.hyper).toMatchObject({ seed: 7, learningRate: 0.002, schedule: { type: 'step', every: 2, factor: 0.5 }, warmup: 5, epochs: 1, limit: 200 });
   }, 60_000);
 
   it('refuses bad usage with exit code 2 and a missing dataset with exit code 1', async () => {
     expect((await cli(['train', project, '--dataset', 'MNIST'])).code).toBe(2);
     expect((await cli(['train', project, '--dataset', 'MNIST', '--model', 'seed-cnn', '--backend', 'tpu'])).code).toBe(2);
     expect((await cli(['eval', project])).code).toBe(2);
+    const schedule = await cli(['train', project, '--dataset', 'MNIST', '--model', 'seed-cnn', '--schedule', 'step:0:2']);
+    expect(schedule.code).toBe(2);
+    expect(schedule.stderr).toMatch(/--schedule takes constant, cosine or step:<every>:<factor>/);
     const missing = await cli(['train', project, '--dataset', 'nope', '--model', 'seed-cnn']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/has no dataset "nope"/);

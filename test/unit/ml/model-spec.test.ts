@@ -23,6 +23,7 @@ describe('model spec validation', () => {
     const s = spec([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }]);
     expect(s.training).toEqual({
       optimizer: 'adam', learningRate: 0.001, momentum: 0, loss: 'sparseCategoricalCrossentropy', batchSize: 32, epochs: 10,
+      schedule: { type: 'constant' }, warmup: 0,
     });
   });
 
