@@ -13,6 +13,7 @@ import type { ModelSpec } from '../src-shared/models/spec';
 import { templateFor } from '../src-shared/models/templates';
 import { Trainer } from '../src-renderer/ml/engine/trainer/trainer';
 import type { BatchProvider, InputArray } from '../src-renderer/ml/engine/trainer/types';
+import { registerWasmBatchMatMul, restoreDefaultWasmBatchMatMul } from '../src-renderer/ml/engine/wasm-matmul';
 import { runCli } from '../src-main/cli/main';
 import { ArrayProvider, loadMnistArrays, type ArraySamples } from '../src-main/training/array-provider';
 import { openSplitProvider } from '../src-main/training/store-provider';
@@ -158,9 +159,28 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
         }
       }
     }
+    if (backend === 'wasm') rows.push(...(await stockMatMulRow(workloads[1]!, log)));
     tf.disposeVariables();
   }
   return rows;
+}
+
+/**
+ * The text-transformer at batch 32 on WASM with tfjs's own BatchMatMul instead of the engine's
+ * splitting one (src-renderer/ml/engine/wasm-matmul.ts), to show what that kernel buys.
+ */
+async function stockMatMulRow(w: Workload, log: (line: string) => void): Promise<BenchRow[]> {
+  const name = `${w.name} b32 wasm, stock tfjs BatchMatMul`;
+  restoreDefaultWasmBatchMatMul();
+  try {
+    const r = await measure(w, 32, 'wasm');
+    log(`  ${name}: ${r.value.toFixed(1)} samples/s`);
+    return [{ suite: SUITE, name, value: r.value, unit: 'samples/s', note: `${r.batches} batches; for comparison with the row without "stock"` }];
+  } catch (err) {
+    return [{ suite: SUITE, name, value: 0, unit: 'failed', note: ((err as Error).message || String(err)).slice(0, 120) }];
+  } finally {
+    registerWasmBatchMatMul();
+  }
 }
 
 export const trainingSuite: BenchSuite = { name: SUITE, run };
