@@ -22,7 +22,10 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--enable-unsafe-webgpu',
   '--ignore-gpu-blocklist',
-  '--enable-dawn-features=disable_robustness,skip_validation,disable_workgroup_init',
+  // Not disable_robustness: WebGPU promises safe out-of-bounds reads and tfjs-backend-webgpu relies
+  // on it (its small-output matmul reads B unchecked); without it SwiftShader's GPU process
+  // segfaults while training a transformer, and it bought no measurable speed.
+  '--enable-dawn-features=skip_validation,disable_workgroup_init',
 ];
 
 export interface StudioSession {
