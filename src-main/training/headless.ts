@@ -8,6 +8,7 @@ import { StudioError } from '../../src-shared/errors';
 import { HyperParams, type LrSchedule, type EpochMetrics, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
 import type { ModelSpec, Optimizer } from '../../src-shared/models/spec';
 import { listTemplates, templateFor } from '../../src-shared/models/templates';
+import { microBatchSize } from '../../src-renderer/ml/engine/trainer/micro-batch';
 import { Trainer } from '../../src-renderer/ml/engine/trainer/trainer';
 import type { TrainerOptions, TrainResult } from '../../src-renderer/ml/engine/trainer/types';
 import type { Studio } from '../container';
@@ -39,7 +40,7 @@ export interface HeadlessTrainRequest {
 
 /** Progress for a person watching (the CLI prints it). */
 export interface HeadlessProgress {
-  started?(info: { runId: string; backend: BackendInfo; samples: number; batchesPerEpoch: number; spec: ModelSpec; hyper: HyperParams }): void;
+  started?(info: { runId: string; backend: BackendInfo; samples: number; batchesPerEpoch: number; microBatchSize: number; spec: ModelSpec; hyper: HyperParams }): void;
   batch?(record: MetricRecordInput): void;
   epoch?(metrics: EpochMetrics, info: { samplesPerSec: number; checkpointId: string; kind: string }): void;
   stopping?(): void;
@@ -131,7 +132,8 @@ export async function trainHeadless(
     hyper,
     ...(resumed ? { resumedFrom: { checkpointId: resumed.meta.id } } : {}),
   });
-  progress.started?.({ runId: run.id, backend, samples: train.count, batchesPerEpoch: Math.ceil(train.count / hyper.batchSize), spec, hyper });
+  const slice = microBatchSize(spec, hyper.batchSize, backend.backend);
+  progress.started?.({ runId: run.id, backend, samples: train.count, batchesPerEpoch: Math.ceil(train.count / hyper.batchSize), microBatchSize: slice, spec, hyper });
 
   const checkpointIds: string[] = [];
   let pending: MetricRecordInput[] = [];

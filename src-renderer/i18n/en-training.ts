@@ -93,6 +93,7 @@ export default {
     memoryAll: '{bytes} · {tensors} tensors',
     backendUsed: 'Backend',
     fellBack: '{wanted} is not available here; training on {used}.',
+    microBatches: 'A batch of {batch} does not fit in this backend\'s memory: each one trains as {slices} slices of up to {size} samples, with the same result.',
     loss: 'Loss',
     accuracy: 'Accuracy',
     batchSeries: 'Batch (train)',

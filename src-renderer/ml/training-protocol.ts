@@ -28,6 +28,8 @@ export interface TrainStarted {
   samplesPerEpoch: number;
   batchesPerEpoch: number;
   validationSamples: number;
+  /** Samples per gradient slice: the batch size, or less when a batch does not fit in memory. */
+  microBatchSize: number;
 }
 
 /** Evaluates a checkpoint on one feed (a split read in order). */

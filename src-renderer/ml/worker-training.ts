@@ -3,7 +3,8 @@
  * callbacks become throttled events for the UI (batches, epochs, checkpoints, status, memory).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import { Backend, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import { microBatchSize } from './engine/trainer/micro-batch';
 import { Trainer } from './engine/trainer/trainer';
 import type { CheckpointArtifacts } from './engine/trainer/types';
 import { getFeed } from './feeds';
@@ -117,6 +118,7 @@ export function startTraining(req: TrainStartRequest, post: PostEvent): TrainSta
     samplesPerEpoch: train.count,
     batchesPerEpoch: Math.ceil(train.count / batchSize),
     validationSamples: validation?.count ?? 0,
+    microBatchSize: microBatchSize(req.spec, batchSize, Backend.safeParse(tf.getBackend()).data ?? hyper.backend),
   };
 }
 

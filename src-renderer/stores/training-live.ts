@@ -12,6 +12,8 @@ export interface LiveRun {
   /** The first epoch this session trains (not 0 when resumed). */
   startEpoch: number;
   batchSize: number;
+  /** Samples per gradient slice (below batchSize when a batch does not fit in memory). */
+  microBatchSize: number;
   batchesPerEpoch: number;
   samplesPerEpoch: number;
   backend: string;

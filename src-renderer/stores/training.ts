@@ -216,6 +216,7 @@ export const useTrainingStore = defineStore('training', () => {
         epochsTotal: hyper.epochs,
         startEpoch: resume?.nextEpoch ?? 0,
         batchSize: hyper.batchSize,
+        microBatchSize: hyper.batchSize,
         batchesPerEpoch: 0,
         samplesPerEpoch: 0,
         backend: used,
@@ -236,6 +237,7 @@ export const useTrainingStore = defineStore('training', () => {
       if (live.value?.runId === run.id) {
         live.value.batchesPerEpoch = started.batchesPerEpoch;
         live.value.samplesPerEpoch = started.samplesPerEpoch;
+        live.value.microBatchSize = started.microBatchSize;
       }
       return run.id;
     } catch (err) {

@@ -56,7 +56,10 @@ const TEMPLATES: Template[] = [
       { type: 'dense', units: 64, activation: 'relu' },
       { type: 'dense', units: classes, activation: 'softmax' },
     ],
-    training: { optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 10 },
+    // Cosine decay to 0 over the run lets Adam start at twice Keras's 0.001: on the MNIST sample
+    // one epoch reached 98.86-98.95% test accuracy (seeds 1, 2) against 98.52-98.60% with 0.001
+    // and cosine and 98.31-98.47% with a constant 0.001 (bench:quality, README).
+    training: { optimizer: 'adam', learningRate: 0.002, schedule: { type: 'cosine', minLearningRate: 0 }, batchSize: 32, epochs: 10 },
   },
   {
     name: 'text-transformer',

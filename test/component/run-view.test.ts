@@ -9,7 +9,7 @@ import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-
 
 enableAutoUnmount(afterEach);
 
-function setup(handlers: FakeHandlers = {}, runs: RunRecord[] = []) {
+function setup(handlers: FakeHandlers = {}, runs: RunRecord[] = [], worker = scriptedMl()) {
   const created: RequestOf<'run:create'>[] = [];
   const studio = fakeStudio({
     'project:current': () => projectView('Lab'),
@@ -27,7 +27,6 @@ function setup(handlers: FakeHandlers = {}, runs: RunRecord[] = []) {
     'checkpoint:save': (req) => checkpointMeta({ runId: req.runId, kind: req.kind, epoch: req.epoch }),
     ...handlers,
   });
-  const worker = scriptedMl();
   const wrapper = mountWithStudio(App, studio, { ml: worker.ml });
   return { studio, worker, wrapper, created };
 }
@@ -48,7 +47,8 @@ describe('new run dialog', () => {
     const value = (id: string) => (button(s.wrapper, id).element as HTMLInputElement).value;
     expect(value('run-model')).toBe('md-seedcnn1');
     expect(value('run-dataset')).toBe('ds-mnist001');
-    expect([value('run-epochs'), value('run-batch-size'), value('run-optimizer'), value('run-learning-rate')]).toEqual(['10', '32', 'adam', '0.001']);
+    expect([value('run-epochs'), value('run-batch-size'), value('run-optimizer'), value('run-learning-rate')]).toEqual(['10', '32', 'adam', '0.002']);
+    expect([value('run-schedule'), value('run-warmup')]).toEqual(['cosine', '0']);
     expect([value('run-seed'), value('run-backend'), value('run-limit')]).toEqual(['42', 'auto', '']);
     expect(button(s.wrapper, 'run-augment').exists()).toBe(true);
 
@@ -58,7 +58,7 @@ describe('new run dialog', () => {
     await s.wrapper.find('#new-run-form').trigger('submit');
     await flushPromises();
     expect(s.created).toHaveLength(1);
-    expect(s.created[0]!.hyper).toMatchObject({ epochs: 2, batchSize: 32, optimizer: 'adam', limit: 256, seed: 42, backend: 'webgpu' });
+    expect(s.created[0]!.hyper).toMatchObject({ epochs: 2, batchSize: 32, optimizer: 'adam', learningRate: 0.002, schedule: { type: 'cosine', minLearningRate: 0 }, limit: 256, seed: 42, backend: 'webgpu' });
     expect(s.worker.requestsOf('backend:use')).toEqual([{ backend: 'wasm' }]);
     const start = s.worker.requestsOf('train:start')[0] as { hyper: { epochs: number }; feeds: { train: string; validation: string | null } };
     expect(start.hyper.epochs).toBe(2);
@@ -66,6 +66,21 @@ describe('new run dialog', () => {
     expect(button(s.wrapper, 'run-view').exists()).toBe(true);
     // The worker fell back from WASM to WebGPU here: the run view says so.
     expect(button(s.wrapper, 'backend-fallback').text()).toContain('WASM is not available here; training on WebGPU');
+  });
+
+  it('says when each batch trains as slices because it does not fit in memory', async () => {
+    const worker = scriptedMl({
+      'train:start': (p: { runId: string }) => ({ runId: p.runId, backend: 'wasm', samplesPerEpoch: 512, batchesPerEpoch: 2, validationSamples: 0, microBatchSize: 86 }),
+    });
+    const s = setup({}, [], worker);
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await button(s.wrapper, 'run-batch-size').setValue('256');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(button(s.wrapper, 'micro-batches').text()).toBe(
+      'A batch of 256 does not fit in this backend\'s memory: each one trains as 3 slices of up to 86 samples, with the same result.',
+    );
   });
 
   it('refuses a batch size of 0 and says why', async () => {

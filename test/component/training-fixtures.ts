@@ -103,7 +103,7 @@ export function scriptedMl(extra: Record<string, (payload: never) => unknown> = 
     'backend:use': () => WEBGPU,
     'feed:open': (p: { plan: { feedId: string } }) => ({ feedId: p.plan.feedId }),
     'feed:close': () => null,
-    'train:start': (p: { runId: string }) => ({ runId: p.runId, backend: 'webgpu', samplesPerEpoch: 54000, batchesPerEpoch: 1688, validationSamples: 6000 }),
+    'train:start': (p: { runId: string }) => ({ runId: p.runId, backend: 'webgpu', samplesPerEpoch: 54000, batchesPerEpoch: 1688, validationSamples: 6000, microBatchSize: 32 }),
     'train:pause': () => null,
     'train:resume': () => null,
     'train:stop': () => null,

@@ -96,6 +96,10 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
           batches = info.batchesPerEpoch;
           const adapter = info.backend.adapter ? ` (${info.backend.adapter})` : '';
           say(`Training ${info.spec.name} on ${info.samples} samples, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${batches} batches, backend ${info.backend.backend}${adapter}: run ${info.runId}\n`);
+          const size = info.hyper.batchSize;
+          if (info.microBatchSize < size) {
+            say(`A batch of ${size} does not fit in ${info.backend.backend} memory: each trains as ${Math.ceil(size / info.microBatchSize)} slices of up to ${info.microBatchSize} samples (same result).\n`);
+          }
         },
         batch(record) {
           if (tty) io.stderr(`\r${formatBatchLine(record, batches, epochs)}`.padEnd(80));

@@ -95,6 +95,27 @@ describe('Trainer (cpu)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('trains a batch as slices (micro-batches) to the same weights and metrics as in one piece', async () => {
+    // No dropout: its masks are drawn per slice, so they differ from one whole-batch draw.
+    const spec = parseModelSpec({ ...tinyCnn, layers: tinyCnn.layers.filter((l) => l.type !== 'dropout') });
+    const hyper = hyperOf({ epochs: 3, batchSize: 64 });
+    const before = tf.memory().numTensors;
+    const whole = await train({ hyper, spec });
+    const sliced = await train({ hyper, spec, maxMicroBatch: 24 });
+    expect(sliced.batches.map((b) => b.step)).toEqual(whole.batches.map((b) => b.step));
+    sliced.batches.forEach((b, i) => {
+      expect(b.loss).toBeCloseTo(whole.batches[i]!.loss as number, 5);
+      expect(b.accuracy).toBe(whole.batches[i]!.accuracy);
+    });
+    const a = weights(whole.checkpoints.at(-1)!.artifacts);
+    const b = weights(sliced.checkpoints.at(-1)!.artifacts);
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    expect(diff).toBeLessThan(1e-5);
+    expect(whole.result.last!.valAccuracy).toBeGreaterThan(0.3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('pauses between batches, resumes, and stops after the current batch with a stop checkpoint', async () => {
     let pausedAt = -1;
     let countWhilePaused = -1;

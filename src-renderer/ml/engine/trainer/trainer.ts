@@ -6,13 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { EpochMetrics, MetricRecordInput } from '../../../../src-shared/ipc/training-contract';
+import { Backend, type EpochMetrics, type MetricRecordInput } from '../../../../src-shared/ipc/training-contract';
 import { buildModel } from '../build-model';
 import { batchTensor, computeStandardization, type FeatureStandardization } from '../preprocess';
 import { loadModelFromArtifacts, modelArtifacts } from './artifacts';
 import { EarlyStopping } from './early-stopping';
 import { correctCount, crossEntropy, crossEntropyPerSample } from './loss';
 import { createOptimizer, disposeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type StudioOptimizer } from './optimizer';
+import { microBatchSize, sliceRanges } from './micro-batch';
 import { learningRateAt } from './schedule';
 import type { BatchProvider, CheckpointKind, TrainBatch, TrainerOptions, TrainerStatus, TrainResult } from './types';
 
@@ -40,6 +41,8 @@ export class Trainer {
   private stopRequested = false;
   private gate: { promise: Promise<void>; release(): void } | null = null;
   private started = false;
+  /** Samples per slice of a batch (the batch size unless it does not fit in memory). */
+  private sliceSize = Number.POSITIVE_INFINITY;
 
   constructor(private readonly opts: TrainerOptions) {}
 
@@ -51,6 +54,11 @@ export class Trainer {
   /** The tabular standardisation in use (null for images and text). */
   get standardization(): FeatureStandardization | null {
     return this.norm;
+  }
+
+  /** Samples per gradient slice of a batch: the batch size, or less when a batch does not fit in memory. */
+  get microBatchSize(): number {
+    return Math.min(this.sliceSize, this.opts.hyper.batchSize);
   }
 
   get status(): TrainerStatus {
@@ -124,6 +132,9 @@ export class Trainer {
       this.net = buildModel(spec, { seed: hyper.seed });
     }
     this.variables = this.net.trainableWeights.map((w) => w.read() as tf.Variable);
+    // The backend actually running (a WebGPU request may have fallen back) sets the memory budget.
+    const running = Backend.safeParse(tf.getBackend()).data ?? hyper.backend;
+    this.sliceSize = Math.min(microBatchSize(spec, hyper.batchSize, running), this.opts.maxMicroBatch ?? Number.POSITIVE_INFINITY);
     if (spec.input.kind === 'tabular') {
       this.norm = this.opts.standardization ?? (await computeStandardization(train, spec.input.features.length));
     }
@@ -232,31 +243,53 @@ export class Trainer {
     return out;
   }
 
-  /** One optimiser step; resolves to the batch's mean loss and its number of correct predictions. */
+  /**
+   * One optimiser step; resolves to the batch's mean loss and its number of correct predictions.
+   * A batch bigger than the backend's memory budget runs as slices whose gradients, each weighted
+   * by its share of the batch, add up to the whole batch's (see micro-batch.ts).
+   */
   private async trainBatch(batch: TrainBatch): Promise<{ loss: number; correct: number }> {
     const model = this.net!;
     const optimizer = this.optimizer!;
     const vars = this.variables;
     const x = batchTensor(this.opts.spec.input, batch, this.norm);
     const y = tf.tensor1d(batch.y, 'int32');
+    const n = batch.y.length;
+    const slices = sliceRanges(n, Math.min(n, this.sliceSize));
+    let sum: Record<string, tf.Tensor> = {};
+    const losses: tf.Scalar[] = [];
+    const hits: tf.Scalar[] = [];
     try {
-      const [lossT, correctT] = tf.tidy(() => {
-        let hits: tf.Scalar | null = null;
-        const { value, grads } = tf.variableGrads(() => {
-          const probs = model.apply(x, { training: true }) as tf.Tensor;
-          // Kept past the gradient scope, which disposes everything but the loss.
-          hits = tf.keep(correctCount(probs, y));
-          return crossEntropy(probs, y);
-        }, vars);
-        // Every variable in a fixed order: the optimisers key their slots by position.
-        optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) })));
-        return [value, hits!] as const;
-      });
-      const [loss, hits] = await Promise.all([lossT.data(), correctT.data()]);
-      tf.dispose([lossT, correctT]);
-      return { loss: loss[0]!, correct: hits[0]! };
+      for (const [start, end] of slices) {
+        const whole = slices.length === 1;
+        const grads = tf.tidy(() => {
+          const xs = whole ? x : tf.slice(x, start, end - start);
+          const ys = whole ? y : tf.slice(y, start, end - start);
+          const { value, grads: g } = tf.variableGrads(() => {
+            const probs = model.apply(xs, { training: true }) as tf.Tensor;
+            // Kept past the gradient scope, which disposes everything but the loss.
+            hits.push(tf.keep(correctCount(probs, ys)));
+            return tf.mul(crossEntropy(probs, ys), (end - start) / n) as tf.Scalar;
+          }, vars);
+          losses.push(tf.keep(value));
+          return g;
+        });
+        const next: Record<string, tf.Tensor> = {};
+        for (const [name, g] of Object.entries(grads)) {
+          const before = sum[name];
+          next[name] = before ? tf.add(before, g) : g;
+          if (before) tf.dispose([before, g]);
+        }
+        sum = next;
+      }
+      // Every variable in a fixed order: the optimisers key their slots by position.
+      tf.tidy(() => optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: sum[v.name] ?? tf.zerosLike(v) }))));
+      const [lossT, correctT] = tf.tidy(() => [tf.addN(losses), tf.addN(hits)]);
+      const [loss, correct] = await Promise.all([lossT!.data(), correctT!.data()]);
+      tf.dispose([lossT!, correctT!]);
+      return { loss: loss[0]!, correct: correct[0]! };
     } finally {
-      tf.dispose([x, y]);
+      tf.dispose([x, y, ...losses, ...hits, ...Object.values(sum)]);
     }
   }
 
@@ -266,7 +299,8 @@ export class Trainer {
     let lossSum = 0;
     let correct = 0;
     let n = 0;
-    for await (const batch of provider.epoch(0, { batchSize: this.opts.hyper.batchSize })) {
+    // Slices as training uses: a batch that does not fit for training may not fit here either.
+    for await (const batch of provider.epoch(0, { batchSize: this.microBatchSize })) {
       const x = batchTensor(this.opts.spec.input, batch, this.norm);
       const y = tf.tensor1d(batch.y, 'int32');
       const [l, c] = tf.tidy(() => {

@@ -83,6 +83,11 @@ export interface TrainerOptions {
    * featureStats); computed in a first pass over `train` when absent.
    */
   standardization?: { mean: number[]; std: number[] } | null;
+  /**
+   * At most this many samples per gradient slice of a batch, below what the memory budget allows
+   * (micro-batch.ts); for tests and benchmarks. The optimiser step is the same either way.
+   */
+  maxMicroBatch?: number;
 }
 
 /** How a run ended. */
