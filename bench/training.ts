@@ -13,6 +13,7 @@ import type { ModelSpec } from '../src-shared/models/spec';
 import { templateFor } from '../src-shared/models/templates';
 import { Trainer } from '../src-renderer/ml/engine/trainer/trainer';
 import type { BatchProvider, InputArray } from '../src-renderer/ml/engine/trainer/types';
+import { registerWasmConvInputGradient, restoreDefaultWasmConvInputGradient } from '../src-renderer/ml/engine/conv-input-grad';
 import { registerWasmBatchMatMul, restoreDefaultWasmBatchMatMul } from '../src-renderer/ml/engine/wasm-matmul';
 import { runCli } from '../src-main/cli/main';
 import { ArrayProvider, loadMnistArrays, type ArraySamples } from '../src-main/training/array-provider';
@@ -159,28 +160,36 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
         }
       }
     }
-    if (backend === 'wasm') rows.push(...(await stockMatMulRow(workloads[1]!, log)));
+    if (backend === 'wasm') rows.push(...(await stockKernelRows(workloads, log)));
     tf.disposeVariables();
   }
   return rows;
 }
 
 /**
- * The text-transformer at batch 32 on WASM with tfjs's own BatchMatMul instead of the engine's
- * splitting one (src-renderer/ml/engine/wasm-matmul.ts), to show what that kernel buys.
+ * Both workloads at batch 32 on WASM with tfjs's own BatchMatMul and Conv2DBackpropInput instead
+ * of the engine's (wasm-matmul.ts, conv-input-grad.ts), to show what those kernels buy.
  */
-async function stockMatMulRow(w: Workload, log: (line: string) => void): Promise<BenchRow[]> {
-  const name = `${w.name} b32 wasm, stock tfjs BatchMatMul`;
+async function stockKernelRows(workloads: Workload[], log: (line: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   restoreDefaultWasmBatchMatMul();
+  restoreDefaultWasmConvInputGradient();
   try {
-    const r = await measure(w, 32, 'wasm');
-    log(`  ${name}: ${r.value.toFixed(1)} samples/s`);
-    return [{ suite: SUITE, name, value: r.value, unit: 'samples/s', note: `${r.batches} batches; for comparison with the row without "stock"` }];
-  } catch (err) {
-    return [{ suite: SUITE, name, value: 0, unit: 'failed', note: ((err as Error).message || String(err)).slice(0, 120) }];
+    for (const w of workloads) {
+      const name = `${w.name} b32 wasm, stock tfjs matmul and conv input gradient`;
+      try {
+        const r = await measure(w, 32, 'wasm');
+        log(`  ${name}: ${r.value.toFixed(1)} samples/s`);
+        rows.push({ suite: SUITE, name, value: r.value, unit: 'samples/s', note: `${r.batches} batches; compare with the row without "stock"` });
+      } catch (err) {
+        rows.push({ suite: SUITE, name, value: 0, unit: 'failed', note: ((err as Error).message || String(err)).slice(0, 120) });
+      }
+    }
   } finally {
     registerWasmBatchMatMul();
+    registerWasmConvInputGradient();
   }
+  return rows;
 }
 
 export const trainingSuite: BenchSuite = { name: SUITE, run };

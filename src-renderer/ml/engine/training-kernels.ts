@@ -1,9 +1,11 @@
 /**
  * The kernels the engine adds so every backend can train the studio's models: the conv filter
- * gradient (WASM, CPU), the gather gradient (WASM) and a matmul that keeps WASM on its fast path.
+ * gradient (WASM, CPU), the gather gradient (WASM), and a matmul and a conv input gradient that
+ * keep WASM on XNNPACK's fast path.
  * Call once after loading backend packages.
  */
 import { registerConvFilterGradient } from './conv-grad';
+import { registerWasmConvInputGradient } from './conv-input-grad';
 import { registerWasmSegmentSum } from './segment-sum';
 import { registerWasmBatchMatMul } from './wasm-matmul';
 
@@ -12,4 +14,5 @@ export function registerTrainingKernels(): void {
   registerConvFilterGradient();
   registerWasmSegmentSum();
   registerWasmBatchMatMul();
+  registerWasmConvInputGradient();
 }

@@ -6,6 +6,7 @@ import {
   registerConvFilterGradient,
   restoreDefaultConvFilterGradient,
 } from '../../../src-renderer/ml/engine/conv-grad';
+import { registerWasmConvInputGradient, restoreDefaultWasmConvInputGradient } from '../../../src-renderer/ml/engine/conv-input-grad';
 import { registerTrainingKernels } from '../../../src-renderer/ml/engine/training-kernels';
 import { loadMnist, tf } from './tf-setup';
 
@@ -70,6 +71,28 @@ describe('conv filter gradient', () => {
       });
       expect(tf.memory().numTensors).toBe(before);
     }
+  });
+
+  it('computes the WASM input gradient as a forward convolution, equal to the CPU backend\'s', async () => {
+    const cases: Case[] = [
+      ...CASES,
+      // Stride 1 is the rewritten path: odd sizes, wide and tall kernels, both paddings.
+      { x: [2, 7, 12, 3], filter: [5, 3, 3, 4], strides: 1, pad: 'same' },
+      { x: [2, 7, 12, 3], filter: [2, 4, 3, 4], strides: 1, pad: 'same' },
+      { x: [1, 6, 5, 2], filter: [4, 2, 2, 3], strides: 1, pad: 'valid' },
+    ];
+    await tf.setBackend('cpu');
+    const reference = cases.map(convGrads);
+    await tf.setBackend('wasm');
+    registerConvFilterGradient();
+    registerWasmConvInputGradient();
+    registerWasmConvInputGradient(); // idempotent
+    const before = tf.memory().numTensors;
+    cases.forEach((c, i) => expectClose(convGrads(c)[0], reference[i]![0]));
+    expect(tf.memory().numTensors).toBe(before);
+    restoreDefaultWasmConvInputGradient();
+    cases.forEach((c, i) => expectClose(convGrads(c)[0], reference[i]![0]));
+    registerWasmConvInputGradient();
   });
 
   it('makes the gather gradient (token embeddings) work on WASM and match CPU', async () => {
