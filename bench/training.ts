@@ -15,6 +15,7 @@ import { Trainer } from '../src-renderer/ml/engine/trainer/trainer';
 import type { BatchProvider, InputArray } from '../src-renderer/ml/engine/trainer/types';
 import { registerWasmConvInputGradient, restoreDefaultWasmConvInputGradient } from '../src-renderer/ml/engine/conv-input-grad';
 import { registerWasmBatchMatMul, restoreDefaultWasmBatchMatMul } from '../src-renderer/ml/engine/wasm-matmul';
+import { registerWasmSum, restoreDefaultWasmSum } from '../src-renderer/ml/engine/wasm-sum';
 import { runCli } from '../src-main/cli/main';
 import { ArrayProvider, loadMnistArrays, type ArraySamples } from '../src-main/training/array-provider';
 import { openSplitProvider } from '../src-main/training/store-provider';
@@ -167,16 +168,17 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
 }
 
 /**
- * Both workloads at batch 32 on WASM with tfjs's own BatchMatMul and Conv2DBackpropInput instead
- * of the engine's (wasm-matmul.ts, conv-input-grad.ts), to show what those kernels buy.
+ * Both workloads at batch 32 on WASM with tfjs's own BatchMatMul, Conv2DBackpropInput and Sum
+ * instead of the engine's (wasm-matmul.ts, conv-input-grad.ts, wasm-sum.ts), to show what they buy.
  */
 async function stockKernelRows(workloads: Workload[], log: (line: string) => void): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   restoreDefaultWasmBatchMatMul();
   restoreDefaultWasmConvInputGradient();
+  restoreDefaultWasmSum();
   try {
     for (const w of workloads) {
-      const name = `${w.name} b32 wasm, stock tfjs matmul and conv input gradient`;
+      const name = `${w.name} b32 wasm, stock tfjs kernels`;
       try {
         const r = await measure(w, 32, 'wasm');
         log(`  ${name}: ${r.value.toFixed(1)} samples/s`);
@@ -188,6 +190,7 @@ async function stockKernelRows(workloads: Workload[], log: (line: string) => voi
   } finally {
     registerWasmBatchMatMul();
     registerWasmConvInputGradient();
+    registerWasmSum();
   }
   return rows;
 }

@@ -1,13 +1,14 @@
 /**
  * The kernels the engine adds so every backend can train the studio's models: the conv filter
- * gradient (WASM, CPU), the gather gradient (WASM), and a matmul and a conv input gradient that
- * keep WASM on XNNPACK's fast path.
+ * gradient (WASM, CPU), the gather gradient (WASM), and a matmul, a conv input gradient and a
+ * leading-axes sum that keep WASM off its slow paths.
  * Call once after loading backend packages.
  */
 import { registerConvFilterGradient } from './conv-grad';
 import { registerWasmConvInputGradient } from './conv-input-grad';
 import { registerWasmSegmentSum } from './segment-sum';
 import { registerWasmBatchMatMul } from './wasm-matmul';
+import { registerWasmSum } from './wasm-sum';
 
 /** Registers every training kernel the engine provides (idempotent). */
 export function registerTrainingKernels(): void {
@@ -15,4 +16,5 @@ export function registerTrainingKernels(): void {
   registerWasmSegmentSum();
   registerWasmBatchMatMul();
   registerWasmConvInputGradient();
+  registerWasmSum();
 }

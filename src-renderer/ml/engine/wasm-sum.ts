@@ -1,0 +1,77 @@
+/**
+ * A faster Sum over leading axes for the WASM backend. tfjs-backend-wasm 4.22 reduces only over
+ * innermost axes, so it first transposes the input with its 2D transpose, which moves ~55M
+ * elements/s here; every bias gradient (sum of [batch * positions, units] over the rows) pays it.
+ * Summing the rows straight from the heap is one pass. Other reductions go to the original kernel.
+ */
+import {
+  backend_util,
+  getKernel,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  registerKernel,
+  type TensorInfo,
+  unregisterKernel,
+  util,
+} from '@tensorflow/tfjs-core';
+
+const KERNEL = 'Sum';
+const BACKEND = 'wasm';
+
+const WRAPPED = Symbol('model-studio wasm sum');
+type Wrapped = KernelFunc & { [WRAPPED]?: KernelFunc };
+
+/** The two public BackendWasm methods used to read the input and fill the output. */
+interface HeapBackend extends KernelBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+/** Adds the rows of `src` ([rows, cols], row-major) into `dst` (cols), in double precision. */
+export function sumRows(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
+  const acc = new Float64Array(cols);
+  for (let r = 0, o = 0; r < rows; r++) for (let c = 0; c < cols; c++, o++) acc[c]! += src[o]!;
+  dst.set(acc);
+}
+
+/** The kernel wrapping `original`, which still serves every other reduction. */
+export function leadingAxesSum(original: KernelFunc): KernelFunc {
+  const fn: Wrapped = (args) => {
+    const backend = args.backend as HeapBackend;
+    const { x } = args.inputs as { x: TensorInfo };
+    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+    const axes = util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+    const k = axes.length;
+    const leading = k > 0 && k < x.shape.length && axes.every((a, i) => a === i);
+    if (!leading || x.dtype !== 'float32') return original(args);
+    const rows = util.sizeFromShape(x.shape.slice(0, k));
+    const rest = x.shape.slice(k);
+    const cols = util.sizeFromShape(rest);
+    const shape = keepDims ? backend_util.expandShapeToKeepDim(rest, axes) : rest;
+    const out = backend.makeOutput(shape, 'float32');
+    // Views after the allocation, which may grow (and so detach) the heap.
+    sumRows(backend.typedArrayFromHeap(x), rows, cols, backend.typedArrayFromHeap(out));
+    return out;
+  };
+  fn[WRAPPED] = original;
+  return fn;
+}
+
+/** Replaces the WASM Sum with the leading-axes one (idempotent; a no-op without WASM). */
+export function registerWasmSum(): void {
+  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
+  if (!current || (current.kernelFunc as Wrapped)[WRAPPED]) return;
+  unregisterKernel(KERNEL, BACKEND);
+  // The original's setup (its cwrap of the C++ entry point) must still run when the backend starts.
+  registerKernel({ ...current, kernelFunc: leadingAxesSum(current.kernelFunc) });
+}
+
+/** Puts the backend's own Sum back (for benchmarks and tests that compare the two). */
+export function restoreDefaultWasmSum(): void {
+  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
+  const original = current && (current.kernelFunc as Wrapped)[WRAPPED];
+  if (!original) return;
+  unregisterKernel(KERNEL, BACKEND);
+  registerKernel({ ...current, kernelFunc: original });
+}
