@@ -137,7 +137,7 @@ describe('templates', () => {
     expect(s.layers.map((l) => l.type)).toEqual([
       'conv2d', 'maxPool2d', 'conv2d', 'maxPool2d', 'conv2d', 'flatten', 'dense', 'dense',
     ]);
-    expect(s.training).toMatchObject({ optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 10 });
+    expect(s.training).toMatchObject({ optimizer: 'adam', learningRate: 0.002, schedule: { type: 'cosine', minLearningRate: 0 }, batchSize: 32, epochs: 10 });
     expect(s.layers[7]).toMatchObject({ units: 10, activation: 'softmax' });
   });
 
