@@ -12,21 +12,15 @@ import {
   backend_util,
   getKernel,
   type KernelBackend,
-  type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
-  registerKernel,
   type TensorInfo,
-  unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { wasmKernelOverride } from './wasm-kernel-override';
 
 const KERNEL = 'Conv2DBackpropInput';
 const BACKEND = 'wasm';
-
-/** Marks our kernel and holds the original underneath. */
-const WRAPPED = Symbol('model-studio wasm conv input grad');
-type Wrapped = KernelFunc & { [WRAPPED]?: KernelFunc };
 
 interface InputGradAttrs {
   strides: number | [number, number];
@@ -38,7 +32,7 @@ interface InputGradAttrs {
 
 /** The kernel wrapping `original`, which still serves strides above 1 and NCHW. */
 export function convInputGradAsConv(original: KernelFunc): KernelFunc {
-  const fn: Wrapped = ({ inputs, backend: anyBackend, attrs }) => {
+  const fn: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
     const backend = anyBackend as KernelBackend;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as InputGradAttrs;
@@ -82,24 +76,13 @@ export function convInputGradAsConv(original: KernelFunc): KernelFunc {
       for (const t of temps) backend.disposeData(t.dataId);
     }
   };
-  fn[WRAPPED] = original;
   return fn;
 }
 
+const override = wasmKernelOverride(KERNEL, convInputGradAsConv);
+
 /** Replaces the WASM Conv2DBackpropInput with the convolution one (idempotent; a no-op without WASM). */
-export function registerWasmConvInputGradient(): void {
-  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
-  if (!current || (current.kernelFunc as Wrapped)[WRAPPED]) return;
-  unregisterKernel(KERNEL, BACKEND);
-  // The original's setup (its cwrap of the C++ entry point) must still run when the backend starts.
-  registerKernel({ ...current, kernelFunc: convInputGradAsConv(current.kernelFunc) });
-}
+export const registerWasmConvInputGradient = override.register;
 
 /** Puts the backend's own kernel back (for benchmarks and tests that compare the two). */
-export function restoreDefaultWasmConvInputGradient(): void {
-  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
-  const original = current && (current.kernelFunc as Wrapped)[WRAPPED];
-  if (!original) return;
-  unregisterKernel(KERNEL, BACKEND);
-  registerKernel({ ...current, kernelFunc: original });
-}
+export const restoreDefaultWasmConvInputGradient = override.restore;

@@ -8,22 +8,15 @@
  */
 import {
   getKernel,
-  type KernelBackend,
-  type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
-  registerKernel,
   type TensorInfo,
-  unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { wasmKernelOverride, type WasmHeapBackend } from './wasm-kernel-override';
 
 const KERNEL = 'BatchMatMul';
 const BACKEND = 'wasm';
-
-/** Marks our kernel (holding the original), so registering twice keeps the original underneath. */
-const WRAPPED = Symbol('model-studio wasm matmul');
-type Wrapped = KernelFunc & { [WRAPPED]?: KernelFunc };
 
 const product = (dims: readonly number[]) => dims.reduce((p, d) => p * d, 1);
 
@@ -38,12 +31,6 @@ function broadcastOuter(a: readonly number[], b: readonly number[]): number[] | 
     out.push(Math.max(da, db));
   }
   return out;
-}
-
-/** The two public BackendWasm methods used to copy one matrix out of a batch. */
-interface HeapBackend extends KernelBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
 }
 
 /** Transposes each [r, c] matrix of `src` (batch of them, row-major) into [c, r] in `dst`, in tiles. */
@@ -65,8 +52,8 @@ export function transposeMatrices(src: Float32Array, dst: Float32Array, batch: n
 
 /** The wrapping kernel around `original` (the backend's own BatchMatMul). */
 export function splitBatchMatMul(original: KernelFunc): KernelFunc {
-  const fn: Wrapped = ({ inputs, backend: anyBackend, attrs }) => {
-    const backend = anyBackend as HeapBackend;
+  const fn: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
+    const backend = anyBackend as WasmHeapBackend;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     const outerA = a.shape.slice(0, -2);
@@ -147,24 +134,13 @@ export function splitBatchMatMul(original: KernelFunc): KernelFunc {
       for (const t of temps) backend.disposeData(t.dataId);
     }
   };
-  fn[WRAPPED] = original;
   return fn;
 }
 
+const override = wasmKernelOverride(KERNEL, splitBatchMatMul);
+
 /** Replaces the WASM BatchMatMul with the splitting one (idempotent; a no-op without the WASM backend). */
-export function registerWasmBatchMatMul(): void {
-  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
-  if (!current || (current.kernelFunc as Wrapped)[WRAPPED]) return;
-  unregisterKernel(KERNEL, BACKEND);
-  // The original's setup (its cwrap of the C++ entry point) must still run when the backend starts.
-  registerKernel({ ...current, kernelFunc: splitBatchMatMul(current.kernelFunc) });
-}
+export const registerWasmBatchMatMul = override.register;
 
 /** Puts the backend's own BatchMatMul back (for benchmarks that compare the two). */
-export function restoreDefaultWasmBatchMatMul(): void {
-  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
-  const original = current && (current.kernelFunc as Wrapped)[WRAPPED];
-  if (!original) return;
-  unregisterKernel(KERNEL, BACKEND);
-  registerKernel({ ...current, kernelFunc: original });
-}
+export const restoreDefaultWasmBatchMatMul = override.restore;

@@ -6,27 +6,13 @@
  */
 import {
   backend_util,
-  getKernel,
-  type KernelBackend,
-  type KernelConfig,
   type KernelFunc,
-  registerKernel,
   type TensorInfo,
-  unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
+import { wasmKernelOverride, type WasmHeapBackend } from './wasm-kernel-override';
 
 const KERNEL = 'Sum';
-const BACKEND = 'wasm';
-
-const WRAPPED = Symbol('model-studio wasm sum');
-type Wrapped = KernelFunc & { [WRAPPED]?: KernelFunc };
-
-/** The two public BackendWasm methods used to read the input and fill the output. */
-interface HeapBackend extends KernelBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 /** Adds the rows of `src` ([rows, cols], row-major) into `dst` (cols), in double precision. */
 export function sumRows(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
@@ -37,8 +23,8 @@ export function sumRows(src: Float32Array, rows: number, cols: number, dst: Floa
 
 /** The kernel wrapping `original`, which still serves every other reduction. */
 export function leadingAxesSum(original: KernelFunc): KernelFunc {
-  const fn: Wrapped = (args) => {
-    const backend = args.backend as HeapBackend;
+  const fn: KernelFunc = (args) => {
+    const backend = args.backend as WasmHeapBackend;
     const { x } = args.inputs as { x: TensorInfo };
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
     const axes = util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
@@ -54,24 +40,13 @@ export function leadingAxesSum(original: KernelFunc): KernelFunc {
     sumRows(backend.typedArrayFromHeap(x), rows, cols, backend.typedArrayFromHeap(out));
     return out;
   };
-  fn[WRAPPED] = original;
   return fn;
 }
 
+const override = wasmKernelOverride(KERNEL, leadingAxesSum);
+
 /** Replaces the WASM Sum with the leading-axes one (idempotent; a no-op without WASM). */
-export function registerWasmSum(): void {
-  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
-  if (!current || (current.kernelFunc as Wrapped)[WRAPPED]) return;
-  unregisterKernel(KERNEL, BACKEND);
-  // The original's setup (its cwrap of the C++ entry point) must still run when the backend starts.
-  registerKernel({ ...current, kernelFunc: leadingAxesSum(current.kernelFunc) });
-}
+export const registerWasmSum = override.register;
 
 /** Puts the backend's own Sum back (for benchmarks and tests that compare the two). */
-export function restoreDefaultWasmSum(): void {
-  const current = getKernel(KERNEL, BACKEND) as KernelConfig | undefined;
-  const original = current && (current.kernelFunc as Wrapped)[WRAPPED];
-  if (!original) return;
-  unregisterKernel(KERNEL, BACKEND);
-  registerKernel({ ...current, kernelFunc: original });
-}
+export const restoreDefaultWasmSum = override.restore;
