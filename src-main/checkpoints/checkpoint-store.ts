@@ -4,16 +4,16 @@
  * file. A checkpoint is written into `checkpoints/.incoming-<id>/` and renamed into place when
  * complete, so a crash leaves at most an incoming folder; every file is verified when loaded.
  */
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import { CheckpointMeta, type WeightSpec } from '../../src-shared/ipc/training-contract';
 import { sha256, writeDurable } from '../datasets/store-files';
-import { fsyncDir } from '../services/atomic-write';
+import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
 import { readJsonFile } from '../models/common';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
-export const INCOMING_PREFIX = '.incoming-';
+export { INCOMING_PREFIX };
 const META_FILE = 'meta.json';
 /** The files of a checkpoint; the optimizer's two are optional. */
 export const CHECKPOINT_FILES = { model: 'model.json', weights: 'weights.bin', optimizer: 'optimizer.json', optimizerWeights: 'optimizer.bin' } as const;
@@ -56,11 +56,7 @@ export interface CheckpointContent {
 
 /** Writes a checkpoint through its incoming folder; returns the meta written. */
 export async function writeCheckpoint(projectDir: string, c: CheckpointContent): Promise<CheckpointMeta> {
-  const root = join(projectDir, CHECKPOINTS_DIR);
-  const incoming = join(root, `${INCOMING_PREFIX}${c.meta.id}`);
-  await mkdir(root, { recursive: true });
-  await mkdir(incoming);
-  try {
+  return writeStagedFolder(join(projectDir, CHECKPOINTS_DIR), c.meta.id, async (incoming) => {
     const files: CheckpointMeta['files'] = {};
     const put = async (file: string, data: Uint8Array | string) => {
       files[file] = await writeDurable(join(incoming, file), data);
@@ -81,14 +77,8 @@ export async function writeCheckpoint(projectDir: string, c: CheckpointContent):
     }
     const meta = CheckpointMeta.parse({ ...c.meta, files });
     await writeDurable(join(incoming, META_FILE), JSON.stringify(meta, null, 2));
-    await fsyncDir(incoming);
-    await rename(incoming, checkpointPath(projectDir, c.meta.id));
-    await fsyncDir(root);
     return meta;
-  } catch (err) {
-    await rm(incoming, { recursive: true, force: true }).catch(() => undefined);
-    throw err;
-  }
+  });
 }
 
 /** Reads and validates `checkpoints/<id>/meta.json`; NOT_FOUND when the checkpoint is not there. */
@@ -202,19 +192,5 @@ export async function loadCheckpointArtifacts(
 
 /** Removes what a crash left in `checkpoints/`: unfinished writes (except `busy` ones) and deletions. */
 export async function cleanupCheckpoints(projectDir: string, busy: ReadonlySet<string> = new Set()): Promise<string[]> {
-  const root = join(projectDir, CHECKPOINTS_DIR);
-  let names: string[];
-  try {
-    names = await readdir(root);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    if ((name.startsWith(INCOMING_PREFIX) && !busy.has(name)) || name.startsWith('.removing-')) {
-      await rm(join(root, name), { recursive: true, force: true });
-      removed.push(name);
-    }
-  }
-  return removed;
+  return sweepLeftovers(join(projectDir, CHECKPOINTS_DIR), { prefixes: [INCOMING_PREFIX, REMOVING_PREFIX], busy });
 }

@@ -4,7 +4,7 @@
  * most an incoming folder; every blob is checked against its sha256 when read back.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import {
@@ -18,13 +18,12 @@ import {
 import { splitDataset, type SplitIndices } from '../../src-shared/datasets/split';
 import { buildTokenizer, encodeTexts, type Tokenizer } from '../../src-shared/datasets/tokenizer';
 import type { RawDataset } from './raw-dataset';
-import { fsyncDir } from '../services/atomic-write';
+import { INCOMING_PREFIX, REMOVING_PREFIX, removeStagedFolder, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
 import { bytesOf, readVerified, viewAs, writeDurable } from './store-files';
 import { featureStats, splitInfo } from './store-stats';
 
 export const DATASETS_DIR = 'datasets';
-export const INCOMING_PREFIX = '.incoming-';
-const REMOVING_PREFIX = '.removing-';
+export { INCOMING_PREFIX };
 const REPLACED_PREFIX = '.replaced-';
 const MANIFEST_FILE = 'dataset.json';
 /** The split files, one per split: uint32 sample indices. */
@@ -122,61 +121,56 @@ export async function writeDataset(
   progress(0.2);
   opts.signal?.throwIfAborted();
 
-  const root = join(projectDir, DATASETS_DIR);
-  const incoming = join(root, `${INCOMING_PREFIX}${ds.id}`);
-  await mkdir(root, { recursive: true });
-  await mkdir(incoming);
-  try {
-    const blobs: DatasetManifest['blobs'] = {};
-    const put = async (file: string, data: Uint8Array | string) => {
-      opts.signal?.throwIfAborted();
-      blobs[file] = await writeDurable(join(incoming, file), data);
-    };
-    await put('x.bin', encoded.x);
-    progress(0.7);
-    await put('y.bin', bytesOf(raw.labels));
-    for (const name of ['train', 'validation', 'test'] as const) await put(SPLIT_FILES[name], bytesOf(splits[name]));
-    if (raw.texts) await put('texts.json', JSON.stringify(raw.texts.map((t) => t.slice(0, SNIPPET_CHARS))));
-    if (encoded.tokenizer) await put('tokenizer.json', JSON.stringify(encoded.tokenizer));
-    progress(0.9);
-    const manifest: DatasetManifest = {
-      formatVersion: 1,
-      id: ds.id,
-      name: ds.name,
-      kind: raw.kind,
-      createdAt: ds.createdAt,
-      source: { type: ds.sourceType, description: raw.description },
-      classNames: raw.classNames,
-      input: encoded.input,
-      count: raw.labels.length,
-      splits: splitInfo(raw.labels, splits, raw.classNames.length),
-      split: {
-        seed: ds.split.seed,
-        validationFraction: ds.split.validationFraction,
-        testFraction: ds.split.testFraction,
-        testFromSource: raw.testStart !== undefined,
-      },
-      ...(raw.tabular ? { featureStats: featureStats(raw.tabular.values, raw.tabular.featureNames, splits.train) } : {}),
-      blobs,
-      report: {
-        imported: raw.labels.length,
-        skipped: raw.skipped.slice(0, REPORT_SKIPPED),
-        skippedTotal: raw.skipped.length,
-        warnings: raw.warnings,
-        durationMs: Date.now() - ds.startedAt,
-      },
-    };
-    await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
-    await fsyncDir(incoming);
-    opts.signal?.throwIfAborted();
-    await rename(incoming, datasetPath(projectDir, ds.id));
-    await fsyncDir(root);
-    progress(1);
-    return manifest;
-  } catch (err) {
-    await rm(incoming, { recursive: true, force: true }).catch(() => undefined);
-    throw err;
-  }
+  const written = await writeStagedFolder(
+    join(projectDir, DATASETS_DIR),
+    ds.id,
+    async (incoming) => {
+      const blobs: DatasetManifest['blobs'] = {};
+      const put = async (file: string, data: Uint8Array | string) => {
+        opts.signal?.throwIfAborted();
+        blobs[file] = await writeDurable(join(incoming, file), data);
+      };
+      await put('x.bin', encoded.x);
+      progress(0.7);
+      await put('y.bin', bytesOf(raw.labels));
+      for (const name of ['train', 'validation', 'test'] as const) await put(SPLIT_FILES[name], bytesOf(splits[name]));
+      if (raw.texts) await put('texts.json', JSON.stringify(raw.texts.map((t) => t.slice(0, SNIPPET_CHARS))));
+      if (encoded.tokenizer) await put('tokenizer.json', JSON.stringify(encoded.tokenizer));
+      progress(0.9);
+      const manifest: DatasetManifest = {
+        formatVersion: 1,
+        id: ds.id,
+        name: ds.name,
+        kind: raw.kind,
+        createdAt: ds.createdAt,
+        source: { type: ds.sourceType, description: raw.description },
+        classNames: raw.classNames,
+        input: encoded.input,
+        count: raw.labels.length,
+        splits: splitInfo(raw.labels, splits, raw.classNames.length),
+        split: {
+          seed: ds.split.seed,
+          validationFraction: ds.split.validationFraction,
+          testFraction: ds.split.testFraction,
+          testFromSource: raw.testStart !== undefined,
+        },
+        ...(raw.tabular ? { featureStats: featureStats(raw.tabular.values, raw.tabular.featureNames, splits.train) } : {}),
+        blobs,
+        report: {
+          imported: raw.labels.length,
+          skipped: raw.skipped.slice(0, REPORT_SKIPPED),
+          skippedTotal: raw.skipped.length,
+          warnings: raw.warnings,
+          durationMs: Date.now() - ds.startedAt,
+        },
+      };
+      await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+      return manifest;
+    },
+    { signal: opts.signal },
+  );
+  progress(1);
+  return written;
 }
 
 /** Reads and validates `datasets/<id>/dataset.json`; NOT_FOUND when the dataset is not there. */
@@ -252,54 +246,40 @@ export async function resplitDataset(projectDir: string, manifest: DatasetManife
     // The source's test set is the tail of the samples; it stays the test split.
     ...(fromSource ? { testStart: manifest.count - manifest.splits.test.count } : {}),
   });
-  const root = join(projectDir, DATASETS_DIR);
   const current = datasetPath(projectDir, manifest.id);
-  const incoming = join(root, `${INCOMING_PREFIX}${manifest.id}-${randomBytes(4).toString('hex')}`);
-  const replaced = join(root, `${REPLACED_PREFIX}${manifest.id}`);
-  await mkdir(incoming);
-  try {
-    const blobs = { ...manifest.blobs };
-    const splitFiles = new Set(Object.values(SPLIT_FILES));
-    for (const file of Object.keys(manifest.blobs)) {
-      if (splitFiles.has(file)) continue;
-      // Hard links keep a re-split of a large dataset instant; copy where links are not allowed.
-      await link(join(current, file), join(incoming, file)).catch(() => copyFile(join(current, file), join(incoming, file)));
-    }
-    for (const name of ['train', 'validation', 'test'] as const) blobs[SPLIT_FILES[name]] = await writeDurable(join(incoming, SPLIT_FILES[name]), bytesOf(splits[name]));
-    const next: DatasetManifest = {
-      ...manifest,
-      splits: splitInfo(labels, splits, manifest.classNames.length),
-      split: { seed: split.seed, validationFraction: split.validationFraction, testFraction: split.testFraction, testFromSource: fromSource },
-      blobs,
-    };
-    if (next.featureStats && manifest.input.kind === 'tabular') {
-      const x = viewAs(Float32Array, await readVerified(current, manifest, 'x.bin'));
-      next.featureStats = featureStats(x, manifest.input.features, splits.train);
-    }
-    await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(next, null, 2));
-    await fsyncDir(incoming);
-    // A crash between these renames leaves `.replaced-<id>` alone, which cleanup puts back.
-    await rename(current, replaced);
-    await rename(incoming, current);
-    await fsyncDir(root);
-    await rm(replaced, { recursive: true, force: true });
-    return next;
-  } catch (err) {
-    await rm(incoming, { recursive: true, force: true }).catch(() => undefined);
-    throw err;
-  }
+  return writeStagedFolder(
+    join(projectDir, DATASETS_DIR),
+    manifest.id,
+    async (incoming) => {
+      const blobs = { ...manifest.blobs };
+      const splitFiles = new Set(Object.values(SPLIT_FILES));
+      for (const file of Object.keys(manifest.blobs)) {
+        if (splitFiles.has(file)) continue;
+        // Hard links keep a re-split of a large dataset instant; copy where links are not allowed.
+        await link(join(current, file), join(incoming, file)).catch(() => copyFile(join(current, file), join(incoming, file)));
+      }
+      for (const name of ['train', 'validation', 'test'] as const) blobs[SPLIT_FILES[name]] = await writeDurable(join(incoming, SPLIT_FILES[name]), bytesOf(splits[name]));
+      const next: DatasetManifest = {
+        ...manifest,
+        splits: splitInfo(labels, splits, manifest.classNames.length),
+        split: { seed: split.seed, validationFraction: split.validationFraction, testFraction: split.testFraction, testFromSource: fromSource },
+        blobs,
+      };
+      if (next.featureStats && manifest.input.kind === 'tabular') {
+        const x = viewAs(Float32Array, await readVerified(current, manifest, 'x.bin'));
+        next.featureStats = featureStats(x, manifest.input.features, splits.train);
+      }
+      await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(next, null, 2));
+      return next;
+    },
+    // A crash between the two renames of the swap leaves `.replaced-<id>` alone, which cleanup puts back.
+    { incomingSuffix: `-${randomBytes(4).toString('hex')}`, replacedName: `${REPLACED_PREFIX}${manifest.id}` },
+  );
 }
 
 /** Deletes a dataset's folder (renamed aside first, so a half-deleted folder is never `<id>`). */
 export async function removeDatasetFiles(projectDir: string, id: string): Promise<void> {
-  const aside = join(projectDir, DATASETS_DIR, `${REMOVING_PREFIX}${id}-${randomBytes(4).toString('hex')}`);
-  try {
-    await rename(datasetPath(projectDir, id), aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new StudioError('IO_ERROR', `Cannot remove dataset ${id}: ${(err as Error).message}`, { id });
-  }
-  await rm(aside, { recursive: true, force: true });
+  await removeStagedFolder(join(projectDir, DATASETS_DIR), id, `dataset ${id}`);
 }
 
 /**
@@ -308,25 +288,17 @@ export async function removeDatasetFiles(projectDir: string, id: string): Promis
  */
 export async function cleanupDatasets(projectDir: string, busy: ReadonlySet<string> = new Set()): Promise<string[]> {
   const root = join(projectDir, DATASETS_DIR);
-  let names: string[];
-  try {
-    names = await readdir(root);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const path = join(root, name);
-    if ((name.startsWith(INCOMING_PREFIX) && !busy.has(name)) || name.startsWith(REMOVING_PREFIX)) {
-      await rm(path, { recursive: true, force: true });
-      removed.push(name);
-    } else if (name.startsWith(REPLACED_PREFIX)) {
+  return sweepLeftovers(root, {
+    prefixes: [INCOMING_PREFIX, REMOVING_PREFIX],
+    busy,
+    other: async (name) => {
+      if (!name.startsWith(REPLACED_PREFIX)) return false;
+      const path = join(root, name);
       const id = name.slice(REPLACED_PREFIX.length);
       const restored = await stat(datasetPath(projectDir, id)).then(() => false, () => true);
       if (restored) await rename(path, datasetPath(projectDir, id));
       else await rm(path, { recursive: true, force: true });
-      removed.push(name);
-    }
-  }
-  return removed;
+      return true;
+    },
+  });
 }

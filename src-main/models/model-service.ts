@@ -2,9 +2,8 @@
  * Models of each client's open project: `models/<id>/spec.json` holds the validated ModelSpec,
  * the project manifest an entry {id, name, createdAt, updatedAt, dir, template, datasetId}.
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { StudioError } from '../../src-shared/errors';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import type { ModelView } from '../../src-shared/ipc/training-contract';
@@ -12,6 +11,7 @@ import { ModelSpec } from '../../src-shared/models/spec';
 import type { ProjectEntryV1 } from '../../src-shared/project/v1';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
+import { removeStagedFolder } from '../services/staged-folder';
 import { KeyedQueue, newEntityId, readJsonFile, requireEntry, requireProject } from './common';
 
 export const MODELS_DIR = 'models';
@@ -147,13 +147,5 @@ export class ModelService {
 
 /** Deletes `<kind>/<id>` (renamed aside first, so a half-deleted folder never has the real name). */
 export async function removeFolder(view: Pick<ProjectView, 'dir'>, kindDir: string, id: string): Promise<void> {
-  const from = join(view.dir, kindDir, id);
-  const aside = join(view.dir, kindDir, `.removing-${id}-${randomBytes(4).toString('hex')}`);
-  try {
-    await rename(from, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new StudioError('IO_ERROR', `Cannot remove ${kindDir}/${id}: ${(err as Error).message}`, { id });
-  }
-  await rm(aside, { recursive: true, force: true });
+  await removeStagedFolder(join(view.dir, kindDir), id, `${kindDir}/${id}`);
 }

@@ -4,7 +4,7 @@
  * deleted leaves the journal, and the next open deletes exactly those folders that the manifest
  * no longer lists, never anything the user did not ask to remove.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ProjectView } from '../../src-shared/ipc/contract';
@@ -13,11 +13,10 @@ import { CHECKPOINTS_DIR } from '../checkpoints/checkpoint-store';
 import { readJsonFile } from '../models/common';
 import { removeFolder } from '../models/model-service';
 import { writeFileAtomic } from '../services/atomic-write';
+import { REMOVING_PREFIX, sweepLeftovers } from '../services/staged-folder';
 
 const RUNS_DIR = 'runs';
 const JOURNAL = /^\.remove-(rn-[a-z0-9]{8})\.json$/;
-/** What removeFolder renames a folder to while deleting it. */
-const REMOVING_PREFIX = '.removing-';
 
 const RemovalJournal = z.strictObject({ runId: RunId, checkpointIds: z.array(CheckpointId) });
 type RemovalJournal = z.infer<typeof RemovalJournal>;
@@ -42,22 +41,21 @@ export async function dropRemovalJournal(projectDir: string, runId: string): Pro
  */
 export async function finishRemovals(view: Pick<ProjectView, 'dir' | 'manifest'>): Promise<void> {
   const root = join(view.dir, RUNS_DIR);
-  const names = await readdir(root).catch(() => [] as string[]);
   const runs = new Set(view.manifest.runs.map((e) => e.id));
   const checkpoints = new Set(view.manifest.checkpoints.map((e) => e.id));
-  for (const name of names) {
-    if (name.startsWith(REMOVING_PREFIX)) {
-      await rm(join(root, name), { recursive: true, force: true });
-      continue;
-    }
-    const match = JOURNAL.exec(name);
-    if (!match) continue;
-    const journal = await readJsonFile(join(root, name), RemovalJournal, `The removal journal of ${match[1]}`).catch(() => null);
-    if (journal && journal.runId === match[1]) {
-      // An entry still in the manifest means its removal never committed: it stays, whole.
-      for (const id of journal.checkpointIds) if (!checkpoints.has(id)) await removeFolder(view, CHECKPOINTS_DIR, id);
-      if (!runs.has(journal.runId)) await removeFolder(view, RUNS_DIR, journal.runId);
-    }
-    await rm(join(root, name), { force: true });
-  }
+  await sweepLeftovers(root, {
+    prefixes: [REMOVING_PREFIX],
+    other: async (name) => {
+      const match = JOURNAL.exec(name);
+      if (!match) return false;
+      const journal = await readJsonFile(join(root, name), RemovalJournal, `The removal journal of ${match[1]}`).catch(() => null);
+      if (journal && journal.runId === match[1]) {
+        // An entry still in the manifest means its removal never committed: it stays, whole.
+        for (const id of journal.checkpointIds) if (!checkpoints.has(id)) await removeFolder(view, CHECKPOINTS_DIR, id);
+        if (!runs.has(journal.runId)) await removeFolder(view, RUNS_DIR, journal.runId);
+      }
+      await rm(join(root, name), { force: true });
+      return true;
+    },
+  });
 }
