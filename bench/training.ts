@@ -112,13 +112,16 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
   const rates = new Map<string, number>();
   const key = (w: Workload, bs: number, backend: string) => `${w.name}|${bs}|${backend}`;
   // A rate not measured yet is guessed from measured ones: the same workload at batch 32 on this
-  // backend, else on wasm scaled by how seed-cnn compares between the two backends.
+  // backend, else on wasm with tfjs's stock kernels (the other backends do not get the engine's
+  // WASM kernels, which speed the two workloads up by different factors) scaled by how seed-cnn
+  // compares between the two backends.
   const guess = (w: Workload, bs: number, backend: string): number | null => {
     const same = rates.get(key(w, 32, backend));
     if (same) return same;
-    const base = rates.get(key(w, bs, 'wasm')) ?? rates.get(key(w, 32, 'wasm'));
+    const stockKey = (x: Workload) => key(x, 32, 'wasm-stock');
+    const base = rates.get(stockKey(w)) ?? rates.get(key(w, bs, 'wasm')) ?? rates.get(key(w, 32, 'wasm'));
     const here = rates.get(key(workloads[0]!, 32, backend));
-    const wasm = rates.get(key(workloads[0]!, 32, 'wasm'));
+    const wasm = rates.get(stockKey(workloads[0]!)) ?? rates.get(key(workloads[0]!, 32, 'wasm'));
     return base && here && wasm ? (base * here) / wasm : null;
   };
   for (const backend of ['wasm', 'cpu', 'webgpu'] as const) {
@@ -161,7 +164,13 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
         }
       }
     }
-    if (backend === 'wasm') rows.push(...(await stockKernelRows(workloads, log)));
+    if (backend === 'wasm') {
+      for (const row of await stockKernelRows(workloads, log)) {
+        rows.push(row);
+        const w = workloads.find((x) => row.name.startsWith(x.name));
+        if (w && row.value > 0) rates.set(key(w, 32, 'wasm-stock'), row.value);
+      }
+    }
     tf.disposeVariables();
   }
   return rows;
