@@ -10,6 +10,7 @@ import type { ModelSpec, Optimizer } from '../../src-shared/models/spec';
 import { listTemplates, templateFor } from '../../src-shared/models/templates';
 import { microBatchSize } from '../../src-renderer/ml/engine/trainer/micro-batch';
 import { Trainer } from '../../src-renderer/ml/engine/trainer/trainer';
+import { describeTrainingError } from '../../src-renderer/ml/engine/trainer/training-errors';
 import type { TrainerOptions, TrainResult } from '../../src-renderer/ml/engine/trainer/types';
 import type { Studio } from '../container';
 import { readDatasetManifest } from '../datasets/store';
@@ -203,9 +204,10 @@ export async function trainHeadless(
   try {
     result = await trainer.run();
   } catch (err) {
+    const message = describeTrainingError(err, { backend: backend.backend, batchSize: hyper.batchSize, microBatchSize: trainer.microBatchSize });
     await flush().catch(() => undefined);
-    await store.updateRun(run.id, 'failed', (err as Error).message.slice(0, 2000)).catch(() => undefined);
-    throw err;
+    await store.updateRun(run.id, 'failed', message.slice(0, 2000)).catch(() => undefined);
+    throw message === (err as Error)?.message ? err : new Error(message, { cause: err });
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Backend, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
 import { microBatchSize } from './engine/trainer/micro-batch';
+import { describeTrainingError } from './engine/trainer/training-errors';
 import { Trainer } from './engine/trainer/trainer';
 import type { CheckpointArtifacts } from './engine/trainer/types';
 import { getFeed } from './feeds';
@@ -108,7 +109,7 @@ export function startTraining(req: TrainStartRequest, post: PostEvent): TrainSta
     },
     (err: unknown) => {
       end();
-      post('train:status', { runId, status: 'failed', error: err instanceof Error ? err.message : String(err) });
+      post('train:status', { runId, status: 'failed', error: describeTrainingError(err, { backend: tf.getBackend(), batchSize: hyper.batchSize, microBatchSize: trainer.microBatchSize }) });
     },
   );
   const batchSize = hyper.batchSize;
