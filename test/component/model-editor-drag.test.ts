@@ -1,13 +1,9 @@
 import { enableAutoUnmount, flushPromises, type DOMWrapper } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
-import App from '../../src-renderer/App.vue';
 import { LAYER_DRAG_TYPE } from '../../src-renderer/components/models/layer-reorder';
 import type { RequestOf } from '../../src-shared/ipc/contract';
-import { parseModelSpec } from '../../src-shared/models/spec';
-import { mnistManifest } from './dataset-fixtures';
-import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
-import { seedCnnModel } from './training-fixtures';
+import { openModelEditor } from './model-editor-fixtures';
 
 enableAutoUnmount(afterEach);
 
@@ -35,29 +31,14 @@ class DataTransferStub {
 }
 
 async function openEditor() {
-  const model = seedCnnModel();
-  const studio = fakeStudio({
-    'project:current': () => projectView('Lab'),
-    'dataset:list': () => [mnistManifest()],
-    'model:list': () => [model],
-    'model:update': (req) => ({ ...model, spec: req.spec ? parseModelSpec(req.spec) : model.spec }),
-  });
-  const wrapper = mountWithStudio(App, studio);
-  await flushPromises();
-  await wrapper.find('[data-testid="sidebar-models"]').trigger('click');
-  await flushPromises();
-  await wrapper.find(`[data-testid="model-item"][data-id="${model.id}"]`).trigger('click');
-  await flushPromises();
-  const rows = () => wrapper.findAll('[data-testid="layer-row"]');
+  const { studio, wrapper, rows, types, total } = await openModelEditor();
   // Rows stacked ROW_HEIGHT apart from y = 0, as a browser would lay them out (happy-dom has no layout).
   for (const row of rows()) {
     const el = row.element as HTMLElement;
     el.getBoundingClientRect = () => new DOMRect(0, Number(el.dataset.index) * ROW_HEIGHT, 800, ROW_HEIGHT);
   }
-  const types = () => rows().map((r) => r.attributes('data-type'));
   const shapes = () => rows().map((r) => r.find('[data-testid="layer-shape"]').text());
   const dropLines = () => rows().filter((r) => r.attributes('data-drop')).map((r) => [Number(r.attributes('data-index')), r.attributes('data-drop')]);
-  const total = () => wrapper.find('[data-testid="model-summary-total"]');
   const unsaved = () => wrapper.find('[data-testid="unsaved-marker"]').exists();
   return { studio, wrapper, rows, types, shapes, dropLines, total, unsaved };
 }

@@ -2,32 +2,15 @@ import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import type { RequestOf } from '../../src-shared/ipc/contract';
-import type { ModelView } from '../../src-shared/ipc/training-contract';
 import { parseModelSpec } from '../../src-shared/models/spec';
 import { mnistManifest } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
+import { openModelEditor } from './model-editor-fixtures';
 import { seedCnnModel } from './training-fixtures';
 
 enableAutoUnmount(afterEach);
 
-async function openEditor(model: ModelView = seedCnnModel()) {
-  const studio = fakeStudio({
-    'project:current': () => projectView('Lab'),
-    'dataset:list': () => [mnistManifest()],
-    'model:list': () => [model],
-    'model:update': (req) => ({ ...model, spec: req.spec ? parseModelSpec(req.spec) : model.spec }),
-  });
-  const wrapper = mountWithStudio(App, studio);
-  await flushPromises();
-  await wrapper.find('[data-testid="sidebar-models"]').trigger('click');
-  await flushPromises();
-  await wrapper.find(`[data-testid="model-item"][data-id="${model.id}"]`).trigger('click');
-  await flushPromises();
-  const rows = () => wrapper.findAll('[data-testid="layer-row"]');
-  const types = () => rows().map((r) => r.attributes('data-type'));
-  const total = () => wrapper.find('[data-testid="model-summary-total"]');
-  return { studio, wrapper, rows, types, total };
-}
+const openEditor = openModelEditor;
 
 describe('model editor', () => {
   it('shows each layer\'s output shape and parameters, and the totals, for seed-cnn on MNIST', async () => {

@@ -11,26 +11,14 @@ import type { CheckpointArtifacts, CheckpointKind, TrainerOptions, TrainerStatus
 import { ArrayProvider, loadMnistArrays } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
 import { createRng } from '../../../src-shared/random';
+import { tinyCnn as makeTinyCnn } from './tiny-cnn';
 
 beforeAll(async () => {
   await setupNodeBackend('cpu');
 });
 
 /** A small CNN with a seeded dropout, quick on the CPU backend. */
-const tinyCnn: ModelSpec = parseModelSpec({
-  formatVersion: 1,
-  name: 'tiny',
-  template: null,
-  input: { kind: 'image', height: 28, width: 28, channels: 1 },
-  numClasses: 10,
-  layers: [
-    { type: 'conv2d', filters: 4, kernelSize: 3 },
-    { type: 'maxPool2d', poolSize: 4 },
-    { type: 'flatten' },
-    { type: 'dropout', rate: 0.2 },
-    { type: 'dense', units: 10, activation: 'softmax' },
-  ],
-});
+const tinyCnn: ModelSpec = makeTinyCnn();
 const digits = loadMnistArrays('train', 256);
 const heldOut = loadMnistArrays('test', 128);
 
@@ -97,7 +85,7 @@ describe('Trainer (cpu)', () => {
 
   it('trains a batch as slices (micro-batches) to the same weights and metrics as in one piece', async () => {
     // No dropout: its masks are drawn per slice, so they differ from one whole-batch draw.
-    const spec = parseModelSpec({ ...tinyCnn, layers: tinyCnn.layers.filter((l) => l.type !== 'dropout') });
+    const spec = makeTinyCnn({ dropout: false });
     const hyper = hyperOf({ epochs: 3, batchSize: 64 });
     const before = tf.memory().numTensors;
     const whole = await train({ hyper, spec });

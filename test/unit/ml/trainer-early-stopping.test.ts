@@ -4,29 +4,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EarlyStoppingState, HyperParams } from '../../../src-shared/ipc/training-contract';
-import { parseModelSpec } from '../../../src-shared/models/spec';
 import { Trainer } from '../../../src-renderer/ml/engine/trainer/trainer';
 import type { CheckpointArtifacts, CheckpointInfo, ResumePoint } from '../../../src-renderer/ml/engine/trainer/types';
 import { ArrayProvider, loadMnistArrays } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
+import { tinyCnn } from './tiny-cnn';
 
 beforeAll(async () => {
   await setupNodeBackend('cpu');
 });
 
-const spec = parseModelSpec({
-  formatVersion: 1,
-  name: 'tiny',
-  template: null,
-  input: { kind: 'image', height: 28, width: 28, channels: 1 },
-  numClasses: 10,
-  layers: [
-    { type: 'conv2d', filters: 4, kernelSize: 3 },
-    { type: 'maxPool2d', poolSize: 4 },
-    { type: 'flatten' },
-    { type: 'dense', units: 10, activation: 'softmax' },
-  ],
-});
+const spec = tinyCnn({ dropout: false });
 const digits = loadMnistArrays('train', 256);
 const heldOut = loadMnistArrays('test', 128);
 const PATIENCE = 3;
