@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
-import type { BatchProvider, InputArray, TrainBatch } from '../../src-renderer/ml/engine/trainer/types';
+import type { BatchProvider, InputArray, TrainBatch } from '../../src-engine/train/types';
 
 /** Samples in memory: `x` holds `y.length` samples of `sampleShape`, back to back. */
 export interface ArraySamples {

@@ -5,9 +5,9 @@
  */
 import type { DatasetManifest, SplitName } from '../../src-shared/datasets/schema';
 import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
-import { augmentBatch, isAugmenting, type AugmentOptions } from '../../src-renderer/ml/augment';
-import type { FeatureStandardization } from '../../src-renderer/ml/engine/preprocess';
-import type { BatchProvider, InputArray, TrainBatch } from '../../src-renderer/ml/engine/trainer/types';
+import { augmentBatch, isAugmenting, type AugmentOptions } from '../../src-engine/data/augment';
+import type { FeatureStandardization } from '../../src-engine/data/preprocess';
+import type { BatchProvider, InputArray, TrainBatch } from '../../src-engine/train/types';
 import { loadDataset, readDatasetManifest, type LoadedDataset } from '../datasets/store';
 import { gatherSamples } from '../datasets/store-shards';
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { StudioError } from '../../src-shared/errors';
-import { registerTrainingKernels } from '../../src-renderer/ml/engine/training-kernels';
+import { registerTrainingKernels } from '../../src-engine/kernels/register-kernels';
 
 import type { NodeBackend } from './backends';
 

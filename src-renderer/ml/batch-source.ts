@@ -3,7 +3,7 @@
  * ahead, so a slow trainer holds the UI back) and cuts them into typed batches, epoch by epoch.
  */
 import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
-import { augmentBatch, isAugmenting, type AugmentOptions } from './augment';
+import { augmentBatch, isAugmenting, type AugmentOptions } from '../../src-engine/data/augment';
 import { sampleSize, type FeedPlan, type FeedToUi, type FeedToWorker, type InputDtype } from './feed-protocol';
 
 /** A sample input array of the feed's dtype. */

@@ -5,9 +5,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelInput } from '../../src-shared/models/spec';
-import { batchTensor, type FeatureStandardization } from './engine/preprocess';
-import { loadModelFromArtifacts } from './engine/trainer/artifacts';
-import type { CheckpointArtifacts } from './engine/trainer/types';
+import { batchTensor, type FeatureStandardization } from '../../src-engine/data/preprocess';
+import { loadModelFromArtifacts } from '../../src-engine/model/artifacts';
+import type { CheckpointArtifacts } from '../../src-engine/train/types';
 import type { SampleInput } from './training-protocol';
 
 /** Loads a model (without its optimizer) from a checkpoint's topology and weights. */

@@ -4,7 +4,7 @@
  * New capabilities add entries to the two maps below (training: training-protocol.ts).
  */
 
-import type { AugmentOptions } from './augment';
+import type { AugmentOptions } from '../../src-engine/data/augment';
 import type { FeedPlan } from './feed-protocol';
 import type { TrainingEvents, TrainingMethods } from './training-protocol';
 

@@ -4,8 +4,8 @@
  */
 import type { EarlyStoppingState, EpochMetrics, EvalResult, HyperParams, MetricRecordInput } from '../../src-shared/ipc/training-contract';
 import type { ModelInput, ModelSpec } from '../../src-shared/models/spec';
-import type { FeatureStandardization } from './engine/preprocess';
-import type { CheckpointArtifacts, CheckpointKind, ResumePoint, TrainResult, TrainerStatus } from './engine/trainer/types';
+import type { FeatureStandardization } from '../../src-engine/data/preprocess';
+import type { CheckpointArtifacts, CheckpointKind, ResumePoint, TrainResult, TrainerStatus } from '../../src-engine/train/types';
 
 export type { CheckpointArtifacts };
 

@@ -4,11 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalResult } from '../../src-shared/ipc/training-contract';
-import { attentionMaps } from './engine/attention-maps';
-import { evaluate } from './engine/evaluate';
-import { gradCam } from './engine/grad-cam';
+import { attentionMaps } from '../../src-engine/evaluate/attention-maps';
+import { evaluate } from '../../src-engine/evaluate/evaluate';
+import { gradCam } from '../../src-engine/evaluate/grad-cam';
 import { getFeed } from './feeds';
-import { limitProvider } from './limited-provider';
+import { limitProvider } from '../../src-engine/data/limited-provider';
 import { loadArtifactsModel, sampleTensor } from './model-loader';
 import type { AttentionLayerMap, EvalRunRequest, ExplainRequest, GradCamMap } from './training-protocol';
 

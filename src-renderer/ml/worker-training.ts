@@ -4,12 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Backend, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
-import { microBatchSize } from './engine/trainer/micro-batch';
-import { describeTrainingError } from './engine/trainer/training-errors';
-import { Trainer } from './engine/trainer/trainer';
-import type { CheckpointArtifacts } from './engine/trainer/types';
+import { microBatchSize } from '../../src-engine/train/micro-batch';
+import { describeTrainingError } from '../../src-engine/train/training-errors';
+import { Trainer } from '../../src-engine/train/trainer';
+import type { CheckpointArtifacts } from '../../src-engine/train/types';
 import { getFeed } from './feeds';
-import { limitProvider } from './limited-provider';
+import { limitProvider } from '../../src-engine/data/limited-provider';
 import type { WorkerEventName, WorkerEvents } from './protocol';
 import type { TrainStarted, TrainStartRequest } from './training-protocol';
 

@@ -4,7 +4,7 @@
  */
 import { selectBackend } from './backends';
 import type { FeedPort } from './batch-source';
-import { registerTrainingKernels } from './engine/training-kernels';
+import { registerTrainingKernels } from '../../src-engine/kernels/register-kernels';
 import { closeFeed, drain, getFeed, openFeed } from './feeds';
 import type {
   BackendName,

@@ -29,8 +29,8 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
     // TensorFlow.js loads only for the commands that need it, so the others start fast.
     const [{ evaluate }, { loadModelFromArtifacts }, { SplitProvider, standardizationOf }, { setupNodeBackend }] =
       await Promise.all([
-        import('../../../src-renderer/ml/engine/evaluate'),
-        import('../../../src-renderer/ml/engine/trainer/artifacts'),
+        import('../../../src-engine/evaluate/evaluate'),
+        import('../../../src-engine/model/artifacts'),
         import('../../training/store-provider'),
         import('../../training/tf-node'),
       ]);

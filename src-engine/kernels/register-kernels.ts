@@ -1,0 +1,20 @@
+/**
+ * The kernels the engine adds so every backend can train the studio's models: the conv filter
+ * gradient (WASM, CPU), the gather gradient (WASM), and a matmul, a conv input gradient and a
+ * leading-axes sum that keep WASM off its slow paths.
+ * Call once after loading backend packages.
+ */
+import { registerConvFilterGradient } from './conv-filter-grad';
+import { registerWasmConvInputGradient } from './conv-input-grad';
+import { registerWasmSegmentSum } from './segment-sum';
+import { registerWasmBatchMatMul } from './wasm-matmul';
+import { registerWasmSum } from './wasm-sum';
+
+/** Registers every training kernel the engine provides (idempotent). */
+export function registerTrainingKernels(): void {
+  registerConvFilterGradient();
+  registerWasmSegmentSum();
+  registerWasmBatchMatMul();
+  registerWasmConvInputGradient();
+  registerWasmSum();
+}

@@ -1,0 +1,42 @@
+/**
+ * A model in TF.js layers-format pieces (CheckpointArtifacts) and back: model.save through a
+ * save handler, tf.loadLayersModel from memory (custom layers registered first).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import type { WeightSpec } from '../../src-shared/ipc/training-contract';
+import { registerCustomLayers } from '../layers/register-layers';
+import type { CheckpointArtifacts } from '../train/types';
+
+/** The model's topology and weights (no optimizer state). */
+export async function modelArtifacts(model: LayersModel): Promise<Omit<CheckpointArtifacts, 'optimizer'>> {
+  let saved: tf.io.ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const a = saved as tf.io.ModelArtifacts | null;
+  if (!a || !a.modelTopology || a.modelTopology instanceof ArrayBuffer || !a.weightSpecs || !a.weightData) {
+    throw new Error('The model could not be serialised');
+  }
+  return {
+    modelTopology: a.modelTopology as Record<string, unknown>,
+    weightSpecs: a.weightSpecs as WeightSpec[],
+    // tfjs may hand the weights over in several buffers; a checkpoint keeps one.
+    weightData: tf.io.CompositeArrayBuffer.join(a.weightData),
+  };
+}
+
+/** Loads a model from its layers-format pieces. */
+export function loadModelFromArtifacts(a: Pick<CheckpointArtifacts, 'modelTopology' | 'weightSpecs' | 'weightData'>): Promise<LayersModel> {
+  registerCustomLayers();
+  return loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: a.modelTopology,
+      weightSpecs: a.weightSpecs as tf.io.WeightsManifestEntry[],
+      weightData: a.weightData,
+    }),
+  );
+}

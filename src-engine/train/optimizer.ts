@@ -1,0 +1,86 @@
+/**
+ * Optimizers of a run (Adam, SGD with momentum, RMSprop with momentum), setting their learning
+ * rate per batch, and their state as weightSpecs + bytes so a checkpoint resumes exactly.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { HyperParams, WeightSpec } from '../../src-shared/ipc/training-contract';
+
+/** The optimizers the trainer creates. */
+export type StudioOptimizer = tf.AdamOptimizer | tf.MomentumOptimizer | tf.RMSPropOptimizer;
+
+/** An optimizer for the run's hyperparameters (momentum applies to SGD and RMSprop). */
+export function createOptimizer(hyper: Pick<HyperParams, 'optimizer' | 'learningRate' | 'momentum'>): StudioOptimizer {
+  switch (hyper.optimizer) {
+    case 'adam':
+      return tf.train.adam(hyper.learningRate);
+    case 'sgd':
+      return tf.train.momentum(hyper.learningRate, hyper.momentum);
+    case 'rmsprop':
+      return tf.train.rmsprop(hyper.learningRate, 0.9, hyper.momentum);
+  }
+}
+
+/** Sets the rate the next applyGradients uses. */
+export function setLearningRate(opt: StudioOptimizer, lr: number): void {
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (o.learningRate === lr) return;
+  // SGD and momentum keep the negated rate as a scalar tensor, which setLearningRate replaces.
+  // (Not `instanceof`: tfjs optimizers answer it by duck typing, so Adam "is" an SGDOptimizer.)
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+/** The optimizer's state (iteration count first, then its slots) as one buffer. */
+export async function saveOptimizerState(opt: StudioOptimizer): Promise<{ weightSpecs: WeightSpec[]; weightData: ArrayBuffer }> {
+  const named = await opt.getWeights();
+  try {
+    const { data, specs } = await tf.io.encodeWeights(named);
+    return { weightSpecs: specs as WeightSpec[], weightData: data };
+  } finally {
+    // The first entry is a fresh scalar holding the iteration count; the rest are live variables.
+    named[0]?.tensor.dispose();
+  }
+}
+
+/** Restores a state saved by saveOptimizerState (iteration count included) into a fresh optimizer. */
+export async function restoreOptimizerState(opt: StudioOptimizer, state: { weightSpecs: WeightSpec[]; weightData: ArrayBuffer }): Promise<void> {
+  const map = tf.io.decodeWeights(state.weightData, state.weightSpecs as tf.io.WeightsManifestEntry[]);
+  const named = state.weightSpecs.map((s) => {
+    const tensor = map[s.name];
+    if (!tensor) throw new Error(`The optimizer state has no weight "${s.name}"`);
+    return { name: s.name, tensor };
+  });
+  try {
+    await opt.setWeights(named);
+    if (opt.getClassName() === 'Adam') exactAdamPowers(opt as tf.AdamOptimizer);
+  } finally {
+    // setWeights makes variables sharing the data (or reads the count), so the decoded tensors go.
+    tf.dispose(Object.values(map));
+  }
+}
+
+/**
+ * Adam's bias corrections use beta^(t+1), which a running Adam builds by one float32 multiply per
+ * step but setWeights recomputes with pow(); the last bits differ and a resumed run drifts. This
+ * repeats the multiplies in float32 (Math.fround), so a resume continues bit for bit.
+ */
+function exactAdamPowers(opt: tf.AdamOptimizer): void {
+  const o = opt as unknown as { beta1: number; beta2: number; accBeta1: tf.Variable; accBeta2: tf.Variable; iterations: number };
+  const power = (beta: number) => {
+    const b = Math.fround(beta);
+    let acc = b;
+    for (let i = 0; i < o.iterations; i++) acc = Math.fround(acc * b);
+    return acc;
+  };
+  tf.tidy(() => {
+    o.accBeta1.assign(tf.scalar(power(o.beta1)));
+    o.accBeta2.assign(tf.scalar(power(o.beta2)));
+  });
+}
+
+/** Frees an optimizer's state; tfjs's MomentumOptimizer.dispose forgets its learning-rate scalar. */
+export function disposeOptimizer(opt: StudioOptimizer): void {
+  opt.dispose();
+  const c = (opt as unknown as { c?: tf.Tensor }).c;
+  if (opt.getClassName() === 'Momentum' && c && !c.isDisposed) c.dispose();
+}
