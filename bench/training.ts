@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { HyperParams } from '../src-shared/ipc/training-contract';
+import { HyperParams } from '../src-shared/runs/hyper-params';
 import type { ModelSpec } from '../src-shared/models/spec';
 import { templateFor } from '../src-shared/models/templates';
 import { Trainer } from '../src-engine/train/trainer';

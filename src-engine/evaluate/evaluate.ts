@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { EvalResult } from '../../src-shared/ipc/training-contract';
+import type { EvalResult } from '../../src-shared/evaluations/eval-result';
 import type { ModelInput } from '../../src-shared/models/spec';
 import { batchTensor, modelInputTensor, type FeatureStandardization } from '../data/preprocess';
 import { crossEntropyPerSample } from '../train/loss';

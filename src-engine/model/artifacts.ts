@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
-import type { WeightSpec } from '../../src-shared/ipc/training-contract';
+import type { WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
 import { registerCustomLayers } from '../layers/register-layers';
 import type { CheckpointArtifacts } from '../train/types';
 

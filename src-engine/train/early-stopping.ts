@@ -2,7 +2,9 @@
  * The loss monitor behind "best epoch" and early stopping. Its state goes into every checkpoint
  * and comes back on resume, so a resumed run stops at the epoch the uninterrupted run would have.
  */
-import type { EarlyStoppingState, EpochMetrics, HyperParams } from '../../src-shared/ipc/training-contract';
+import type { EarlyStoppingState } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { EpochMetrics } from '../../src-shared/runs/metrics';
+import type { HyperParams } from '../../src-shared/runs/hyper-params';
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 

@@ -4,7 +4,7 @@
  * each slice weighted by its share). Without it, text-transformer at batch 256 (seq 256) needs
  * ~4 GB of attention activations and crashes the WASM heap, which cannot grow past 4 GB.
  */
-import type { Backend } from '../../src-shared/ipc/training-contract';
+import type { Backend } from '../../src-shared/runs/hyper-params';
 import { inferModel } from '../../src-shared/models/shape-inference';
 import type { ModelSpec } from '../../src-shared/models/spec';
 

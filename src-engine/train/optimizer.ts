@@ -3,7 +3,8 @@
  * rate per batch, and their state as weightSpecs + bytes so a checkpoint resumes exactly.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { HyperParams, WeightSpec } from '../../src-shared/ipc/training-contract';
+import type { HyperParams } from '../../src-shared/runs/hyper-params';
+import type { WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
 
 /** The optimizers the trainer creates. */
 export type StudioOptimizer = tf.AdamOptimizer | tf.MomentumOptimizer | tf.RMSPropOptimizer;

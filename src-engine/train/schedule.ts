@@ -3,7 +3,7 @@
  * a linear warm-up over the first `warmup` batches of the run. Pure, so the worker, the CLI and
  * resumed runs all compute the same value for the same step.
  */
-import type { HyperParams } from '../../src-shared/ipc/training-contract';
+import type { HyperParams } from '../../src-shared/runs/hyper-params';
 
 /** Where training stands when a batch starts. */
 export interface SchedulePoint {

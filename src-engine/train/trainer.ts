@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { Backend, type EpochMetrics, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import { Backend } from '../../src-shared/runs/hyper-params';
+import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
 import { buildModel } from '../model/build-model';
 import { batchTensor, computeStandardization, type FeatureStandardization } from '../data/preprocess';
 import { loadModelFromArtifacts, modelArtifacts } from '../model/artifacts';

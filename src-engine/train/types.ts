@@ -2,7 +2,9 @@
  * The trainer's interface, shared by the renderer's ML worker (batches from a MessagePort feed)
  * and the Node CLI (batches from the dataset store). Environment-neutral: no DOM, no Node.
  */
-import type { EarlyStoppingState, EpochMetrics, HyperParams, MetricRecordInput, WeightSpec } from '../../src-shared/ipc/training-contract';
+import type { EarlyStoppingState, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
+import type { HyperParams } from '../../src-shared/runs/hyper-params';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { AugmentOptions } from '../data/augment';
 

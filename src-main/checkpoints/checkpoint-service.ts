@@ -7,13 +7,9 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { StudioError } from '../../src-shared/errors';
 import type { SplitName } from '../../src-shared/datasets/schema';
-import {
-  EvalResult,
-  type CheckpointData,
-  type CheckpointMeta,
-  CheckpointSaveRequest,
-  type WeightSpec,
-} from '../../src-shared/ipc/training-contract';
+import { type CheckpointData, CheckpointSaveRequest } from '../../src-shared/ipc/training-contract';
+import { EvalResult } from '../../src-shared/evaluations/eval-result';
+import type { CheckpointMeta, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
 import { badField, newEntityId, readJsonFile, requireEntry, requireProject } from '../models/common';
 import { removeFolder } from '../models/model-service';
 import { readRun } from '../runs/run-service';

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
-import { CheckpointMeta, type WeightSpec } from '../../src-shared/ipc/training-contract';
+import { CheckpointMeta, type WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
 import { sha256, writeDurable } from '../datasets/store-files';
 import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
 import { readJsonFile } from '../models/common';

@@ -4,7 +4,7 @@
  * cut off before the next append and ignored on read.
  */
 import { open, readFile } from 'node:fs/promises';
-import { MetricRecord, type EpochMetrics, type RunSummary } from '../../src-shared/ipc/training-contract';
+import { MetricRecord, type EpochMetrics, type RunSummary } from '../../src-shared/runs/metrics';
 
 const NEWLINE = 0x0a;
 /** How far back a torn tail is searched for the last complete line. */

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ProjectView } from '../../src-shared/ipc/contract';
-import { CheckpointId, RunId } from '../../src-shared/ipc/training-contract';
+import { CheckpointId, RunId } from '../../src-shared/project/entry-ids';
 import { CHECKPOINTS_DIR } from '../checkpoints/checkpoint-store';
 import { readJsonFile } from '../models/common';
 import { removeFolder } from '../models/model-service';

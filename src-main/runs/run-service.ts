@@ -6,14 +6,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
-import {
-  RunRecord,
-  RunStatus,
-  type HyperParams,
-  type MetricRecord,
-  type RunDetails,
-  type RunSummary,
-} from '../../src-shared/ipc/training-contract';
+import type { RunDetails } from '../../src-shared/ipc/training-contract';
+import { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
+import type { HyperParams } from '../../src-shared/runs/hyper-params';
+import type { MetricRecord, RunSummary } from '../../src-shared/runs/metrics';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import type { ProjectManifest } from '../../src-shared/project/manifest';

@@ -4,20 +4,12 @@
  * The project must be open for `clientId` in the studio's project service.
  */
 import type { SplitName } from '../../src-shared/datasets/schema';
-import {
-  CheckpointSaveRequest,
-  EvalResult,
-  HyperParams,
-  MetricRecord,
-  type CheckpointKind,
-  type CheckpointMeta,
-  type EarlyStoppingState,
-  type MetricRecordInput,
-  type RunRecord,
-  type RunStatus,
-  type RunSummary,
-  type WeightSpec,
-} from '../../src-shared/ipc/training-contract';
+import { CheckpointSaveRequest } from '../../src-shared/ipc/training-contract';
+import { EvalResult } from '../../src-shared/evaluations/eval-result';
+import { HyperParams } from '../../src-shared/runs/hyper-params';
+import { MetricRecord, type MetricRecordInput, type RunSummary } from '../../src-shared/runs/metrics';
+import type { CheckpointKind, CheckpointMeta, EarlyStoppingState, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import { loadCheckpointArtifacts, type CheckpointArtifacts } from '../checkpoints/checkpoint-store';

@@ -1,5 +1,6 @@
 /** Plain-text output of the `train` and `eval` commands. */
-import type { EpochMetrics, EvalResult, MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
+import type { EvalResult } from '../../src-shared/evaluations/eval-result';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : `${(v * 100).toFixed(2)}%`);
 const num = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(4));

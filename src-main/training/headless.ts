@@ -5,7 +5,9 @@
  * exactly as the app does. The project must be open for `clientId`.
  */
 import { StudioError } from '../../src-shared/errors';
-import { HyperParams, type LrSchedule, type EpochMetrics, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import { HyperParams } from '../../src-shared/runs/hyper-params';
+import type { LrSchedule } from '../../src-shared/models/spec';
+import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
 import type { ModelSpec, Optimizer } from '../../src-shared/models/spec';
 import { listTemplates, templateFor } from '../../src-shared/models/templates';
 import { microBatchSize } from '../../src-engine/train/micro-batch';

@@ -4,7 +4,8 @@
  * end-to-end tests and `npm run bench`.
  */
 import type { SplitName } from '../../src-shared/datasets/schema';
-import { HyperParams, type Backend, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import { HyperParams, type Backend } from '../../src-shared/runs/hyper-params';
+import type { MetricRecordInput } from '../../src-shared/runs/metrics';
 import { templateFor } from '../../src-shared/models/templates';
 import type { StudioClient } from '../bridge/client';
 import { openDataFeed, studioShardReader } from './data-feed';

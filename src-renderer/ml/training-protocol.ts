@@ -2,7 +2,10 @@
  * The training, evaluation and explanation part of the worker protocol: request and event
  * types that protocol.ts merges into WorkerMethods and WorkerEvents.
  */
-import type { EarlyStoppingState, EpochMetrics, EvalResult, HyperParams, MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import type { EarlyStoppingState } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
+import type { EvalResult } from '../../src-shared/evaluations/eval-result';
+import type { HyperParams } from '../../src-shared/runs/hyper-params';
 import type { ModelInput, ModelSpec } from '../../src-shared/models/spec';
 import type { FeatureStandardization } from '../../src-engine/data/preprocess';
 import type { CheckpointArtifacts, CheckpointKind, ResumePoint, TrainResult, TrainerStatus } from '../../src-engine/train/types';

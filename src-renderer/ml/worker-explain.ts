@@ -3,7 +3,7 @@
  * attention models and Grad-CAM heat maps of CNNs. Every model and tensor made here is disposed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EvalResult } from '../../src-shared/ipc/training-contract';
+import type { EvalResult } from '../../src-shared/evaluations/eval-result';
 import { attentionMaps } from '../../src-engine/evaluate/attention-maps';
 import { evaluate } from '../../src-engine/evaluate/evaluate';
 import { gradCam } from '../../src-engine/evaluate/grad-cam';

@@ -3,7 +3,8 @@
  * callbacks become throttled events for the UI (batches, epochs, checkpoints, status, memory).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Backend, type MetricRecordInput } from '../../src-shared/ipc/training-contract';
+import { Backend } from '../../src-shared/runs/hyper-params';
+import type { MetricRecordInput } from '../../src-shared/runs/metrics';
 import { microBatchSize } from '../../src-engine/train/micro-batch';
 import { describeTrainingError } from '../../src-engine/train/training-errors';
 import { Trainer } from '../../src-engine/train/trainer';

@@ -6,7 +6,9 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
-import type { CheckpointData, CheckpointMeta, EvalResult } from '../../src-shared/ipc/training-contract';
+import type { CheckpointData } from '../../src-shared/ipc/training-contract';
+import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { EvalResult } from '../../src-shared/evaluations/eval-result';
 import { useMl, useStudio } from '../bridge';
 import { openDataFeed, studioShardReader } from '../ml/data-feed';
 import { inputLayout } from '../ml/feed-protocol';

@@ -3,13 +3,9 @@
  * most once a second (and at every epoch end), checkpoints to checkpoint:save, status changes to
  * run:update. Everything goes through one queue, so main sees them in the order they happened.
  */
-import type {
-  CheckpointMeta,
-  MetricRecordInput,
-  RunRecord,
-  RunStatus,
-  RunSummary,
-} from '../../src-shared/ipc/training-contract';
+import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { MetricRecordInput, RunSummary } from '../../src-shared/runs/metrics';
+import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { StudioClient } from '../bridge/client';
 import type { WorkerEvents } from '../ml/protocol';
 

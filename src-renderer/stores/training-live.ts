@@ -1,6 +1,8 @@
 /** The live run's state as the run view shows it, and helpers derived from it. */
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
-import type { CheckpointData, MetricRecordInput, RunStatus } from '../../src-shared/ipc/training-contract';
+import type { CheckpointData } from '../../src-shared/ipc/training-contract';
+import type { MetricRecordInput } from '../../src-shared/runs/metrics';
+import type { RunStatus } from '../../src-shared/runs/run-record';
 import type { CheckpointArtifacts } from '../ml/training-protocol';
 
 /** The run the worker is training (or just trained) in this window. */

@@ -5,7 +5,11 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
-import type { Backend, CheckpointMeta, HyperParams, MetricRecordInput, RunDetails, RunRecord, RunStatus } from '../../src-shared/ipc/training-contract';
+import type { RunDetails } from '../../src-shared/ipc/training-contract';
+import type { Backend, HyperParams } from '../../src-shared/runs/hyper-params';
+import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { MetricRecordInput } from '../../src-shared/runs/metrics';
+import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import { useMl, useStudio } from '../bridge';
 import { openDataFeed, studioShardReader, type DataFeed } from '../ml/data-feed';

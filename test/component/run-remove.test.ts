@@ -3,7 +3,7 @@ import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import { StudioError } from '../../src-shared/errors';
-import type { RunRecord } from '../../src-shared/ipc/training-contract';
+import type { RunRecord } from '../../src-shared/runs/run-record';
 import { mnistManifest } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView, type FakeHandlers } from './fake-studio';
 import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-fixtures';

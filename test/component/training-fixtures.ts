@@ -1,5 +1,8 @@
 /** Models, runs, checkpoints, evaluations and a scriptable ML worker, for the training component tests. */
-import type { CheckpointMeta, EvalResult, ModelView, RunRecord } from '../../src-shared/ipc/training-contract';
+import type { ModelView } from '../../src-shared/ipc/training-contract';
+import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { EvalResult } from '../../src-shared/evaluations/eval-result';
+import type { RunRecord } from '../../src-shared/runs/run-record';
 import { templateFor } from '../../src-shared/models/templates';
 import type { MlClient } from '../../src-renderer/ml/ml-client';
 import type { BackendReport, WorkerEventName, WorkerEvents } from '../../src-renderer/ml/protocol';

@@ -2,7 +2,7 @@
  * Builds the aligned arrays a metric chart draws: x = global step; per-batch values, then the
  * epoch records' training and validation values at the step where each epoch ended.
  */
-import type { MetricRecordInput } from '../../../src-shared/ipc/training-contract';
+import type { MetricRecordInput } from '../../../src-shared/runs/metrics';
 
 type Rec = Pick<MetricRecordInput, 'step' | 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy'>;
 

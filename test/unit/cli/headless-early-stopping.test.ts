@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SplitConfig } from '../../../src-shared/datasets/schema';
-import { HyperParams } from '../../../src-shared/ipc/training-contract';
+import { HyperParams } from '../../../src-shared/runs/hyper-params';
 import { parseModelSpec } from '../../../src-shared/models/spec';
 import { Trainer } from '../../../src-engine/train/trainer';
 import type { TrainerCallbacks, TrainResult } from '../../../src-engine/train/types';

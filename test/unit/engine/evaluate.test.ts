@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { input, layers, model as functionalModel, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EvalResult } from '../../../src-shared/ipc/training-contract';
+import { EvalResult } from '../../../src-shared/evaluations/eval-result';
 import { classMetrics, evaluate } from '../../../src-engine/evaluate/evaluate';
 import { ArrayProvider } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';

@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HyperParams, type MetricRecordInput } from '../../../src-shared/ipc/training-contract';
+import { HyperParams } from '../../../src-shared/runs/hyper-params';
+import type { MetricRecordInput } from '../../../src-shared/runs/metrics';
 import { parseModelSpec, type ModelSpec } from '../../../src-shared/models/spec';
 import { Trainer } from '../../../src-engine/train/trainer';
 import type { CheckpointArtifacts, CheckpointKind, TrainerOptions, TrainerStatus } from '../../../src-engine/train/types';

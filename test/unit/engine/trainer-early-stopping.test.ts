@@ -3,7 +3,8 @@
  * from it stops at the same epoch, with the same best epoch, as the run that never stopped.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EarlyStoppingState, HyperParams } from '../../../src-shared/ipc/training-contract';
+import { EarlyStoppingState } from '../../../src-shared/checkpoints/checkpoint-meta';
+import { HyperParams } from '../../../src-shared/runs/hyper-params';
 import { Trainer } from '../../../src-engine/train/trainer';
 import type { CheckpointArtifacts, CheckpointInfo, ResumePoint } from '../../../src-engine/train/types';
 import { ArrayProvider, loadMnistArrays } from '../../../src-main/training/array-provider';

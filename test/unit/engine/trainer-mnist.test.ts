@@ -4,7 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EvalResult, HyperParams, MetricRecord, type MetricRecordInput } from '../../../src-shared/ipc/training-contract';
+import { EvalResult } from '../../../src-shared/evaluations/eval-result';
+import { HyperParams } from '../../../src-shared/runs/hyper-params';
+import { MetricRecord, type MetricRecordInput } from '../../../src-shared/runs/metrics';
 import { templateFor } from '../../../src-shared/models/templates';
 import { evaluate } from '../../../src-engine/evaluate/evaluate';
 import { gradCam } from '../../../src-engine/evaluate/grad-cam';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HyperParams } from '../../../src-shared/ipc/training-contract';
+import { HyperParams } from '../../../src-shared/runs/hyper-params';
 import { templateFor } from '../../../src-shared/models/templates';
 import { Trainer } from '../../../src-engine/train/trainer';
 import type { CheckpointArtifacts, TrainerOptions } from '../../../src-engine/train/types';

@@ -2,7 +2,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downsample } from '../../../src-main/runs/metrics-file';
-import { MetricRecord } from '../../../src-shared/ipc/training-contract';
+import { MetricRecord } from '../../../src-shared/runs/metrics';
 import { CLIENT, DATASET_ID, HYPER, mlpSpec, record, useTrainingProject } from './training-fixtures';
 
 const setup = useTrainingProject();

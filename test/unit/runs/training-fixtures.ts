@@ -1,7 +1,7 @@
 /** A started studio with a project open and a dataset entry, plus helpers to call channels through dispatch. */
 import type { Result } from '../../../src-shared/errors';
 import type { Channel, RequestOf } from '../../../src-shared/ipc/contract';
-import type { MetricRecordInput } from '../../../src-shared/ipc/training-contract';
+import type { MetricRecordInput } from '../../../src-shared/runs/metrics';
 import type { ModelSpecInput } from '../../../src-shared/models/spec';
 import type { Studio } from '../../../src-main/container';
 import { dispatch } from '../../../src-main/ipc/dispatch';
