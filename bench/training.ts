@@ -18,7 +18,7 @@ import { registerWasmBatchMatMul, restoreDefaultWasmBatchMatMul } from '../src-e
 import { registerWasmSum, restoreDefaultWasmSum } from '../src-engine/kernels/wasm-sum';
 import { runCli } from '../src-main/cli/main';
 import { ArrayProvider, loadMnistArrays, type ArraySamples } from '../src-main/training/array-provider';
-import { openSplitProvider } from '../src-main/training/store-provider';
+import { openDiskBatchProvider } from '../src-main/training/disk-batch-provider';
 import { setupNodeBackend, type NodeBackend } from '../src-main/training/tf-node';
 import type { BenchRow, BenchSuite } from './report';
 
@@ -79,7 +79,7 @@ async function spamSamples(): Promise<ArraySamples> {
     await runCli(['new', dir, '--name', 'Bench'], io);
     const project = out.trim();
     await runCli(['dataset', 'add', project, '--sample', 'spam'], io);
-    const provider = await openSplitProvider(dirname(project), out.trim(), 'train', { shuffle: true, seed: 1, limit: 600 });
+    const provider = await openDiskBatchProvider(dirname(project), out.trim(), 'train', { shuffle: true, seed: 1, limit: 600 });
     const xs: Int32Array[] = [];
     const ys: Int32Array[] = [];
     for await (const b of provider.epoch(0, { batchSize: 600 })) (xs.push(b.x as Int32Array), ys.push(b.y));

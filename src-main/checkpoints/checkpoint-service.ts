@@ -10,7 +10,10 @@ import type { SplitName } from '../../src-shared/datasets/schema';
 import { type CheckpointData, CheckpointSaveRequest } from '../../src-shared/ipc/training-contract';
 import { EvalResult } from '../../src-shared/evaluations/eval-result';
 import type { CheckpointMeta, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
-import { badField, newEntityId, readJsonFile, requireEntry, requireProject } from '../models/common';
+import { badField } from '../ipc/bad-field';
+import { newEntityId } from '../services/entity-ids';
+import { readJsonFile } from '../services/json-file';
+import { requireEntry, requireProject } from '../services/open-project';
 import { removeFolder } from '../models/model-service';
 import { readRun } from '../runs/run-service';
 import { writeFileAtomic } from '../services/atomic-write';
@@ -25,7 +28,7 @@ import {
   loadCheckpoint,
   readCheckpointMeta,
   writeCheckpoint,
-} from './checkpoint-store';
+} from './checkpoint-files';
 
 /** What the checkpoint service needs. */
 export interface CheckpointServiceDeps {

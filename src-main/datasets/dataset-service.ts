@@ -33,8 +33,8 @@ import {
   resplitDataset,
   writeDataset,
   type LoadedDataset,
-} from './store';
-import { epochOrder, gather, gatherSamples, sampleBytes } from './store-shards';
+} from './dataset-files';
+import { epochOrder, gather, gatherSamples, sampleBytes } from './sample-gather';
 
 /** Names the built-in samples get in a project. */
 const SAMPLE_TITLES: Record<SampleName, string> = { mnist: 'MNIST', spam: 'Spam Assassin', names: 'First names' };
@@ -112,7 +112,7 @@ export class DatasetService {
     const incoming = `${INCOMING_PREFIX}${id}`;
     this.busy.add(incoming);
     const projectId = view.manifest.id;
-    const handle = this.deps.jobs.start(
+    const handle = this.deps.jobs.startJob(
       'dataset:import',
       `Import ${name}`,
       async (ctx) => {

@@ -12,7 +12,10 @@ import type { ProjectEntryV1 } from '../../src-shared/project/v1';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
 import { removeStagedFolder } from '../services/staged-folder';
-import { KeyedQueue, newEntityId, readJsonFile, requireEntry, requireProject } from './common';
+import { KeyedQueue } from '../services/keyed-queue';
+import { newEntityId } from '../services/entity-ids';
+import { readJsonFile } from '../services/json-file';
+import { requireEntry, requireProject } from '../services/open-project';
 
 export const MODELS_DIR = 'models';
 const SPEC_FILE = 'spec.json';

@@ -20,7 +20,7 @@ export interface JobHandle<T> {
   done: Promise<T>;
 }
 
-/** Options of `JobService.start`. */
+/** Options of `JobService.startJob`. */
 export interface JobOptions {
   /** The client that started the job; its events go only there. Absent: every client. */
   clientId?: string;
@@ -60,8 +60,8 @@ export class JobService {
     this.settleTimeoutMs = opts.settleTimeoutMs ?? SETTLE_TIMEOUT_MS;
   }
 
-  /** Starts a job running `run`; nothing to boot, so this is not a lifecycle start(). */
-  start<T>(kind: string, title: string, run: (ctx: JobContext) => Promise<T>, opts: JobOptions = {}): JobHandle<T> {
+  /** Starts a job running `run` (a job, not the service: JobService has nothing to boot). */
+  startJob<T>(kind: string, title: string, run: (ctx: JobContext) => Promise<T>, opts: JobOptions = {}): JobHandle<T> {
     if (this.stopping) throw new StudioError('CANCELLED', 'Model Studio is shutting down; no new jobs start.');
     const id = randomUUID();
     const controller = new AbortController();

@@ -1,7 +1,7 @@
 /**
  * Headless training of a project's dataset (the `train` command): resolves the dataset and the
  * model (template, saved model or checkpoint to resume), trains with the shared Trainer on a
- * Node backend, and records the run, its metrics and checkpoints through the TrainingStore,
+ * Node backend, and records the run, its metrics and checkpoints through the RunRecorder,
  * exactly as the app does. The project must be open for `clientId`.
  */
 import { StudioError } from '../../src-shared/errors';
@@ -15,12 +15,12 @@ import { Trainer } from '../../src-engine/train/trainer';
 import { describeTrainingError } from '../../src-engine/train/training-errors';
 import type { TrainerOptions, TrainResult } from '../../src-engine/train/types';
 import type { Studio } from '../container';
-import { readDatasetManifest } from '../datasets/store';
-import { requireProject } from '../models/common';
+import { readDatasetManifest } from '../datasets/dataset-files';
+import { requireProject } from '../services/open-project';
 import { readModelSpec } from '../models/model-service';
 import { readRun } from '../runs/run-service';
-import { TrainingStore } from '../runs/training-store';
-import { openSplitProvider, SplitProvider, standardizationOf } from './store-provider';
+import { RunRecorder } from '../runs/run-recorder';
+import { openDiskBatchProvider, DiskBatchProvider, standardizationOf } from './disk-batch-provider';
 import { setupNodeBackend, type BackendInfo, type NodeBackend } from './tf-node';
 
 /** What to train; unset hyperparameters come from the model's training defaults. */
@@ -72,7 +72,7 @@ export async function trainHeadless(
   signal?: AbortSignal,
 ): Promise<HeadlessTrainSummary> {
   const view = requireProject(studio.projects, clientId);
-  const store = new TrainingStore({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, clientId);
+  const store = new RunRecorder({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, clientId);
   const resumed = req.resume ? await store.loadCheckpoint(req.resume) : null;
   const datasetKey = req.dataset ?? resumed?.meta.datasetId;
   if (!datasetKey) throw new StudioError('BAD_REQUEST', 'Say which dataset to train on (--dataset <id|name>).');
@@ -124,9 +124,9 @@ export async function trainHeadless(
     limit: req.limit ?? before?.limit ?? null,
   });
   const backend = await setupNodeBackend(req.backend);
-  const train = await openSplitProvider(view.dir, dsEntry.id, 'train', { shuffle: true, seed: hyper.seed, limit: hyper.limit });
+  const train = await openDiskBatchProvider(view.dir, dsEntry.id, 'train', { shuffle: true, seed: hyper.seed, limit: hyper.limit });
   // A quick run (--limit) validates on at most as many samples as it trains on, like the app.
-  const validationSplit = new SplitProvider(train.data, 'validation', { shuffle: false, seed: hyper.seed, limit: hyper.limit });
+  const validationSplit = new DiskBatchProvider(train.data, 'validation', { shuffle: false, seed: hyper.seed, limit: hyper.limit });
   const validation = validationSplit.count > 0 ? validationSplit : null;
   const run = await store.createRun({
     modelId,

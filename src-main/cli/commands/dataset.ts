@@ -3,7 +3,7 @@ import { StudioError } from '../../../src-shared/errors';
 import { SAMPLE_NAMES, type DatasetImportRequest, type DatasetManifest } from '../../../src-shared/datasets/schema';
 import type { JobSnapshot } from '../../../src-shared/ipc/contract';
 import { createStudio } from '../../container';
-import { readDatasetManifest } from '../../datasets/store';
+import { readDatasetManifest } from '../../datasets/dataset-files';
 import { loadProjectFile } from '../../services/project-files';
 import { createWebPlatform } from '../../web-host/platform-adapter';
 import { appVersion, resolveDataDir } from '../app-env';

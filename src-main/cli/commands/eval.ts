@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { SplitName } from '../../../src-shared/datasets/schema';
 import { createStudio } from '../../container';
-import { loadDataset, readDatasetManifest } from '../../datasets/store';
-import { requireProject } from '../../models/common';
-import { TrainingStore } from '../../runs/training-store';
+import { loadDataset, readDatasetManifest } from '../../datasets/dataset-files';
+import { requireProject } from '../../services/open-project';
+import { RunRecorder } from '../../runs/run-recorder';
 import { formatEval } from '../../training/format';
 import { createWebPlatform } from '../../web-host/platform-adapter';
 import { appVersion, resolveDataDir } from '../app-env';
@@ -25,19 +25,19 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   try {
     await studio.projects.open(resolve(io.cwd, positionals[0]!), CLI_CLIENT);
     const view = requireProject(studio.projects, CLI_CLIENT);
-    const store = new TrainingStore({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, CLI_CLIENT);
+    const store = new RunRecorder({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, CLI_CLIENT);
     // TensorFlow.js loads only for the commands that need it, so the others start fast.
-    const [{ evaluate }, { loadModelFromArtifacts }, { SplitProvider, standardizationOf }, { setupNodeBackend }] =
+    const [{ evaluate }, { loadModelFromArtifacts }, { DiskBatchProvider, standardizationOf }, { setupNodeBackend }] =
       await Promise.all([
         import('../../../src-engine/evaluate/evaluate'),
         import('../../../src-engine/model/artifacts'),
-        import('../../training/store-provider'),
+        import('../../training/disk-batch-provider'),
         import('../../training/tf-node'),
       ]);
     const { artifacts, meta } = await store.loadCheckpoint(checkpointId);
     const manifest = await readDatasetManifest(view.dir, meta.datasetId);
     const data = await loadDataset(view.dir, manifest);
-    const provider = new SplitProvider(data, split.data, { shuffle: false, seed: 0, limit: limit ?? null });
+    const provider = new DiskBatchProvider(data, split.data, { shuffle: false, seed: 0, limit: limit ?? null });
     await setupNodeBackend(backend);
     const model = await loadModelFromArtifacts(artifacts);
     let result;

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TrainingStore } from '../../../src-main/runs/training-store';
+import { RunRecorder } from '../../../src-main/runs/run-recorder';
 import { CLIENT, DATASET_ID, HYPER, mlpSpec, record, useTrainingProject } from '../runs/training-fixtures';
 
 const setup = useTrainingProject();
@@ -126,9 +126,9 @@ describe('checkpoints', () => {
     expect(await call('eval:get', { checkpointId: 'ck-00000000', split: 'test' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
-  it('TrainingStore does the same without IPC, taking ArrayBuffers as tfjs hands them over', async () => {
+  it('RunRecorder does the same without IPC, taking ArrayBuffers as tfjs hands them over', async () => {
     const { studio, dir } = await setup();
-    const store = new TrainingStore(studio, CLIENT);
+    const store = new RunRecorder(studio, CLIENT);
     const run = await store.createRun({ spec: mlpSpec() as never, datasetId: DATASET_ID, hyper: HYPER });
     expect((await store.appendMetrics(run.id, [record('epoch', 0, 3, { valLoss: 0.3 })])).summary.best?.valLoss).toBe(0.3);
     const weights = bytes(88, 3);

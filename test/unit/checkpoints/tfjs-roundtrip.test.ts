@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpointArtifacts } from '../../../src-main/checkpoints/checkpoint-store';
+import { loadCheckpointArtifacts } from '../../../src-main/checkpoints/checkpoint-files';
 import { DATASET_ID, HYPER, mlpSpec, useTrainingProject } from '../runs/training-fixtures';
 
 const setup = useTrainingProject();

@@ -1,6 +1,6 @@
 /**
  * The CLI path of early stopping across a resume: the state goes into checkpoint meta.json
- * through the TrainingStore, and `train --resume` (trainHeadless) restores it, so the resumed
+ * through the RunRecorder, and `train --resume` (trainHeadless) restores it, so the resumed
  * run stops at the epoch the uninterrupted one did.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,10 @@ import { HyperParams } from '../../../src-shared/runs/hyper-params';
 import { parseModelSpec } from '../../../src-shared/models/spec';
 import { Trainer } from '../../../src-engine/train/trainer';
 import type { TrainerCallbacks, TrainResult } from '../../../src-engine/train/types';
-import { datasetRelDir, newDatasetId, writeDataset } from '../../../src-main/datasets/store';
-import { TrainingStore } from '../../../src-main/runs/training-store';
+import { datasetRelDir, newDatasetId, writeDataset } from '../../../src-main/datasets/dataset-files';
+import { RunRecorder } from '../../../src-main/runs/run-recorder';
 import { trainHeadless } from '../../../src-main/training/headless';
-import { openSplitProvider, SplitProvider } from '../../../src-main/training/store-provider';
+import { openDiskBatchProvider, DiskBatchProvider } from '../../../src-main/training/disk-batch-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
 import { useStudios } from '../services/studio-fixture';
 import { useTempDirs } from '../services/temp-dir';
@@ -66,8 +66,8 @@ async function project() {
 
 /** Trains in-process on the providers trainHeadless builds for these settings. */
 async function trainDirect(dir: string, datasetId: string, callbacks: (t: () => Trainer) => TrainerCallbacks = () => ({})): Promise<TrainResult> {
-  const train = await openSplitProvider(dir, datasetId, 'train', { shuffle: true, seed: hyper.seed, limit: null });
-  const validation = new SplitProvider(train.data, 'validation', { shuffle: false, seed: hyper.seed, limit: null });
+  const train = await openDiskBatchProvider(dir, datasetId, 'train', { shuffle: true, seed: hyper.seed, limit: null });
+  const validation = new DiskBatchProvider(train.data, 'validation', { shuffle: false, seed: hyper.seed, limit: null });
   const trainer: Trainer = new Trainer({ spec, hyper, train, validation, callbacks: callbacks(() => trainer) });
   return trainer.run();
 }
@@ -79,7 +79,7 @@ describe('train --resume and early stopping', () => {
     expect(straight).toMatchObject({ status: 'early-stopped', last: { epoch: PATIENCE } });
 
     // A run recorded like the app's and the CLI's, stopped as its second epoch begins.
-    const store = new TrainingStore(studio, CLIENT);
+    const store = new RunRecorder(studio, CLIENT);
     const run = await store.createRun({ spec, datasetId, hyper });
     const first = await trainDirect(dir, datasetId, (t) => ({
       async onCheckpoint(artifacts, info) {

@@ -8,7 +8,7 @@ import { DatasetService } from '../../../src-main/datasets/dataset-service';
 import type { ImportContext, RawDataset } from '../../../src-main/datasets/raw-dataset';
 import { useStudios } from '../services/studio-fixture';
 import { useTempDirs } from '../services/temp-dir';
-import { rawImages, rawIndexed, rawTexts, shardIndices } from './store-fixtures';
+import { rawImages, rawIndexed, rawTexts, shardIndices } from './dataset-fixtures';
 
 const tempDir = useTempDirs();
 const startStudio = useStudios();

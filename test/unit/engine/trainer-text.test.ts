@@ -13,12 +13,12 @@ import { templateFor } from '../../../src-shared/models/templates';
 import { Trainer } from '../../../src-engine/train/trainer';
 import type { CheckpointArtifacts, TrainerOptions } from '../../../src-engine/train/types';
 import { runCli } from '../../../src-main/cli/main';
-import { openSplitProvider, SplitProvider } from '../../../src-main/training/store-provider';
+import { openDiskBatchProvider, DiskBatchProvider } from '../../../src-main/training/disk-batch-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
 
 let work: string;
-let train: SplitProvider;
-let validation: SplitProvider;
+let train: DiskBatchProvider;
+let validation: DiskBatchProvider;
 
 beforeAll(async () => {
   await setupNodeBackend('cpu');
@@ -28,8 +28,8 @@ beforeAll(async () => {
   expect(await runCli(['new', work, '--name', 'Names'], io)).toBe(0);
   const project = out.trim();
   expect(await runCli(['dataset', 'add', project, '--sample', 'names'], io)).toBe(0);
-  train = await openSplitProvider(dirname(project), out.trim(), 'train', { shuffle: true, seed: 5, limit: 96 });
-  validation = new SplitProvider(train.data, 'validation', { shuffle: false, seed: 5, limit: 32 });
+  train = await openDiskBatchProvider(dirname(project), out.trim(), 'train', { shuffle: true, seed: 5, limit: 96 });
+  validation = new DiskBatchProvider(train.data, 'validation', { shuffle: false, seed: 5, limit: 32 });
 }, 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -125,7 +125,7 @@ describe('IPC handlers through dispatch', () => {
 
   it('lists and cancels jobs over IPC', async () => {
     const { studio, call } = await studioIn();
-    const { id } = studio.jobs.start('import', 'Import', (ctx) => new Promise((_r, reject) => {
+    const { id } = studio.jobs.startJob('import', 'Import', (ctx) => new Promise((_r, reject) => {
       ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
     }), { clientId: 'ws:1' });
     await new Promise((r) => setTimeout(r, 5));

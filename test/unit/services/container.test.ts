@@ -31,9 +31,9 @@ describe('createStudio', () => {
     const { studio } = await startStudio(root);
     const a = await studio.projects.create('A', root, 'ws:1');
     const b = await studio.projects.create('B', root, 'ws:2');
-    const mine = studio.jobs.start('x', 'Mine', forever, { clientId: 'ws:1' });
-    const theirs = studio.jobs.start('x', 'Theirs', forever, { clientId: 'ws:2' });
-    const global = studio.jobs.start('x', 'Global', forever);
+    const mine = studio.jobs.startJob('x', 'Mine', forever, { clientId: 'ws:1' });
+    const theirs = studio.jobs.startJob('x', 'Theirs', forever, { clientId: 'ws:2' });
+    const global = studio.jobs.startJob('x', 'Global', forever);
     await new Promise((r) => setTimeout(r, 5));
     await studio.clientDisconnected('ws:1');
     expect(studio.jobs.get(mine.id).status).toBe('cancelled');
@@ -48,7 +48,7 @@ describe('createStudio', () => {
     const root = await tempDir();
     const { studio } = await startStudio(root);
     const p = await studio.projects.create('P', root, 'ws:1');
-    const job = studio.jobs.start('x', 'Running', forever, { clientId: 'ws:1' });
+    const job = studio.jobs.startJob('x', 'Running', forever, { clientId: 'ws:1' });
     await new Promise((r) => setTimeout(r, 5));
     await Promise.all([studio.stop(), studio.stop()]);
     expect(studio.jobs.get(job.id).status).toBe('cancelled');

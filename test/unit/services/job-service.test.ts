@@ -26,7 +26,7 @@ function untilAborted(ctx: { signal: AbortSignal }): Promise<never> {
 describe('JobService', () => {
   it('runs a job to done, reporting progress and its result', async () => {
     const { jobs, updates } = setup();
-    const { id, done } = jobs.start('import', 'Import MNIST', async (ctx) => {
+    const { id, done } = jobs.startJob('import', 'Import MNIST', async (ctx) => {
       ctx.report(0.25, 'reading');
       await sleep(150);
       ctx.report(0.75, 'checking');
@@ -46,7 +46,7 @@ describe('JobService', () => {
 
   it('limits progress events to about ten a second but always sends the final state', async () => {
     const { jobs, updates } = setup();
-    const { done } = jobs.start('train', 'Train', async (ctx) => {
+    const { done } = jobs.startJob('train', 'Train', async (ctx) => {
       for (let i = 1; i <= 1000; i++) ctx.report(i / 1000, `step ${i}`);
       await sleep(30);
       return 'ok';
@@ -58,7 +58,7 @@ describe('JobService', () => {
 
   it('records a failure with its code and rejects done with the error', async () => {
     const { jobs } = setup();
-    const { id, done } = jobs.start('export', 'Export', async () => {
+    const { id, done } = jobs.startJob('export', 'Export', async () => {
       throw new StudioError('IO_ERROR', 'Disk full');
     });
     await expect(done).rejects.toMatchObject({ code: 'IO_ERROR' });
@@ -68,7 +68,7 @@ describe('JobService', () => {
   it('cancel aborts the signal and the job ends cancelled', async () => {
     const { jobs } = setup();
     let aborted = false;
-    const { id, done } = jobs.start('train', 'Train', (ctx) => {
+    const { id, done } = jobs.startJob('train', 'Train', (ctx) => {
       ctx.signal.addEventListener('abort', () => (aborted = true));
       return untilAborted(ctx);
     });
@@ -83,7 +83,7 @@ describe('JobService', () => {
   it('a job cancelled before its body starts never runs', async () => {
     const { jobs } = setup();
     let ran = false;
-    const { id, done } = jobs.start('x', 'X', async () => {
+    const { id, done } = jobs.startJob('x', 'X', async () => {
       ran = true;
     });
     expect((await jobs.cancel(id)).status).toBe('cancelled');
@@ -93,7 +93,7 @@ describe('JobService', () => {
 
   it('a body that ignores its signal is abandoned as cancelled after a bounded wait', async () => {
     const { jobs } = setup({ settleTimeoutMs: 50 });
-    const { id, done } = jobs.start('x', 'Stubborn', () => sleep(300).then(() => 'late'));
+    const { id, done } = jobs.startJob('x', 'Stubborn', () => sleep(300).then(() => 'late'));
     await sleep(10);
     expect((await jobs.cancel(id)).status).toBe('cancelled');
     await expect(done).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -103,7 +103,7 @@ describe('JobService', () => {
   it('cancel of an unknown id, or of another window\'s job, is NOT_FOUND', async () => {
     const { jobs } = setup();
     await expect(jobs.cancel('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const { id } = jobs.start('x', 'X', untilAborted, { clientId: 'w1' });
+    const { id } = jobs.startJob('x', 'X', untilAborted, { clientId: 'w1' });
     await expect(jobs.cancel(id, 'w2')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(jobs.list('w2')).toEqual([]);
     expect(jobs.list('w1').map((j) => j.id)).toEqual([id]);
@@ -112,15 +112,15 @@ describe('JobService', () => {
 
   it("sends a window's job events to that window only", async () => {
     const { jobs, updates } = setup();
-    await jobs.start('x', 'X', async () => 1, { clientId: 'w1' }).done;
+    await jobs.startJob('x', 'X', async () => 1, { clientId: 'w1' }).done;
     expect(updates.length).toBeGreaterThan(0);
     expect(updates.every((u) => u.clientId === 'w1')).toBe(true);
   });
 
   it('lists running and recently ended jobs, keeping the last 50 ended', async () => {
     const { jobs } = setup();
-    for (let i = 0; i < 55; i++) await jobs.start('x', `Job ${i}`, async () => i).done;
-    const { id } = jobs.start('x', 'Running', untilAborted);
+    for (let i = 0; i < 55; i++) await jobs.startJob('x', `Job ${i}`, async () => i).done;
+    const { id } = jobs.startJob('x', 'Running', untilAborted);
     const list = jobs.list();
     expect(list).toHaveLength(51);
     expect(list[0]?.id).toBe(id);
@@ -135,9 +135,9 @@ describe('JobService', () => {
       ctx.signal.addEventListener('abort', () => noticed++);
       return untilAborted(ctx);
     };
-    const a = jobs.start('a', 'A', body);
-    const b = jobs.start('b', 'B', body);
-    const finished = jobs.start('c', 'C', async () => 'c');
+    const a = jobs.startJob('a', 'A', body);
+    const b = jobs.startJob('b', 'B', body);
+    const finished = jobs.startJob('c', 'C', async () => 'c');
     await finished.done;
     await jobs.stop();
     expect(noticed).toBe(2);
@@ -145,6 +145,6 @@ describe('JobService', () => {
     expect(jobs.get(b.id).status).toBe('cancelled');
     expect(jobs.get(finished.id).status).toBe('done');
     await expect(a.done).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(() => jobs.start('d', 'D', async () => 1)).toThrow(StudioError);
+    expect(() => jobs.startJob('d', 'D', async () => 1)).toThrow(StudioError);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The training store for Node callers (the CLI trainer, tests): the same runs, metrics,
+ * The run recorder for Node callers (the CLI trainer, tests): the same runs, metrics,
  * checkpoints and evaluations as the IPC channels, through the same services, without IPC.
  * The project must be open for `clientId` in the studio's project service.
  */
@@ -12,9 +12,9 @@ import type { CheckpointKind, CheckpointMeta, EarlyStoppingState, WeightSpec } f
 import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
-import { loadCheckpointArtifacts, type CheckpointArtifacts } from '../checkpoints/checkpoint-store';
+import { loadCheckpointArtifacts, type CheckpointArtifacts } from '../checkpoints/checkpoint-files';
 import type { z } from 'zod';
-import { requireEntry, requireProject } from '../models/common';
+import { requireEntry, requireProject } from '../services/open-project';
 import type { ProjectService } from '../services/project-service';
 import type { RunService } from './run-service';
 
@@ -49,7 +49,7 @@ function bytesOf(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
 }
 
 /** Runs, metrics, checkpoints and evaluations of one client's open project, for Node code. */
-export class TrainingStore {
+export class RunRecorder {
   constructor(
     private readonly deps: { projects: ProjectService; runs: RunService; checkpoints: CheckpointService },
     private readonly clientId: string,

@@ -8,14 +8,14 @@ import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
 import { augmentBatch, isAugmenting, type AugmentOptions } from '../../src-engine/data/augment';
 import type { FeatureStandardization } from '../../src-engine/data/preprocess';
 import type { BatchProvider, InputArray, TrainBatch } from '../../src-engine/train/types';
-import { loadDataset, readDatasetManifest, type LoadedDataset } from '../datasets/store';
-import { gatherSamples } from '../datasets/store-shards';
+import { loadDataset, readDatasetManifest, type LoadedDataset } from '../datasets/dataset-files';
+import { gatherSamples } from '../datasets/sample-gather';
 
 /** Tag mixed into the seed of the subset a `limit` keeps, so it differs from every epoch order. */
 const LIMIT_TAG = 0x11a17;
 
 /** How to serve a split. */
-export interface SplitProviderOptions {
+export interface DiskBatchProviderOptions {
   /** Shuffle each epoch with (seed, epoch); false serves the split in its stored order. */
   shuffle: boolean;
   seed: number;
@@ -44,14 +44,14 @@ function typed(manifest: DatasetManifest, bytes: Uint8Array<ArrayBuffer>): Input
 }
 
 /** A BatchProvider over one split of a dataset held in memory. */
-export class SplitProvider implements BatchProvider {
+export class DiskBatchProvider implements BatchProvider {
   readonly count: number;
   private readonly indices: Uint32Array;
 
   constructor(
     readonly data: LoadedDataset,
     readonly split: SplitName,
-    private readonly opts: SplitProviderOptions,
+    private readonly opts: DiskBatchProviderOptions,
   ) {
     let indices = data.splits[split];
     const limit = opts.limit ?? null;
@@ -88,7 +88,7 @@ export class SplitProvider implements BatchProvider {
 }
 
 /** Reads a dataset (checksums verified) and serves `split`. */
-export async function openSplitProvider(projectDir: string, datasetId: string, split: SplitName, opts: SplitProviderOptions): Promise<SplitProvider> {
+export async function openDiskBatchProvider(projectDir: string, datasetId: string, split: SplitName, opts: DiskBatchProviderOptions): Promise<DiskBatchProvider> {
   const manifest = await readDatasetManifest(projectDir, datasetId);
-  return new SplitProvider(await loadDataset(projectDir, manifest), split, opts);
+  return new DiskBatchProvider(await loadDataset(projectDir, manifest), split, opts);
 }

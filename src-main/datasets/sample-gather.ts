@@ -4,8 +4,8 @@
  */
 import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
 import type { InputSpec } from '../../src-shared/datasets/schema';
-import { bytesOf } from './store-files';
-import type { LoadedDataset } from './store';
+import { bytesOf } from './blob-files';
+import type { LoadedDataset } from './dataset-files';
 
 /** Bytes of one sample's input in x.bin. */
 export function sampleBytes(input: InputSpec): number {

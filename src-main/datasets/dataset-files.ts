@@ -19,8 +19,8 @@ import { splitDataset, type SplitIndices } from '../../src-shared/datasets/split
 import { buildTokenizer, encodeTexts, type Tokenizer } from '../../src-shared/datasets/tokenizer';
 import type { RawDataset } from './raw-dataset';
 import { INCOMING_PREFIX, REMOVING_PREFIX, removeStagedFolder, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
-import { bytesOf, readVerified, viewAs, writeDurable } from './store-files';
-import { featureStats, splitInfo } from './store-stats';
+import { bytesOf, readVerified, viewAs, writeDurable } from './blob-files';
+import { featureStats, splitInfo } from './dataset-stats';
 
 export const DATASETS_DIR = 'datasets';
 export { INCOMING_PREFIX };

@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import { CheckpointMeta, type WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
-import { sha256, writeDurable } from '../datasets/store-files';
+import { sha256, writeDurable } from '../datasets/blob-files';
 import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
-import { readJsonFile } from '../models/common';
+import { readJsonFile } from '../services/json-file';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 export { INCOMING_PREFIX };

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../../../src-main/datasets/store-files';
+import { sha256 } from '../../../src-main/datasets/blob-files';
 import {
   cleanupDatasets,
   loadDataset,
@@ -12,10 +12,10 @@ import {
   resplitDataset,
   writeDataset,
   type NewDataset,
-} from '../../../src-main/datasets/store';
+} from '../../../src-main/datasets/dataset-files';
 import type { RawDataset } from '../../../src-main/datasets/raw-dataset';
 import { useTempDirs } from '../services/temp-dir';
-import { rawImages, rawTabular, rawTexts } from './store-fixtures';
+import { rawImages, rawTabular, rawTexts } from './dataset-fixtures';
 
 const tempDir = useTempDirs();
 const split = { seed: 42, validationFraction: 0.1, testFraction: 0.2 };

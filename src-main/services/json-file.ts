@@ -1,0 +1,30 @@
+/** Reading a JSON file of a project, validated against its schema. */
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { StudioError } from '../../src-shared/errors';
+
+/**
+ * Reads a JSON file and validates it: NOT_FOUND when it is missing, IO_ERROR when it cannot be
+ * read, is not JSON or does not match the schema.
+ */
+export async function readJsonFile<S extends z.ZodType>(path: string, schema: S, what: string): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StudioError('NOT_FOUND', `${what} is missing.`, { path });
+    throw new StudioError('IO_ERROR', `Cannot read ${what}: ${(err as Error).message}`, { path });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new StudioError('IO_ERROR', `${what} is not valid JSON.`, { path });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StudioError('IO_ERROR', `${what} is invalid: ${issue ? `${issue.path.join('.')} ${issue.message}` : ''}`, { path });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,18 @@
+/** The client's open project and its manifest entries, for services that need one open. */
+import { StudioError } from '../../src-shared/errors';
+import type { ProjectView } from '../../src-shared/ipc/contract';
+import type { ProjectService } from './project-service';
+
+/** The client's open project; NO_PROJECT_OPEN when it has none. */
+export function requireProject(projects: Pick<ProjectService, 'current'>, clientId: string): ProjectView {
+  const view = projects.current(clientId);
+  if (!view) throw new StudioError('NO_PROJECT_OPEN', 'No project is open in this window.');
+  return view;
+}
+
+/** The project manifest entry of kind `kind` with this id; NOT_FOUND when the project has none. */
+export function requireEntry(view: ProjectView, kind: 'models' | 'runs' | 'checkpoints' | 'datasets', id: string, what: string) {
+  const entry = view.manifest[kind].find((e) => e.id === id);
+  if (!entry) throw new StudioError('NOT_FOUND', `No ${what} ${id} in this project.`, { id });
+  return entry;
+}
