@@ -13,7 +13,6 @@ import type { MetricRecord, RunSummary } from '../../src-shared/runs/metrics';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import type { ProjectManifest } from '../../src-shared/project/manifest';
-import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import { readCheckpointMeta } from '../checkpoints/checkpoint-files';
 import { KeyedQueue } from '../services/keyed-queue';
 import { badField } from '../ipc/bad-field';
@@ -58,8 +57,8 @@ export interface RunCreateRequest {
 /** What the run service needs. */
 export interface RunServiceDeps {
   projects: ProjectService;
-  /** Removing a run removes its checkpoints through their service. */
-  checkpoints: Pick<CheckpointService, 'removeMany'>;
+  /** Removing a run removes its checkpoints through their service; typed by the method, as that service imports this file. */
+  checkpoints: { removeMany(clientId: string, ids: readonly string[]): Promise<void> };
 }
 
 /** Records the runs of the projects open in the studio. */

@@ -6,14 +6,11 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { SkippedItem } from '../raw-dataset';
 import { badInput, checkClassNames, compareNames, fmt, isJunkName } from './common';
+import type { TreeEntry } from './tree-entry';
 import { openZipEntries } from './zip';
 
-/** One file somewhere below the root, by its relative path with `/` separators. */
-export interface TreeEntry {
-  path: string;
-  size: number;
-  read(): Promise<Uint8Array>;
-}
+/** One file somewhere below the root; kept in tree-entry.ts so zip.ts need not import this file. */
+export type { TreeEntry } from './tree-entry';
 
 /** A file of one class. */
 export interface TreeFile extends TreeEntry {

@@ -7,7 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateSync } from 'fflate';
 import type { SkippedItem } from '../raw-dataset';
-import type { TreeEntry } from './class-tree';
+import type { TreeEntry } from './tree-entry';
 import { badInput, fmt, isJunkName } from './common';
 
 /** Limits against zip bombs; exported so tests and the UI can name them. */
