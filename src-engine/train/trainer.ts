@@ -1,7 +1,8 @@
 /**
  * The training loop shared by the renderer's ML worker and the Node CLI: builds (or restores)
  * the model, runs seeded epochs of batches with a per-batch learning rate, validates, stops
- * early, checkpoints every epoch end and on Stop, and can be paused between batches.
+ * early, checkpoints every epoch end and on Stop, and can be paused between batches. Hooks
+ * (hooks.ts) may replace the loss and the model and act after every step.
  * Environment-neutral: it only needs TensorFlow.js with a backend set.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,6 +17,7 @@ import { correctCount, crossEntropy, crossEntropyPerSample } from './loss';
 import { createOptimizer, disposeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type StudioOptimizer } from './optimizer';
 import { microBatchSize, sliceRanges } from './micro-batch';
 import { learningRateAt } from './schedule';
+import type { LossContext, StepContext, TrainerHooks } from './hooks';
 import type { BatchProvider, CheckpointKind, TrainBatch, TrainerOptions, TrainerStatus, TrainResult } from './types';
 
 const now = () => performance.now();
@@ -37,6 +39,8 @@ export class Trainer {
   private net: LayersModel | null = null;
   private optimizer: StudioOptimizer | null = null;
   private variables: tf.Variable[] = [];
+  /** The built model's weights when a model hook's model shares some of them; freed after it. */
+  private builtWeights: tf.Variable[] = [];
   private norm: FeatureStandardization | null = null;
   private state: TrainerStatus = 'running';
   private stopRequested = false;
@@ -111,6 +115,9 @@ export class Trainer {
   /** Frees the model and the optimizer's state (run() does it when it ends). */
   dispose(): void {
     this.net?.dispose();
+    // What the model's dispose left of them (layers used twice count two references).
+    tf.dispose(this.builtWeights.filter((v) => !v.isDisposed));
+    this.builtWeights = [];
     if (this.optimizer) disposeOptimizer(this.optimizer);
     this.net = null;
     this.optimizer = null;
@@ -131,6 +138,19 @@ export class Trainer {
       if (resume.artifacts.optimizer) await restoreOptimizerState(this.optimizer, resume.artifacts.optimizer);
     } else {
       this.net = buildModel(spec, { seed: hyper.seed });
+    }
+    const hooks = this.opts.hooks;
+    if (hooks?.model) {
+      // Until the hook returns, the built model is this.net, so a failing hook leaves nothing behind.
+      const built = this.net;
+      const chosen = await hooks.model({ spec, hyper, built, resumed: !!resume });
+      if (chosen !== built) {
+        this.net = chosen;
+        // A model grown from the built one's layers holds their weights: those go when it goes.
+        const held = new Set(chosen.weights);
+        if (built.weights.some((w) => held.has(w))) this.builtWeights = built.weights.map((w) => w.read() as tf.Variable);
+        else built.dispose();
+      }
     }
     this.variables = this.net.trainableWeights.map((w) => w.read() as tf.Variable);
     // The backend actually running (a WebGPU request may have fallen back) sets the memory budget.
@@ -213,8 +233,9 @@ export class Trainer {
         const batch = next.value;
         const lr = learningRateAt(hyper, { epoch, batch: out.batches, batchesPerEpoch, step: out.step });
         setLearningRate(this.optimizer!, lr);
-        const r = await this.trainBatch(batch);
+        const r = await this.trainBatch(batch, out.step + 1);
         out.step++;
+        await this.afterStep(out.step, epoch);
         out.batches++;
         out.samples += batch.size;
         lossSum += r.loss * batch.size;
@@ -249,8 +270,9 @@ export class Trainer {
    * A batch bigger than the backend's memory budget runs as slices whose gradients, each weighted
    * by its share of the batch, add up to the whole batch's (see micro-batch.ts).
    */
-  private async trainBatch(batch: TrainBatch): Promise<{ loss: number; correct: number }> {
+  private async trainBatch(batch: TrainBatch, step: number): Promise<{ loss: number; correct: number }> {
     const model = this.net!;
+    const hooks = this.opts.hooks?.loss ? this.opts.hooks : null;
     const optimizer = this.optimizer!;
     const vars = this.variables;
     const x = batchTensor(this.opts.spec.input, batch, this.norm);
@@ -270,7 +292,8 @@ export class Trainer {
             const probs = model.apply(xs, { training: true }) as tf.Tensor;
             // Kept past the gradient scope, which disposes everything but the loss.
             hits.push(tf.keep(correctCount(probs, ys)));
-            return tf.mul(crossEntropy(probs, ys), (end - start) / n) as tf.Scalar;
+            const loss = hooks ? this.hookLoss(hooks, { outputs: probs, labels: ys, inputs: xs, model, step, training: true }) : crossEntropy(probs, ys);
+            return tf.mul(loss, (end - start) / n) as tf.Scalar;
           }, vars);
           losses.push(tf.keep(value));
           return g;
@@ -294,7 +317,32 @@ export class Trainer {
     }
   }
 
-  /** Mean loss and accuracy over one pass of a provider (inference mode). */
+  /** The loss hook's loss of a slice, checked to be a scalar. */
+  private hookLoss(hooks: TrainerHooks, ctx: LossContext): tf.Scalar {
+    const loss = hooks.loss!(ctx);
+    if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
+      throw new Error(`The loss hook must return a scalar tensor (got ${loss instanceof tf.Tensor ? `shape [${loss.shape.join(', ')}]` : typeof loss})`);
+    }
+    return loss;
+  }
+
+  /** Runs the after-step hook, its synchronous part inside tf.tidy (see hooks.ts). */
+  private async afterStep(step: number, epoch: number): Promise<void> {
+    const hooks = this.opts.hooks;
+    if (!hooks?.afterStep) return;
+    const ctx: StepContext = { step, epoch, variables: this.variables, model: this.net! };
+    let pending: void | Promise<void> = undefined;
+    tf.tidy(() => {
+      // Called on the hooks object, so a class implementing TrainerHooks keeps its `this`.
+      pending = hooks.afterStep!(ctx);
+    });
+    await pending;
+  }
+
+  /**
+   * Mean loss and accuracy over one pass of a provider (inference mode). Always cross-entropy,
+   * whatever the loss hook: the monitored metric (early stopping, best checkpoint) is the task loss.
+   */
   private async evaluateLoss(provider: BatchProvider): Promise<{ loss: number; accuracy: number }> {
     const model = this.net!;
     let lossSum = 0;

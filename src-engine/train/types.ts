@@ -7,6 +7,9 @@ import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metr
 import type { HyperParams } from '../../src-shared/runs/hyper-params';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { AugmentOptions } from '../data/augment';
+import type { TrainerHooks } from './hooks';
+
+export type { LossContext, ModelContext, StepContext, TrainerHooks } from './hooks';
 
 /** Sample inputs as they arrive: uint8 pixels, int32 token ids or float32 features. */
 export type InputArray = Uint8Array | Int32Array | Float32Array;
@@ -80,6 +83,8 @@ export interface TrainerOptions {
   /** Continue from a checkpoint rather than from fresh weights. */
   resume?: ResumePoint;
   callbacks?: TrainerCallbacks;
+  /** Seams that change the training (loss, after each step, the model trained); see hooks.ts. */
+  hooks?: TrainerHooks;
   /**
    * Tabular inputs: the training split's per-feature mean and std (the dataset manifest's
    * featureStats); computed in a first pass over `train` when absent.
