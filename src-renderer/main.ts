@@ -6,7 +6,7 @@ import { createDefaultClient, studioPlugin } from './bridge';
 import { createStudioI18n } from './i18n';
 import { installDiagnostics } from './ml/diagnostics';
 import { startMlWorker } from './ml/ml-client';
-import { isBackendName } from './ml/protocol';
+import { isBackendName } from './ml/backend-report';
 import './styles/theme.css';
 
 const params = new URLSearchParams(location.search);

@@ -7,11 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelInput } from '../../src-shared/models/spec';
 import type { BatchProvider, TrainBatch } from '../train/types';
 
-/** Per-feature mean and standard deviation of the training split (tabular inputs). */
-export interface FeatureStandardization {
-  mean: number[];
-  std: number[];
-}
+import type { FeatureStandardization } from './standardization';
+
+export type { FeatureStandardization };
 
 /** Scaled or standardised float32 values of a batch (token ids are passed through by batchTensor). */
 export function preprocessValues(input: ModelInput, x: TrainBatch['x'], norm: FeatureStandardization | null): Float32Array {

@@ -34,7 +34,8 @@ import {
   writeDataset,
   type LoadedDataset,
 } from './dataset-files';
-import { epochOrder, gather, gatherSamples, sampleBytes } from './sample-gather';
+import { epochOrder } from '../../src-engine/data/epoch-order';
+import { gather, gatherSamples, sampleBytes } from './sample-gather';
 
 /** Names the built-in samples get in a project. */
 const SAMPLE_TITLES: Record<SampleName, string> = { mnist: 'MNIST', spam: 'Spam Assassin', names: 'First names' };

@@ -1,8 +1,7 @@
 /**
  * Serving samples from a dataset held in memory: gathers of the input and label bytes of a list
- * of sample indices, and the seeded per-epoch order of a split.
+ * of sample indices (the per-epoch order is src-engine/data/epoch-order.ts).
  */
-import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
 import type { InputSpec } from '../../src-shared/datasets/schema';
 import { bytesOf } from './blob-files';
 import type { LoadedDataset } from './dataset-files';
@@ -29,12 +28,6 @@ export function gather(src: Uint8Array, size: number, indices: ArrayLike<number>
     k += run;
   }
   return out;
-}
-
-/** The order of a split's samples in one epoch: its own order, or a permutation seeded by (seed, epoch). */
-export function epochOrder(split: Uint32Array, order: 'sequential' | 'shuffled', seed: number, epoch: number): Uint32Array {
-  if (order === 'sequential') return split;
-  return shuffleInPlace(split.slice(), createRng(deriveSeed(seed, epoch)));
 }
 
 /** Inputs and labels of `positions[from..to)` of an ordering, as raw little-endian bytes. */

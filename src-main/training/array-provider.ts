@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
+import { shuffledEpoch } from '../../src-engine/data/epoch-order';
 import type { BatchProvider, InputArray, TrainBatch } from '../../src-engine/train/types';
 
 /** Samples in memory: `x` holds `y.length` samples of `sampleShape`, back to back. */
@@ -30,9 +30,9 @@ export class ArrayProvider implements BatchProvider {
 
   async *epoch(epoch: number, opts: { batchSize: number; dropRemainder?: boolean }): AsyncGenerator<TrainBatch> {
     const { x, y, sampleShape } = this.samples;
-    const order = new Uint32Array(this.count);
+    let order: Uint32Array = new Uint32Array(this.count);
     for (let i = 0; i < order.length; i++) order[i] = i;
-    if (this.seed !== null) shuffleInPlace(order, createRng(deriveSeed(this.seed, epoch)));
+    if (this.seed !== null) order = shuffledEpoch(order, this.seed, epoch);
     const end = opts.dropRemainder ? this.count - (this.count % opts.batchSize) : this.count;
     for (let from = 0; from < end; from += opts.batchSize) {
       const n = Math.min(opts.batchSize, end - from);

@@ -6,7 +6,7 @@
 import type { DatasetManifest, SplitName } from '../../src-shared/datasets/schema';
 import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
 import { augmentBatch, isAugmenting, type AugmentOptions } from '../../src-engine/data/augment';
-import type { FeatureStandardization } from '../../src-engine/data/preprocess';
+import { augmentSeed, epochOrder } from '../../src-engine/data/epoch-order';
 import type { BatchProvider, InputArray, TrainBatch } from '../../src-engine/train/types';
 import { loadDataset, readDatasetManifest, type LoadedDataset } from '../datasets/dataset-files';
 import { gatherSamples } from '../datasets/sample-gather';
@@ -29,12 +29,6 @@ export function sampleShape(manifest: DatasetManifest): number[] {
   if (input.kind === 'image') return [input.height, input.width, input.channels];
   if (input.kind === 'text') return [input.seqLength];
   return [input.features.length];
-}
-
-/** The training split's feature mean and std of a tabular dataset (from its manifest), else null. */
-export function standardizationOf(manifest: DatasetManifest): FeatureStandardization | null {
-  if (manifest.input.kind !== 'tabular' || !manifest.featureStats) return null;
-  return { mean: manifest.featureStats.map((f) => f.mean), std: manifest.featureStats.map((f) => f.std) };
 }
 
 function typed(manifest: DatasetManifest, bytes: Uint8Array<ArrayBuffer>): InputArray {
@@ -68,7 +62,7 @@ export class DiskBatchProvider implements BatchProvider {
     const { batchSize } = opts;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`Batch size must be a positive integer, not ${batchSize}`);
     const manifest = this.data.manifest;
-    const order = this.opts.shuffle ? shuffleInPlace(this.indices.slice(), createRng(deriveSeed(this.opts.seed, epoch))) : this.indices;
+    const order = epochOrder(this.indices, this.opts.shuffle ? 'shuffled' : 'sequential', this.opts.seed, epoch);
     const shape = sampleShape(manifest);
     const input = manifest.input;
     const augment = input.kind === 'image' && isAugmenting(opts.augment) ? opts.augment : undefined;
@@ -78,7 +72,7 @@ export class DiskBatchProvider implements BatchProvider {
       const raw = gatherSamples(this.data, order, from, to);
       let x = typed(manifest, raw.x);
       if (augment && input.kind === 'image') {
-        x = augmentBatch(raw.x, to - from, { h: input.height, w: input.width, c: input.channels }, augment, deriveSeed(this.opts.seed, epoch, index, 0xa6));
+        x = augmentBatch(raw.x, to - from, { h: input.height, w: input.width, c: input.channels }, augment, augmentSeed(this.opts.seed, epoch, index));
       }
       yield { x, y: new Int32Array(raw.y.buffer), size: to - from, shape: [to - from, ...shape] };
       // Let timers and signals (Ctrl+C) run between batches.

@@ -1,26 +1,26 @@
 /**
  * Headless training of a project's dataset (the `train` command): resolves the dataset and the
- * model (template, saved model or checkpoint to resume), trains with the shared Trainer on a
- * Node backend, and records the run, its metrics and checkpoints through the RunRecorder,
- * exactly as the app does. The project must be open for `clientId`.
+ * model (template, saved model or checkpoint to resume), runs the engine's training session on a
+ * Node backend, and records the run, its metrics and checkpoints through a DiskSink, exactly
+ * as the app does. The project must be open for `clientId`.
  */
 import { StudioError } from '../../src-shared/errors';
 import { HyperParams } from '../../src-shared/runs/hyper-params';
-import type { LrSchedule } from '../../src-shared/models/spec';
-import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
-import type { ModelSpec, Optimizer } from '../../src-shared/models/spec';
+import type { LrSchedule, ModelSpec, Optimizer } from '../../src-shared/models/spec';
 import { listTemplates, templateFor } from '../../src-shared/models/templates';
-import { microBatchSize } from '../../src-engine/train/micro-batch';
-import { Trainer } from '../../src-engine/train/trainer';
-import { describeTrainingError } from '../../src-engine/train/training-errors';
-import type { TrainerOptions, TrainResult } from '../../src-engine/train/types';
+import { standardizationOf } from '../../src-engine/data/standardization';
+import { resumePoint } from '../../src-engine/session/resume';
+import { TrainingSession } from '../../src-engine/session/training-session';
+import type { SessionEnd } from '../../src-engine/session/training-sink';
+import type { TrainResult } from '../../src-engine/train/types';
 import type { Studio } from '../container';
 import { readDatasetManifest } from '../datasets/dataset-files';
 import { requireProject } from '../services/open-project';
 import { readModelSpec } from '../models/model-service';
 import { readRun } from '../runs/run-service';
 import { RunRecorder } from '../runs/run-recorder';
-import { openDiskBatchProvider, DiskBatchProvider, standardizationOf } from './disk-batch-provider';
+import { openDiskBatchProvider, DiskBatchProvider } from './disk-batch-provider';
+import { DiskSink, type DiskSinkProgress } from './disk-sink';
 import { setupNodeBackend, type BackendInfo, type NodeBackend } from './tf-node';
 
 /** What to train; unset hyperparameters come from the model's training defaults. */
@@ -42,10 +42,8 @@ export interface HeadlessTrainRequest {
 }
 
 /** Progress for a person watching (the CLI prints it). */
-export interface HeadlessProgress {
+export interface HeadlessProgress extends DiskSinkProgress {
   started?(info: { runId: string; backend: BackendInfo; samples: number; batchesPerEpoch: number; microBatchSize: number; spec: ModelSpec; hyper: HyperParams }): void;
-  batch?(record: MetricRecordInput): void;
-  epoch?(metrics: EpochMetrics, info: { samplesPerSec: number; checkpointId: string; kind: string }): void;
   stopping?(): void;
 }
 
@@ -72,8 +70,8 @@ export async function trainHeadless(
   signal?: AbortSignal,
 ): Promise<HeadlessTrainSummary> {
   const view = requireProject(studio.projects, clientId);
-  const store = new RunRecorder({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, clientId);
-  const resumed = req.resume ? await store.loadCheckpoint(req.resume) : null;
+  const recorder = new RunRecorder({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, clientId);
+  const resumed = req.resume ? await recorder.loadCheckpoint(req.resume) : null;
   const datasetKey = req.dataset ?? resumed?.meta.datasetId;
   if (!datasetKey) throw new StudioError('BAD_REQUEST', 'Say which dataset to train on (--dataset <id|name>).');
   const dsEntry = byIdOrName(view.manifest.datasets, datasetKey);
@@ -128,91 +126,38 @@ export async function trainHeadless(
   // A quick run (--limit) validates on at most as many samples as it trains on, like the app.
   const validationSplit = new DiskBatchProvider(train.data, 'validation', { shuffle: false, seed: hyper.seed, limit: hyper.limit });
   const validation = validationSplit.count > 0 ? validationSplit : null;
-  const run = await store.createRun({
+  const run = await recorder.createRun({
     modelId,
     spec,
     datasetId: dsEntry.id,
     hyper,
     ...(resumed ? { resumedFrom: { checkpointId: resumed.meta.id } } : {}),
   });
-  const slice = microBatchSize(spec, hyper.batchSize, backend.backend);
-  progress.started?.({ runId: run.id, backend, samples: train.count, batchesPerEpoch: Math.ceil(train.count / hyper.batchSize), microBatchSize: slice, spec, hyper });
-
-  const checkpointIds: string[] = [];
-  let pending: MetricRecordInput[] = [];
-  let lastSpeed: number | null = null;
-  const flush = async () => {
-    if (pending.length) await store.appendMetrics(run.id, pending);
-    pending = [];
-  };
-  const options: TrainerOptions = {
+  const sink = new DiskSink(recorder, run.id, progress);
+  const session = new TrainingSession({
     spec,
     hyper,
     train,
     validation,
     standardization: standardizationOf(manifest),
-    ...(resumed
-      ? {
-          resume: {
-            artifacts: { ...resumed.artifacts, optimizer: resumed.optimizer },
-            // A stop checkpoint ends part-way through its epoch, which then runs again.
-            nextEpoch: resumed.meta.kind === 'stop' ? resumed.meta.epoch : resumed.meta.epoch + 1,
-            step: resumed.meta.step,
-            // Patience goes on counting where the checkpoint left it (old checkpoints have none).
-            earlyStopping: resumed.meta.earlyStopping,
-          },
-        }
-      : {}),
-    callbacks: {
-      onBatch(record) {
-        pending.push(record);
-        progress.batch?.(record);
-      },
-      async onEpoch(record) {
-        pending.push(record);
-        lastSpeed = record.samplesPerSec;
-        // Metrics reach the disk every epoch, so a crash loses at most the current one.
-        await flush();
-      },
-      async onCheckpoint(artifacts, info) {
-        await flush();
-        const { optimizer, ...model } = artifacts;
-        const m = info.metrics;
-        const meta = await store.saveCheckpoint(
-          run.id,
-          {
-            epoch: info.epoch,
-            step: info.step,
-            kind: info.kind,
-            metrics: m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {},
-            earlyStopping: info.earlyStopping,
-          },
-          model,
-          optimizer ?? undefined,
-        );
-        checkpointIds.push(meta.id);
-        if (m && info.kind !== 'stop') progress.epoch?.(m, { samplesPerSec: lastSpeed ?? 0, checkpointId: meta.id, kind: info.kind });
-      },
-    },
-  };
-  const trainer = new Trainer(options);
+    sink,
+    ...(resumed ? { resume: resumePoint({ ...resumed.artifacts, optimizer: resumed.optimizer }, resumed.meta) } : {}),
+  });
+  const { started } = session;
+  progress.started?.({ runId: run.id, backend, samples: started.samplesPerEpoch, batchesPerEpoch: started.batchesPerEpoch, microBatchSize: started.microBatchSize, spec, hyper });
   const onAbort = () => {
     progress.stopping?.();
-    trainer.stop();
+    session.stop();
   };
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  let result: TrainResult;
+  let end: SessionEnd;
   try {
-    result = await trainer.run();
-  } catch (err) {
-    const message = describeTrainingError(err, { backend: backend.backend, batchSize: hyper.batchSize, microBatchSize: trainer.microBatchSize });
-    await flush().catch(() => undefined);
-    await store.updateRun(run.id, 'failed', message.slice(0, 2000)).catch(() => undefined);
-    throw message === (err as Error)?.message ? err : new Error(message, { cause: err });
+    end = await session.run();
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  await store.updateRun(run.id, result.status === 'stopped' ? 'stopped' : 'completed');
-  return { ...result, runId: run.id, datasetId: dsEntry.id, model: modelLabel, checkpointIds, backend: backend.backend, adapter: backend.adapter, samplesPerSec: lastSpeed };
+  if (end.status === 'failed') throw new Error(end.error);
+  const { result } = end;
+  return { ...result, runId: run.id, datasetId: dsEntry.id, model: modelLabel, checkpointIds: sink.checkpointIds, backend: backend.backend, adapter: backend.adapter, samplesPerSec: sink.samplesPerSec };
 }

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_ORDER, type BackendAttempt, type BackendName, type BackendReport } from './protocol';
+import { BACKENDS } from '../../src-shared/runs/hyper-params';
+import type { BackendAttempt, BackendName, BackendReport } from './backend-report';
 
 // Loose views of adapter info: Chromium has moved from requestAdapterInfo() to adapter.info.
 interface AdapterInfoLike {
@@ -91,7 +92,7 @@ async function proveBackend(): Promise<void> {
 
 /** The order to try: the preferred backend first, then the rest in the studio's order. */
 export function backendOrder(preferred?: BackendName): BackendName[] {
-  return preferred ? [preferred, ...BACKEND_ORDER.filter((b) => b !== preferred)] : [...BACKEND_ORDER];
+  return preferred ? [preferred, ...BACKENDS.filter((b) => b !== preferred)] : [...BACKENDS];
 }
 
 function message(err: unknown): string {

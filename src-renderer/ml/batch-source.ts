@@ -2,8 +2,8 @@
  * The worker's end of a data feed: asks the UI for shards over a MessagePort (one at a time
  * ahead, so a slow trainer holds the UI back) and cuts them into typed batches, epoch by epoch.
  */
-import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
 import { augmentBatch, isAugmenting, type AugmentOptions } from '../../src-engine/data/augment';
+import { augmentSeed, shuffledEpoch } from '../../src-engine/data/epoch-order';
 import { sampleSize, type FeedPlan, type FeedToUi, type FeedToWorker, type InputDtype } from './feed-protocol';
 
 /** A sample input array of the feed's dtype. */
@@ -92,7 +92,7 @@ export class BatchSource {
     let y = new Int32Array(batchSize);
     const emit = (n: number): Batch => {
       let bx: InputArray = n === batchSize ? x : x.slice(0, n * this.size);
-      if (augment) bx = augmentBatch(bx as Uint8Array, n, { h, w, c }, augment, deriveSeed(this.plan.seed, epoch, index, 0xa6));
+      if (augment) bx = augmentBatch(bx as Uint8Array, n, { h, w, c }, augment, augmentSeed(this.plan.seed, epoch, index));
       const batch = { x: bx, y: n === batchSize ? y : y.slice(0, n), size: n, shape: [n, ...this.plan.sampleShape], epoch, index: index++ };
       x = alloc(dtype, batchSize * this.size);
       y = new Int32Array(batchSize);
@@ -141,7 +141,7 @@ export class BatchSource {
     if (!this.plan.whole || !this.plan.shuffle) return null;
     const order = new Uint32Array(shard.count);
     for (let i = 0; i < order.length; i++) order[i] = i;
-    return shuffleInPlace(order, createRng(deriveSeed(this.plan.seed, epoch)));
+    return shuffledEpoch(order, this.plan.seed, epoch);
   }
 
   private shard(epoch: number, shard: number): Promise<Shard> {

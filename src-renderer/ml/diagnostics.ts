@@ -11,7 +11,8 @@ import type { StudioClient } from '../bridge/client';
 import { openDataFeed, studioShardReader } from './data-feed';
 import type { FeedPlan } from './feed-protocol';
 import type { MlClient } from './ml-client';
-import type { BackendReport, FeedDrainReport } from './protocol';
+import type { BackendReport } from './backend-report';
+import type { FeedDrainReport } from './protocol';
 import type { TrainStatusEvent } from './training-protocol';
 
 export interface FeedThroughputRequest {

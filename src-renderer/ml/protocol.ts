@@ -5,33 +5,9 @@
  */
 
 import type { AugmentOptions } from '../../src-engine/data/augment';
+import type { BackendName, BackendReport } from './backend-report';
 import type { FeedPlan } from './feed-protocol';
 import type { TrainingEvents, TrainingMethods } from './training-protocol';
-
-/** TensorFlow.js backends in the order the studio prefers them. */
-export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_ORDER)[number];
-
-/** Whether a string names a backend the studio knows. */
-export function isBackendName(v: unknown): v is BackendName {
-  return typeof v === 'string' && (BACKEND_ORDER as readonly string[]).includes(v);
-}
-
-/** One backend the worker tried while starting. */
-export interface BackendAttempt {
-  name: BackendName;
-  ok: boolean;
-  error?: string;
-}
-
-/** What the worker found: the backend in use, the hardware behind it, and what failed first. */
-export interface BackendReport {
-  /** Null when every backend failed. */
-  backend: BackendName | null;
-  /** A human-readable adapter, e.g. the WebGPU adapter description or the WebGL renderer. */
-  adapter: string | null;
-  tried: BackendAttempt[];
-}
 
 /** Request types the worker answers: request payload and response value (training ones in training-protocol.ts). */
 export interface WorkerMethods extends TrainingMethods {

@@ -2,13 +2,14 @@
  * The training, evaluation and explanation part of the worker protocol: request and event
  * types that protocol.ts merges into WorkerMethods and WorkerEvents.
  */
-import type { EarlyStoppingState } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
 import type { EvalResult } from '../../src-shared/evaluations/eval-result';
-import type { HyperParams } from '../../src-shared/runs/hyper-params';
+import type { Backend, HyperParams } from '../../src-shared/runs/hyper-params';
 import type { ModelInput, ModelSpec } from '../../src-shared/models/spec';
-import type { FeatureStandardization } from '../../src-engine/data/preprocess';
-import type { CheckpointArtifacts, CheckpointKind, ResumePoint, TrainResult, TrainerStatus } from '../../src-engine/train/types';
+import type { FeatureStandardization } from '../../src-engine/data/standardization';
+import type { CheckpointPoint, SessionMemory, SessionStarted, SessionStatus } from '../../src-engine/session/training-sink';
+import type { BackendReport } from './backend-report';
+import type { CheckpointArtifacts, ResumePoint } from '../../src-engine/train/types';
 
 export type { CheckpointArtifacts };
 
@@ -25,14 +26,8 @@ export interface TrainStartRequest {
 }
 
 /** What train:start answers once training is under way (it ends with a terminal train:status). */
-export interface TrainStarted {
+export interface TrainStarted extends SessionStarted {
   runId: string;
-  backend: string;
-  samplesPerEpoch: number;
-  batchesPerEpoch: number;
-  validationSamples: number;
-  /** Samples per gradient slice: the batch size, or less when a batch does not fit in memory. */
-  microBatchSize: number;
 }
 
 /** Evaluates a checkpoint on one feed (a split read in order). */
@@ -82,7 +77,7 @@ export interface GradCamMap {
 /** Requests the worker answers for training, evaluation and explanations. */
 export interface TrainingMethods {
   /** Makes a backend current (falling back in the studio's order) and reports which one runs. */
-  'backend:use': { request: { backend: 'webgpu' | 'webgl' | 'wasm' | 'cpu' }; response: import('./protocol').BackendReport };
+  'backend:use': { request: { backend: Backend }; response: BackendReport };
   'train:start': { request: TrainStartRequest; response: TrainStarted };
   'train:pause': { request: { runId: string }; response: null };
   'train:resume': { request: { runId: string }; response: null };
@@ -92,30 +87,16 @@ export interface TrainingMethods {
   'explain:gradcam': { request: ExplainRequest & { classIndex: number }; response: GradCamMap };
 }
 
-/** Status of the trainer; terminal statuses carry how the run ended. */
-export interface TrainStatusEvent {
-  runId: string;
-  status: TrainerStatus;
-  result?: TrainResult;
-  error?: string;
-}
+/** Status of the session; the terminal one carries how the run ended. */
+export type TrainStatusEvent = { runId: string } & SessionStatus;
 
-/** Events the worker pushes while a run trains. */
+/** Events the worker pushes while a run trains: one per call of the session's sink (training-sink.ts). */
 export interface TrainingEvents {
   /** Batch records since the last event (sent at most ~10 times a second). */
   'train:batch': { runId: string; records: MetricRecordInput[] };
   'train:epoch': { runId: string; record: MetricRecordInput; metrics: EpochMetrics };
-  /** Model and optimizer state; its ArrayBuffers were transferred. */
-  'train:checkpoint': {
-    runId: string;
-    artifacts: CheckpointArtifacts;
-    epoch: number;
-    step: number;
-    kind: CheckpointKind;
-    metrics: EpochMetrics | null;
-    /** Stored with the checkpoint, so a resume from it keeps counting patience. */
-    earlyStopping: EarlyStoppingState;
-  };
+  /** Model and optimizer state and where it sits; its ArrayBuffers were transferred. */
+  'train:checkpoint': { runId: string; artifacts: CheckpointArtifacts } & CheckpointPoint;
   'train:status': TrainStatusEvent;
-  'train:memory': { runId: string; numTensors: number; numBytes: number; numBytesInGPU: number | null };
+  'train:memory': { runId: string } & SessionMemory;
 }

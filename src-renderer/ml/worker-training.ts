@@ -1,16 +1,13 @@
 /**
- * The worker's training session: one Trainer at a time, fed by the worker's data feeds, whose
- * callbacks become throttled events for the UI (batches, epochs, checkpoints, status, memory).
+ * The worker's end of training: one engine TrainingSession at a time, fed by the worker's data
+ * feeds, whose sink relays every report to the UI as an event (checkpoint buffers transferred).
+ * The UI records them in main (RunForwarder).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { Backend } from '../../src-shared/runs/hyper-params';
-import type { MetricRecordInput } from '../../src-shared/runs/metrics';
-import { microBatchSize } from '../../src-engine/train/micro-batch';
-import { describeTrainingError } from '../../src-engine/train/training-errors';
-import { Trainer } from '../../src-engine/train/trainer';
+import { TrainingSession } from '../../src-engine/session/training-session';
+import type { TrainingSink } from '../../src-engine/session/training-sink';
+import { limitProvider } from '../../src-engine/data/limited-provider';
 import type { CheckpointArtifacts } from '../../src-engine/train/types';
 import { getFeed } from './feeds';
-import { limitProvider } from '../../src-engine/data/limited-provider';
 import type { WorkerEventName, WorkerEvents } from './protocol';
 import type { TrainStarted, TrainStartRequest } from './training-protocol';
 
@@ -21,26 +18,27 @@ export type PostEvent = <E extends WorkerEventName>(event: E, payload: WorkerEve
 const BATCH_EVENT_MS = 100;
 const MEMORY_EVENT_MS = 1000;
 
-interface Session {
-  runId: string;
-  trainer: Trainer;
-}
-
-let session: Session | null = null;
+let session: { runId: string; session: TrainingSession } | null = null;
 
 /** Whether a run is training (the backend must not change under it). */
 export function isTraining(): boolean {
   return session !== null;
 }
 
-function bytesInGpu(info: tf.MemoryInfo): number | null {
-  const v = (info as tf.MemoryInfo & { numBytesInGPU?: number }).numBytesInGPU;
-  return typeof v === 'number' ? v : null;
-}
-
 /** The buffers of a checkpoint, to transfer rather than copy. */
 export function artifactBuffers(a: CheckpointArtifacts): ArrayBuffer[] {
   return a.optimizer ? [a.weightData, a.optimizer.weightData] : [a.weightData];
+}
+
+/** A sink that relays each report of run `runId` to the UI. */
+function relaySink(runId: string, post: PostEvent): TrainingSink {
+  return {
+    batches: (records) => post('train:batch', { runId, records }),
+    epoch: (record, metrics) => post('train:epoch', { runId, record, metrics }),
+    checkpoint: async (artifacts, point) => post('train:checkpoint', { runId, artifacts, ...point }, artifactBuffers(artifacts)),
+    status: (update) => post('train:status', { runId, ...update }),
+    memory: (m) => post('train:memory', { runId, ...m }),
+  };
 }
 
 /** Starts a run; resolves once it trains, and the run's end arrives as a terminal train:status. */
@@ -50,90 +48,34 @@ export function startTraining(req: TrainStartRequest, post: PostEvent): TrainSta
   const train = limitProvider(getFeed(req.feeds.train), hyper.limit);
   // A quick run (limit) validates on at most as many samples as it trains on.
   const validation = req.feeds.validation ? limitProvider(getFeed(req.feeds.validation), hyper.limit) : null;
-
-  let pending: MetricRecordInput[] = [];
-  let flushTimer: ReturnType<typeof setTimeout> | null = null;
-  const flush = () => {
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = null;
-    if (pending.length === 0) return;
-    post('train:batch', { runId, records: pending });
-    pending = [];
-  };
-  const memory = () => {
-    const info = tf.memory();
-    post('train:memory', { runId, numTensors: info.numTensors, numBytes: info.numBytes, numBytesInGPU: bytesInGpu(info) });
-  };
-  const memoryTimer = setInterval(memory, MEMORY_EVENT_MS);
-
-  const trainer = new Trainer({
+  const s = new TrainingSession({
     spec: req.spec,
     hyper,
     train,
     validation,
     standardization: req.standardization,
     ...(req.resume ? { resume: req.resume } : {}),
-    callbacks: {
-      onBatch(record) {
-        pending.push(record);
-        flushTimer ??= setTimeout(flush, BATCH_EVENT_MS);
-      },
-      onEpoch(record, metrics) {
-        flush();
-        post('train:epoch', { runId, record, metrics });
-        memory();
-      },
-      async onCheckpoint(artifacts, info) {
-        flush();
-        post('train:checkpoint', { runId, artifacts, ...info }, artifactBuffers(artifacts));
-      },
-      onStatus(status) {
-        // Terminal statuses are posted below, once run() has settled and every checkpoint is out.
-        if (status === 'running' || status === 'paused') {
-          flush();
-          post('train:status', { runId, status });
-        }
-      },
-    },
+    sink: relaySink(runId, post),
+    batchEveryMs: BATCH_EVENT_MS,
+    memoryEveryMs: MEMORY_EVENT_MS,
   });
-  session = { runId, trainer };
-  const end = () => {
-    clearInterval(memoryTimer);
-    flush();
-    memory();
+  session = { runId, session: s };
+  void s.run().finally(() => {
     session = null;
-  };
-  trainer.run().then(
-    (result) => {
-      end();
-      post('train:status', { runId, status: result.status === 'stopped' ? 'stopped' : 'completed', result });
-    },
-    (err: unknown) => {
-      end();
-      post('train:status', { runId, status: 'failed', error: describeTrainingError(err, { backend: tf.getBackend(), batchSize: hyper.batchSize, microBatchSize: trainer.microBatchSize }) });
-    },
-  );
-  const batchSize = hyper.batchSize;
-  return {
-    runId,
-    backend: tf.getBackend(),
-    samplesPerEpoch: train.count,
-    batchesPerEpoch: Math.ceil(train.count / batchSize),
-    validationSamples: validation?.count ?? 0,
-    microBatchSize: microBatchSize(req.spec, batchSize, Backend.safeParse(tf.getBackend()).data ?? hyper.backend),
-  };
+  });
+  return { runId, ...s.started };
 }
 
-function current(runId: string): Trainer {
+function current(runId: string): TrainingSession {
   if (!session || session.runId !== runId) throw new Error(`Run ${runId} is not training.`);
-  return session.trainer;
+  return session.session;
 }
 
 /** Pauses, resumes or stops the training run `runId`. */
 export function controlTraining(runId: string, action: 'pause' | 'resume' | 'stop'): null {
-  const trainer = current(runId);
-  if (action === 'pause') trainer.pause();
-  else if (action === 'resume') trainer.resume();
-  else trainer.stop();
+  const s = current(runId);
+  if (action === 'pause') s.pause();
+  else if (action === 'resume') s.resume();
+  else s.stop();
   return null;
 }

@@ -6,9 +6,8 @@ import { selectBackend } from './backends';
 import type { FeedPort } from './batch-source';
 import { registerTrainingKernels } from '../../src-engine/kernels/register-kernels';
 import { closeFeed, drain, getFeed, openFeed } from './feeds';
+import type { BackendName, BackendReport } from './backend-report';
 import type {
-  BackendName,
-  BackendReport,
   WorkerMethod,
   WorkerMethods,
   WorkerRequest,

@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { useMl } from '../bridge';
-import type { BackendName, BackendReport } from '../ml/protocol';
+import type { BackendName, BackendReport } from '../ml/backend-report';
 
 export type BackendStatus = 'idle' | 'starting' | 'ready' | 'failed';
 

@@ -15,7 +15,8 @@ import { inputLayout } from '../ml/feed-protocol';
 import type { AttentionLayerMap, GradCamMap, SampleInput } from '../ml/training-protocol';
 import { useDatasetsStore } from './datasets';
 import { useProjectStore } from './project';
-import { checkpointArtifacts, standardizationOf } from './training-live';
+import { standardizationOf } from '../../src-engine/data/standardization';
+import { checkpointArtifacts } from './training-live';
 
 /** How many test samples a quick evaluation reads. */
 export const QUICK_EVAL_SAMPLES = 1000;

@@ -1,13 +1,15 @@
 /**
- * Forwards one training run's worker events to main: batch metrics go to run:appendMetrics at
- * most once a second (and at every epoch end), checkpoints to checkpoint:save, status changes to
- * run:update. Everything goes through one queue, so main sees them in the order they happened.
+ * The app's end of a training session (the IPC-backed TrainingSink): what the worker's session
+ * reports goes to main: batch metrics to run:appendMetrics at most once a second (and at every
+ * epoch end), checkpoints to checkpoint:save, status changes to run:update. Everything goes
+ * through one queue, so main sees them in the order they happened.
  */
 import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { MetricRecordInput, RunSummary } from '../../src-shared/runs/metrics';
 import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { StudioClient } from '../bridge/client';
-import type { WorkerEvents } from '../ml/protocol';
+import type { CheckpointPoint, SessionStatus, TrainingSink } from '../../src-engine/session/training-sink';
+import type { CheckpointArtifacts } from '../../src-engine/train/types';
 
 const FLUSH_MS = 1000;
 
@@ -22,12 +24,12 @@ export interface ForwarderHooks {
   onError(err: unknown): void;
 }
 
-export class RunForwarder {
+export class RunForwarder implements TrainingSink {
   private queue: Promise<void> = Promise.resolve();
   private pending: MetricRecordInput[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
   private summary: RunSummary | null = null;
-  private status: RunStatus = 'running';
+  private recorded: RunStatus = 'running';
 
   constructor(
     private readonly studio: StudioClient,
@@ -63,18 +65,18 @@ export class RunForwarder {
     });
   }
 
-  checkpoint(ev: WorkerEvents['train:checkpoint']): void {
+  /** Queues the checkpoint's save; resolves at once (the worker has moved on). */
+  async checkpoint(a: CheckpointArtifacts, point: CheckpointPoint): Promise<void> {
     this.flush();
-    const { artifacts: a, metrics: m } = ev;
     void this.enqueue(async () => {
       const meta = await this.studio.call(
         this.studio.api.checkpoint.save({
           runId: this.runId,
-          epoch: ev.epoch,
-          step: ev.step,
-          kind: ev.kind,
-          metrics: m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {},
-          ...(ev.earlyStopping ? { earlyStopping: ev.earlyStopping } : {}),
+          epoch: point.epoch,
+          step: point.step,
+          kind: point.kind,
+          metrics: point.metrics,
+          ...(point.earlyStopping ? { earlyStopping: point.earlyStopping } : {}),
           modelTopology: a.modelTopology,
           weightSpecs: a.weightSpecs,
           weightData: bytes(a.weightData),
@@ -86,9 +88,13 @@ export class RunForwarder {
   }
 
   /** Records a status change (and the end of the run, with its error). */
-  setStatus(status: RunStatus, error?: string): Promise<void> {
-    if (status === this.status && !error) return this.queue;
-    this.status = status;
+  status(update: SessionStatus): Promise<void> {
+    return this.setStatus(update.status, update.status === 'failed' ? update.error : undefined);
+  }
+
+  private setStatus(status: RunStatus, error?: string): Promise<void> {
+    if (status === this.recorded && !error) return this.queue;
+    this.recorded = status;
     this.flush();
     return this.enqueue(async () => {
       const run = await this.studio.call(

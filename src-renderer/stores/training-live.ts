@@ -1,5 +1,4 @@
 /** The live run's state as the run view shows it, and helpers derived from it. */
-import type { DatasetManifest } from '../../src-shared/datasets/schema';
 import type { CheckpointData } from '../../src-shared/ipc/training-contract';
 import type { MetricRecordInput } from '../../src-shared/runs/metrics';
 import type { RunStatus } from '../../src-shared/runs/run-record';
@@ -56,11 +55,4 @@ export function checkpointArtifacts(data: CheckpointData): CheckpointArtifacts {
         ? { weightSpecs: data.optimizer.weightSpecs, weightData: ownBuffer(data.optimizerWeightData) }
         : null,
   };
-}
-
-/** A tabular dataset's training-split feature mean and std for the trainer, else null. */
-export function standardizationOf(manifest: DatasetManifest): { mean: number[]; std: number[] } | null {
-  const stats = manifest.featureStats;
-  if (manifest.kind !== 'tabular' || !stats || stats.length === 0) return null;
-  return { mean: stats.map((s) => s.mean), std: stats.map((s) => s.std) };
 }

@@ -18,7 +18,9 @@ import { useDatasetsStore } from './datasets';
 import { useEvaluationStore } from './evaluation';
 import { useProjectStore } from './project';
 import { RunForwarder } from './run-forwarder';
-import { checkpointArtifacts, liveEta, standardizationOf, type LiveRun } from './training-live';
+import { standardizationOf } from '../../src-engine/data/standardization';
+import { resumePoint } from '../../src-engine/session/resume';
+import { checkpointArtifacts, liveEta, type LiveRun } from './training-live';
 
 export type { LiveRun };
 
@@ -123,21 +125,22 @@ export const useTrainingStore = defineStore('training', () => {
     l.tick++;
     forwarder?.epoch(record);
   });
-  ml.on('train:checkpoint', (ev) => {
-    if (mine(ev.runId)) forwarder?.checkpoint(ev);
+  ml.on('train:checkpoint', ({ runId, artifacts, ...point }) => {
+    if (mine(runId)) void forwarder?.checkpoint(artifacts, point);
   });
   ml.on('train:memory', ({ runId, ...m }) => {
     const l = mine(runId);
     if (l) l.memory = m;
   });
-  ml.on('train:status', ({ runId, status, error }) => {
+  ml.on('train:status', ({ runId, ...update }) => {
     const l = mine(runId);
     if (!l) return;
+    const { status } = update;
     l.status = status;
-    if (error) l.error = error;
+    if (update.status === 'failed') l.error = update.error;
     const f = forwarder;
     if (!f) return;
-    void f.setStatus(status, error).then(async () => {
+    void f.status(update).then(async () => {
       if (status === 'running' || status === 'paused') return;
       await f.close();
       await closeFeeds();
@@ -180,15 +183,7 @@ export const useTrainingStore = defineStore('training', () => {
       const spec = plain(req.spec);
       const resumeFrom = req.resumeFrom;
       const loaded = resumeFrom ? await studio.call(studio.api.checkpoint.load({ id: resumeFrom.id, optimizer: true })) : null;
-      const resume = resumeFrom && loaded
-        ? {
-            artifacts: checkpointArtifacts(loaded),
-            nextEpoch: resumeFrom.kind === 'stop' ? resumeFrom.epoch : resumeFrom.epoch + 1,
-            step: resumeFrom.step,
-            // Patience goes on counting where the checkpoint left it (old checkpoints have none).
-            ...(loaded.meta.earlyStopping ? { earlyStopping: plain(loaded.meta.earlyStopping) } : {}),
-          }
-        : undefined;
+      const resume = resumeFrom && loaded ? resumePoint(checkpointArtifacts(loaded), plain(loaded.meta)) : undefined;
       const run = await studio.call(
         studio.api.run.create({
           ...(req.name ? { name: req.name } : {}),

@@ -25,6 +25,7 @@ export const WeightSpecs = z.array(WeightSpec).max(100_000);
 export const Topology = z.record(z.string(), z.unknown());
 
 export const CheckpointMetrics = z.object({ loss: Metric, accuracy: Metric, valLoss: Metric, valAccuracy: Metric });
+export type CheckpointMetrics = z.output<typeof CheckpointMetrics>;
 
 /**
  * The trainer's early-stopping state after the last whole epoch, kept in each checkpoint so a

@@ -21,7 +21,7 @@ import { studioPlugin } from '../../src-renderer/bridge';
 import { createStudioClient } from '../../src-renderer/bridge/client';
 import { createStudioI18n } from '../../src-renderer/i18n';
 import type { MlClient } from '../../src-renderer/ml/ml-client';
-import type { BackendReport } from '../../src-renderer/ml/protocol';
+import type { BackendReport } from '../../src-renderer/ml/backend-report';
 
 type Handler<C extends Channel> = (req: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type FakeHandlers = { [C in Channel]?: Handler<C> };

@@ -141,7 +141,7 @@ describe('run view', () => {
     const weights = new Float32Array([1, 2, 3]).buffer;
     const earlyStopping = { bestLoss: 0.4, best: null, watchLoss: 0.4, wait: 1 };
     s.worker.emit('train:checkpoint', {
-      runId, epoch: 0, step: 3, kind: 'stop', metrics: null, earlyStopping,
+      runId, epoch: 0, step: 3, kind: 'stop', metrics: {}, earlyStopping,
       artifacts: { modelTopology: { class_name: 'Functional' }, weightSpecs: [{ name: 'w', shape: [3], dtype: 'float32' }], weightData: weights, optimizer: null },
     });
     s.worker.emit('train:status', { runId, status: 'stopped', result: { status: 'stopped', epochsDone: 0, step: 3, last: null, best: null } });

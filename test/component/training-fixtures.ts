@@ -5,7 +5,8 @@ import type { EvalResult } from '../../src-shared/evaluations/eval-result';
 import type { RunRecord } from '../../src-shared/runs/run-record';
 import { templateFor } from '../../src-shared/models/templates';
 import type { MlClient } from '../../src-renderer/ml/ml-client';
-import type { BackendReport, WorkerEventName, WorkerEvents } from '../../src-renderer/ml/protocol';
+import type { BackendReport } from '../../src-renderer/ml/backend-report';
+import type { WorkerEventName, WorkerEvents } from '../../src-renderer/ml/protocol';
 import { mnistManifest } from './dataset-fixtures';
 
 const T = '2025-01-02T03:04:05.000Z';

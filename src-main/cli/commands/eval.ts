@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { standardizationOf } from '../../../src-engine/data/standardization';
 import { SplitName } from '../../../src-shared/datasets/schema';
 import { createStudio } from '../../container';
 import { loadDataset, readDatasetManifest } from '../../datasets/dataset-files';
@@ -27,7 +28,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
     const view = requireProject(studio.projects, CLI_CLIENT);
     const store = new RunRecorder({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, CLI_CLIENT);
     // TensorFlow.js loads only for the commands that need it, so the others start fast.
-    const [{ evaluate }, { loadModelFromArtifacts }, { DiskBatchProvider, standardizationOf }, { setupNodeBackend }] =
+    const [{ evaluate }, { loadModelFromArtifacts }, { DiskBatchProvider }, { setupNodeBackend }] =
       await Promise.all([
         import('../../../src-engine/evaluate/evaluate'),
         import('../../../src-engine/model/artifacts'),

@@ -2,13 +2,13 @@
  * The New run form: its fields with the model spec's training defaults, and the HyperParams
  * (validated by the contract's schema) it stands for.
  */
-import { HyperParams, type Backend } from '../../../src-shared/runs/hyper-params';
+import { BACKENDS, HyperParams, type Backend } from '../../../src-shared/runs/hyper-params';
 import type { LrSchedule } from '../../../src-shared/models/spec';
 import type { RunRecord } from '../../../src-shared/runs/run-record';
 import type { ModelSpec, Optimizer } from '../../../src-shared/models/spec';
 
 export type BackendChoice = 'auto' | Backend;
-export const BACKEND_CHOICES: BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+export const BACKEND_CHOICES: BackendChoice[] = ['auto', ...BACKENDS];
 
 export interface RunForm {
   name: string;
