@@ -11,6 +11,7 @@ import { EventBus } from './ipc/event-bus';
 import { ModelService } from './models/model-service';
 import type { PlatformAdapter } from './platform';
 import { RunService } from './runs/run-service';
+import { TrainingJobs } from './runs/training-jobs';
 import { JobService } from './services/job-service';
 import { ProjectService } from './services/project-service';
 import { RecentProjectsService } from './services/recent-projects';
@@ -67,7 +68,7 @@ export function createStudio(opts: StudioOptions): Studio {
   const datasets: DatasetService = new DatasetService({ projects, jobs });
   const models = new ModelService({ projects });
   const checkpoints: CheckpointService = new CheckpointService({ projects, appVersion: opts.appVersion });
-  const runs = new RunService({ projects, checkpoints });
+  const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
   const handlers = createHandlers({
     projects, jobs, recent, datasets, models, runs, checkpoints, platform: opts.platform, appVersion: opts.appVersion,
   });

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'CANCELLED',
   /** The thing is in use (a run that is training) and cannot be changed or removed now. */
   'BUSY',
+  /** A training run failed; the message says why in words a user can act on. */
+  'TRAINING_FAILED',
   'UNSUPPORTED',
   'INTERNAL',
 ] as const;

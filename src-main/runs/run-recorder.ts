@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import { requireEntry, requireProject } from '../services/open-project';
 import type { ProjectService } from '../services/project-service';
 import type { RunService } from './run-service';
+import type { StopRun } from './training-jobs';
 
 /** What tf.io.withSaveHandler hands over (the fields a checkpoint keeps). */
 export interface SavedArtifacts {
@@ -55,16 +56,19 @@ export class RunRecorder {
     private readonly clientId: string,
   ) {}
 
-  /** Starts a run record (see run:create). */
-  createRun(req: {
-    name?: string;
-    modelId?: string | null;
-    spec?: ModelSpec;
-    datasetId: string;
-    hyper: z.input<typeof HyperParams>;
-    resumedFrom?: { checkpointId: string } | null;
-  }): Promise<RunRecord> {
-    return this.deps.runs.create(this.clientId, { ...req, hyper: HyperParams.parse(req.hyper) });
+  /** Starts a run record and its training job (see run:create); `stop` is how a cancel of the job reaches the trainer. */
+  createRun(
+    req: {
+      name?: string;
+      modelId?: string | null;
+      spec?: ModelSpec;
+      datasetId: string;
+      hyper: z.input<typeof HyperParams>;
+      resumedFrom?: { checkpointId: string } | null;
+    },
+    opts: { stop?: StopRun } = {},
+  ): Promise<RunRecord> {
+    return this.deps.runs.create(this.clientId, { ...req, hyper: HyperParams.parse(req.hyper) }, opts);
   }
 
   /** Appends metric records (validated like run:appendMetrics). */

@@ -14,6 +14,7 @@ import type { ModelSpec } from '../../src-shared/models/spec';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import type { ProjectManifest } from '../../src-shared/project/manifest';
 import { readCheckpointMeta } from '../checkpoints/checkpoint-files';
+import { readDatasetManifest } from '../datasets/dataset-files';
 import { KeyedQueue } from '../services/keyed-queue';
 import { badField } from '../ipc/bad-field';
 import { newEntityId } from '../services/entity-ids';
@@ -23,6 +24,7 @@ import { readModelSpec, removeFolder } from '../models/model-service';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
 import { appendRecords, downsample, readRecords, summarize } from './metrics-file';
+import type { StopRun, TrainingJobs } from './training-jobs';
 import { dropRemovalJournal, finishRemovals, writeRemovalJournal } from './run-removal';
 
 export const RUNS_DIR = 'runs';
@@ -44,6 +46,17 @@ async function writeRun(projectDir: string, run: RunRecord): Promise<void> {
   await writeFileAtomic(join(projectDir, RUNS_DIR, run.id, RUN_FILE), JSON.stringify(run, null, 2));
 }
 
+/** Batches in one epoch of a run, from its dataset's training split; null when it cannot be read. */
+async function batchesPerEpoch(projectDir: string, run: RunRecord): Promise<number | null> {
+  try {
+    const manifest = await readDatasetManifest(projectDir, run.datasetId);
+    const samples = Math.min(manifest.splits.train.count, run.hyper.limit ?? Number.POSITIVE_INFINITY);
+    return Math.max(1, Math.ceil(samples / run.hyper.batchSize));
+  } catch {
+    return null;
+  }
+}
+
 /** What run:create asks for (parsed). */
 export interface RunCreateRequest {
   name?: string | undefined;
@@ -59,6 +72,8 @@ export interface RunServiceDeps {
   projects: ProjectService;
   /** Removing a run removes its checkpoints through their service; typed by the method, as that service imports this file. */
   checkpoints: { removeMany(clientId: string, ids: readonly string[]): Promise<void> };
+  /** Each run that trains is a job; without it (some tests) runs are only recorded. */
+  trainingJobs?: TrainingJobs;
 }
 
 /** Records the runs of the projects open in the studio. */
@@ -72,8 +87,11 @@ export class RunService {
     await this.queue.idle();
   }
 
-  /** Starts a run record with a snapshot of the model's spec. */
-  async create(clientId: string, req: RunCreateRequest): Promise<RunRecord> {
+  /**
+   * Starts a run record with a snapshot of the model's spec, and its training job; `stop` is how
+   * a cancel of that job reaches the trainer.
+   */
+  async create(clientId: string, req: RunCreateRequest, opts: { stop?: StopRun } = {}): Promise<RunRecord> {
     const view = requireProject(this.deps.projects, clientId);
     requireEntry(view, 'datasets', req.datasetId, 'dataset');
     const modelId = req.modelId ?? null;
@@ -121,6 +139,7 @@ export class RunService {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
     }
+    this.deps.trainingJobs?.begin(run, { clientId, batchesPerEpoch: await batchesPerEpoch(view.dir, run), stop: opts.stop });
     return run;
   }
 
@@ -131,6 +150,7 @@ export class RunService {
     return this.queue.run(`${view.dir}\0${runId}`, async () => {
       const run = await readRun(view.dir, runId);
       await appendRecords(join(view.dir, RUNS_DIR, runId, METRICS_FILE), records);
+      this.deps.trainingJobs?.recorded(runId, records);
       if (!records.some((r) => r.kind === 'epoch')) return { appended: records.length, summary: run.summary };
       const next = { ...run, summary: summarize(run.summary, records), updatedAt: new Date().toISOString() };
       await writeRun(view.dir, next);
@@ -157,6 +177,7 @@ export class RunService {
         error: req.error !== undefined ? req.error : req.status === 'failed' ? run.error : null,
       };
       await writeRun(view.dir, next);
+      this.deps.trainingJobs?.statusChanged(req.runId, next.status, next.error);
       if (run.status !== next.status) {
         await this.deps.projects.update(clientId, (m) => {
           const entry = m.runs.find((e) => e.id === req.runId);

@@ -24,6 +24,11 @@ export interface JobHandle<T> {
 export interface JobOptions {
   /** The client that started the job; its events go only there. Absent: every client. */
   clientId?: string;
+  /**
+   * How long cancel() waits for the body to notice its signal before it gives up on it (default
+   * 3 s). A training run needs longer: it stops after its batch and writes a stop checkpoint.
+   */
+  cancelGraceMs?: number;
 }
 
 interface Job {
@@ -31,6 +36,7 @@ interface Job {
   clientId: string | undefined;
   controller: AbortController;
   settled: Promise<void>;
+  graceMs: number;
   lastEmit: number;
   timer: NodeJS.Timeout | null;
 }
@@ -73,6 +79,7 @@ export class JobService {
       clientId: opts.clientId,
       controller,
       settled: Promise.resolve(),
+      graceMs: opts.cancelGraceMs ?? this.settleTimeoutMs,
       lastEmit: 0,
       timer: null,
     };
@@ -118,19 +125,22 @@ export class JobService {
   /** Aborts a running job and resolves with its snapshot once it has ended (or gave up waiting). */
   async cancel(id: string, clientId?: string): Promise<JobSnapshot> {
     const job = this.find(id, clientId);
-    if (job.snapshot.status === 'running') {
-      job.controller.abort(cancelledError(job));
-      await Promise.race([job.settled, delay(this.settleTimeoutMs)]);
-      // A body that ignores its signal is abandoned: the user asked for it to stop.
-      this.finish(job, 'cancelled');
-    }
+    await this.abort(job, job.graceMs);
     return { ...job.snapshot };
   }
 
-  /** Cancels the running jobs a client started (its window closed). */
+  /** Cancels the running jobs a client started (its window closed: nothing there finishes them, so no long grace). */
   async cancelClient(clientId: string): Promise<void> {
     const mine = [...this.jobs.values()].filter((j) => j.clientId === clientId && j.snapshot.status === 'running');
-    await Promise.all(mine.map((j) => this.cancel(j.snapshot.id)));
+    await Promise.all(mine.map((j) => this.abort(j, Math.min(j.graceMs, this.settleTimeoutMs))));
+  }
+
+  private async abort(job: Job, graceMs: number): Promise<void> {
+    if (job.snapshot.status !== 'running') return;
+    job.controller.abort(cancelledError(job));
+    await Promise.race([job.settled, delay(graceMs)]);
+    // A body that ignores its signal is abandoned: the user asked for it to stop.
+    this.finish(job, 'cancelled');
   }
 
   /** Aborts every running job and waits, bounded, for them to settle. */

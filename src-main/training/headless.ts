@@ -126,15 +126,20 @@ export async function trainHeadless(
   // A quick run (--limit) validates on at most as many samples as it trains on, like the app.
   const validationSplit = new DiskBatchProvider(train.data, 'validation', { shuffle: false, seed: hyper.seed, limit: hyper.limit });
   const validation = validationSplit.count > 0 ? validationSplit : null;
-  const run = await recorder.createRun({
-    modelId,
-    spec,
-    datasetId: dsEntry.id,
-    hyper,
-    ...(resumed ? { resumedFrom: { checkpointId: resumed.meta.id } } : {}),
-  });
+  let session: TrainingSession | null = null;
+  const run = await recorder.createRun(
+    {
+      modelId,
+      spec,
+      datasetId: dsEntry.id,
+      hyper,
+      ...(resumed ? { resumedFrom: { checkpointId: resumed.meta.id } } : {}),
+    },
+    // Cancelling the run's job (job:cancel) stops it as Ctrl+C does.
+    { stop: () => session?.stop() },
+  );
   const sink = new DiskSink(recorder, run.id, progress);
-  const session = new TrainingSession({
+  session = new TrainingSession({
     spec,
     hyper,
     train,

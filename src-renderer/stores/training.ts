@@ -148,6 +148,11 @@ export const useTrainingStore = defineStore('training', () => {
     });
   });
 
+  // Main asks when the run's job is cancelled (job:cancel): the same stop as the Stop button.
+  studio.on('run:stopRequested', ({ runId }) => {
+    if (live.value?.runId === runId) void control('stop');
+  });
+
   async function closeFeeds(): Promise<void> {
     const open = feeds;
     feeds = [];

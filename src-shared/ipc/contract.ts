@@ -12,6 +12,7 @@ import {
   SplitName,
 } from '../datasets/schema';
 import { ProjectManifest } from '../project/manifest';
+import { RunId } from '../project/entry-ids';
 import { ProjectName } from '../project/names';
 import { trainingChannels } from './training-contract';
 
@@ -203,6 +204,8 @@ export const events = {
   'app:command': z.object({ command: AppCommand }),
   /** The OS asked to open a project (file association, second launch, command line). */
   'app:openRequest': z.object({ path: z.string() }),
+  /** The job of a run this window trains was cancelled: stop it (after its batch, with a stop checkpoint). */
+  'run:stopRequested': z.object({ runId: RunId }),
 } as const;
 
 export type Channel = keyof typeof channels;

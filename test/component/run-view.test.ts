@@ -158,6 +158,20 @@ describe('run view', () => {
     expect(button(s.wrapper, 'stop-button').exists()).toBe(false);
   });
 
+  it('stops the live run when main asks (its training job was cancelled), and no other run', async () => {
+    const s = setup();
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    s.studio.emit('run:stopRequested', { runId: 'rn-other000' });
+    await flushPromises();
+    expect(s.worker.requestsOf('train:stop')).toEqual([]);
+    s.studio.emit('run:stopRequested', { runId: 'rn-run00001' });
+    await flushPromises();
+    expect(s.worker.requestsOf('train:stop')).toEqual([{ runId: 'rn-run00001' }]);
+  });
+
   it('opens a past run with its stored metrics and checkpoints', async () => {
     const done = runRecord({ status: 'completed', summary: { epochsDone: 1, best: null, last: null } });
     const s = setup(

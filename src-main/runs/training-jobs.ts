@@ -1,0 +1,82 @@
+/**
+ * Training runs as jobs, like imports: a run that trains is listed by job:list with its progress
+ * (epochs and batches from the metrics it records), counted in the status bar, and job:cancel
+ * stops it after its batch with a stop checkpoint. The trainer lives elsewhere (the app's worker,
+ * the CLI), so cancelling asks it to stop and the job ends when the run's status says it has.
+ */
+import { StudioError } from '../../src-shared/errors';
+import type { MetricRecord } from '../../src-shared/runs/metrics';
+import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
+import type { EventBus } from '../ipc/event-bus';
+import type { JobContext, JobService } from '../services/job-service';
+
+/** How long a cancelled run may take to stop (its batch and its stop checkpoint). */
+const STOP_GRACE_MS = 120_000;
+
+/** Asks the trainer of a run to stop. */
+export type StopRun = (runId: string) => void;
+
+/** Where a run that trains is, for its job's progress. */
+interface ActiveRun {
+  ctx: JobContext;
+  epochs: number;
+  batchesPerEpoch: number | null;
+  end(status: 'stopped' | 'completed' | 'failed', error?: string | null): void;
+}
+
+/** The job of each run that trains. */
+export class TrainingJobs {
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(
+    private readonly jobs: Pick<JobService, 'startJob'>,
+    private readonly events: Pick<EventBus, 'emit'>,
+  ) {}
+
+  /**
+   * Starts the job of a run that has just been created. `stop` is how a cancel reaches its
+   * trainer; by default the client that created the run is asked (run:stopRequested).
+   */
+  begin(run: RunRecord, opts: { clientId: string; batchesPerEpoch: number | null; stop?: StopRun | undefined }): string {
+    const stop = opts.stop ?? ((runId: string) => this.events.emit('run:stopRequested', { runId }, { clientId: opts.clientId }));
+    const handle = this.jobs.startJob(
+      'train',
+      `Training ${run.name}`,
+      (ctx) =>
+        new Promise<RunStatus>((resolve, reject) => {
+          this.active.set(run.id, {
+            ctx,
+            epochs: run.hyper.epochs,
+            batchesPerEpoch: opts.batchesPerEpoch,
+            end: (status, error) => {
+              this.active.delete(run.id);
+              if (status === 'failed') reject(new StudioError('TRAINING_FAILED', error || `${run.name} failed.`, { runId: run.id }));
+              else resolve(status);
+            },
+          });
+          ctx.report(0, 'Starting');
+          ctx.signal.addEventListener('abort', () => stop(run.id), { once: true });
+        }),
+      { clientId: opts.clientId, cancelGraceMs: STOP_GRACE_MS },
+    );
+    return handle.id;
+  }
+
+  /** Moves a run's progress on with the metric records it has just recorded. */
+  recorded(runId: string, records: readonly MetricRecord[]): void {
+    const a = this.active.get(runId);
+    const last = records.at(-1);
+    if (!a || !last) return;
+    const done = last.kind === 'epoch' ? last.epoch + 1 : last.epoch + (a.batchesPerEpoch ? ((last.batch ?? 0) + 1) / a.batchesPerEpoch : 0);
+    const batch = last.kind === 'batch' && a.batchesPerEpoch ? `, batch ${(last.batch ?? 0) + 1} of ${a.batchesPerEpoch}` : '';
+    a.ctx.report(done / a.epochs, `Epoch ${Math.min(last.epoch + 1, a.epochs)} of ${a.epochs}${batch}`);
+  }
+
+  /** Follows a run's status: paused shows in the job's line, and an ended run ends its job. */
+  statusChanged(runId: string, status: RunStatus, error?: string | null): void {
+    const a = this.active.get(runId);
+    if (!a) return;
+    if (status === 'paused') a.ctx.report(null, 'Paused');
+    else if (status === 'stopped' || status === 'completed' || status === 'failed') a.end(status, error);
+  }
+}
