@@ -5,16 +5,10 @@
 import { augmentBatch, isAugmenting, type AugmentOptions } from '../../src-engine/data/augment';
 import { augmentSeed, shuffledEpoch } from '../../src-engine/data/epoch-order';
 import { sampleSize, type FeedPlan, type FeedToUi, type FeedToWorker, type InputDtype } from './feed-protocol';
+import type { InputArray, TrainBatch } from '../../src-engine/train/types';
 
-/** A sample input array of the feed's dtype. */
-export type InputArray = Uint8Array | Int32Array | Float32Array;
-
-/** One batch: `size` samples of inputs (`shape` = [size, ...sampleShape]) and int32 labels. */
-export interface Batch {
-  x: InputArray;
-  y: Int32Array;
-  size: number;
-  shape: number[];
+/** One batch of the trainer's kind, with where it sits in its epoch. */
+export interface Batch extends TrainBatch {
   epoch: number;
   /** Position of the batch within its epoch, from 0. */
   index: number;

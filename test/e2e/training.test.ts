@@ -55,6 +55,8 @@ describe('training in the real UI', () => {
     const lossPoints = async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
     await expect.poll(lossPoints, { timeout: 120_000, interval: 500 }).toBeGreaterThan(0);
     expect(await page.getByTestId('accuracy-chart').getAttribute('data-points')).not.toBe('0');
+    // The run is a job in main: the status bar counts it.
+    await expect.poll(() => page.getByTestId('status-jobs').textContent()).toBe('1 running job');
 
     await page.getByTestId('pause-button').click();
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('paused');
@@ -71,6 +73,7 @@ describe('training in the real UI', () => {
     await checkpoint.waitFor({ timeout: 60_000 });
     expect(await checkpoint.getAttribute('data-kind')).toBe('stop');
     expect(await page.getByTestId('stop-button').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('status-jobs').textContent()).toBe('No running jobs');
 
     // A quick evaluation on the test split shows a 10x10 confusion matrix of 1,000 samples.
     await checkpoint.getByTestId('evaluate-button').click();
