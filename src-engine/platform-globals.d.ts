@@ -12,3 +12,7 @@ declare class TextDecoder {
   decode(input?: ArrayBufferView | ArrayBuffer): string;
 }
 declare function structuredClone<T>(value: T): T;
+declare function setTimeout(handler: () => void, ms?: number): unknown;
+declare function clearTimeout(id: unknown): void;
+declare function setInterval(handler: () => void, ms?: number): unknown;
+declare function clearInterval(id: unknown): void;

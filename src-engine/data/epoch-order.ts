@@ -1,7 +1,8 @@
 /**
  * The seeded order of a split's samples in each epoch and the seed of each batch's augmentation:
  * one rule for main's streamed shards, the worker's whole-split feed and the CLI's disk provider,
- * so a run sees the same batches whichever of them serves it.
+ * so a run sees the same batches whichever of them serves it (a run with a `limit` aside: the app
+ * takes the first `limit` of each epoch's order, the CLI one seeded subset for every epoch).
  */
 import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';
 

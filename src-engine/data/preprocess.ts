@@ -9,8 +9,6 @@ import type { BatchProvider, TrainBatch } from '../train/types';
 
 import type { FeatureStandardization } from './standardization';
 
-export type { FeatureStandardization };
-
 /** Scaled or standardised float32 values of a batch (token ids are passed through by batchTensor). */
 export function preprocessValues(input: ModelInput, x: TrainBatch['x'], norm: FeatureStandardization | null): Float32Array {
   const out = new Float32Array(x.length);

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { EvalResult } from '../../src-shared/evaluations/eval-result';
 import type { ModelInput } from '../../src-shared/models/spec';
-import { batchTensor, modelInputTensor, type FeatureStandardization } from '../data/preprocess';
+import { batchTensor, modelInputTensor } from '../data/preprocess';
+import type { FeatureStandardization } from '../data/standardization';
 import { crossEntropyPerSample } from '../train/loss';
 import type { BatchProvider, TrainBatch } from '../train/types';
 

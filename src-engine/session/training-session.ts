@@ -13,16 +13,17 @@ import { describeTrainingError } from '../train/training-errors';
 import type { TrainerOptions } from '../train/types';
 import { checkpointMetrics, type SessionEnd, type SessionStarted, type TrainingSink } from './training-sink';
 
-const now = () => performance.now();
-
 /** What a session trains, and where it reports. */
 export interface TrainingSessionOptions extends Omit<TrainerOptions, 'callbacks'> {
   sink: TrainingSink;
-  /** Send batch records at most this often (0: after every batch). */
+  /** Send a batch's record at most this long after it (0: at once, after every batch). */
   batchEveryMs?: number;
-  /** Sample memory at most this often while training, if the sink takes it. */
+  /** Sample memory this often while training (and at every epoch end), if the sink takes it. */
   memoryEveryMs?: number;
 }
+
+/** How a session ended, and for a failure the error it came from (not sent to the sink). */
+export type SessionOutcome = SessionEnd & { cause?: unknown };
 
 function bytesInGpu(info: tf.MemoryInfo): number | null {
   const v = (info as tf.MemoryInfo & { numBytesInGPU?: number }).numBytesInGPU;
@@ -36,8 +37,7 @@ export class TrainingSession {
   private readonly trainer: Trainer;
   private readonly sink: TrainingSink;
   private pending: MetricRecordInput[] = [];
-  private lastFlush = Number.NEGATIVE_INFINITY;
-  private lastMemory = Number.NEGATIVE_INFINITY;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: TrainingSessionOptions) {
     const { sink, batchEveryMs: _b, memoryEveryMs: _m, ...trainerOptions } = opts;
@@ -61,8 +61,9 @@ export class TrainingSession {
       callbacks: {
         onBatch: (record) => {
           this.pending.push(record);
-          if (now() - this.lastFlush >= (opts.batchEveryMs ?? 0)) this.flush();
-          if (now() - this.lastMemory >= (opts.memoryEveryMs ?? Number.POSITIVE_INFINITY)) this.memory();
+          const every = opts.batchEveryMs ?? 0;
+          if (every > 0) this.flushTimer ??= setTimeout(() => this.flush(), every);
+          else this.flush();
         },
         onEpoch: async (record, metrics) => {
           this.flush();
@@ -90,20 +91,29 @@ export class TrainingSession {
     });
   }
 
-  /** Trains to the end; resolves with the terminal status the sink got (a failure is one, not a rejection). */
-  async run(): Promise<SessionEnd> {
+  /**
+   * Trains to the end; resolves with the terminal status the sink got (a failure is one, not a
+   * rejection), and for a failure the error it came from.
+   */
+  async run(): Promise<SessionOutcome> {
+    const every = this.opts.memoryEveryMs;
+    const memoryTimer = this.sink.memory && every ? setInterval(() => this.memory(), every) : null;
     let end: SessionEnd;
+    let cause: unknown;
     try {
       const result = await this.trainer.run();
       end = { status: result.status === 'stopped' ? 'stopped' : 'completed', result };
     } catch (err) {
       const { backend } = this.started;
+      cause = err;
       end = { status: 'failed', error: describeTrainingError(err, { backend, batchSize: this.opts.hyper.batchSize, microBatchSize: this.trainer.microBatchSize }) };
+    } finally {
+      if (memoryTimer !== null) clearInterval(memoryTimer);
     }
     this.flush();
     this.memory();
     await this.sink.status(end);
-    return end;
+    return cause === undefined ? end : { ...end, cause };
   }
 
   /** Holds training before the next batch. */
@@ -121,7 +131,8 @@ export class TrainingSession {
   }
 
   private flush(): void {
-    this.lastFlush = now();
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     if (this.pending.length === 0) return;
     const records = this.pending;
     this.pending = [];
@@ -130,7 +141,6 @@ export class TrainingSession {
 
   private memory(): void {
     if (!this.sink.memory) return;
-    this.lastMemory = now();
     const info = tf.memory();
     this.sink.memory({ numTensors: info.numTensors, numBytes: info.numBytes, numBytesInGPU: bytesInGpu(info) });
   }

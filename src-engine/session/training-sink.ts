@@ -4,7 +4,7 @@
  */
 import type { CheckpointMetrics, EarlyStoppingState } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
-import type { CheckpointArtifacts, CheckpointKind, TrainerStatus, TrainResult } from '../train/types';
+import type { CheckpointArtifacts, CheckpointKind, TrainResult } from '../train/types';
 
 /** What a session looks like once it trains. */
 export interface SessionStarted {
@@ -62,5 +62,3 @@ export interface TrainingSink {
 export function checkpointMetrics(m: EpochMetrics | null): Partial<CheckpointMetrics> {
   return m ? { loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : {};
 }
-
-export type { TrainerStatus };

@@ -1,6 +1,6 @@
 /**
  * The trainer's interface, shared by the renderer's ML worker (batches from a MessagePort feed)
- * and the Node CLI (batches from the dataset store). Environment-neutral: no DOM, no Node.
+ * and the Node CLI (batches from the dataset's files). Environment-neutral: no DOM, no Node.
  */
 import type { EarlyStoppingState, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';

@@ -1,5 +1,5 @@
 /**
- * The checkpoint store: `checkpoints/<id>/` in TF.js layers format (model.json + weights.bin),
+ * A checkpoint's files: `checkpoints/<id>/` in TF.js layers format (model.json + weights.bin),
  * the optimizer's weights (optimizer.json + optimizer.bin) and meta.json with the sha256 of every
  * file. A checkpoint is written into `checkpoints/.incoming-<id>/` and renamed into place when
  * complete, so a crash leaves at most an incoming folder; every file is verified when loaded.
@@ -43,7 +43,7 @@ export function expectedWeightBytes(specs: readonly WeightSpec[]): number | null
 
 /** What a checkpoint holds before it is written. */
 export interface CheckpointContent {
-  /** meta.json without `files`, which the store fills in. */
+  /** meta.json without `files`, which writing fills in. */
   meta: Omit<CheckpointMeta, 'files'>;
   modelTopology: Record<string, unknown>;
   trainingConfig?: Record<string, unknown> | undefined;

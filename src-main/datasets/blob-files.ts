@@ -1,5 +1,5 @@
 /**
- * File primitives of the dataset store: durable writes (fsync of file and folder), checksums,
+ * File primitives of a dataset's files: durable writes (fsync of file and folder), checksums,
  * and reads that verify a blob against the sha256 its manifest recorded.
  */
 import { createHash } from 'node:crypto';

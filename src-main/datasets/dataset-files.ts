@@ -1,5 +1,5 @@
 /**
- * The dataset store: the on-disk layout of `datasets/<id>/` inside a project. New datasets are
+ * A dataset's files: the on-disk layout of `datasets/<id>/` inside a project. New datasets are
  * written into `datasets/.incoming-<id>/`, fsynced and renamed into place, so a crash leaves at
  * most an incoming folder; every blob is checked against its sha256 when read back.
  */
@@ -51,7 +51,7 @@ export function newDatasetId(): string {
   return 'ds-' + [...randomBytes(8)].map((b) => (b % 36).toString(36)).join('');
 }
 
-/** Everything the store needs to write a dataset. */
+/** Everything needed to write a dataset. */
 export interface NewDataset {
   id: string;
   name: string;

@@ -1,5 +1,5 @@
 /**
- * What an importer hands to the dataset store: decoded samples in memory, before splitting,
+ * What an importer hands to dataset-files.ts: decoded samples in memory, before splitting,
  * tokenizing and writing. Importers never write into the project.
  */
 import type { DatasetKind, ImageOptions, ImportSource } from '../../src-shared/datasets/schema';

@@ -139,7 +139,12 @@ export class RunService {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
     }
-    this.deps.trainingJobs?.begin(run, { clientId, batchesPerEpoch: await batchesPerEpoch(view.dir, run), stop: opts.stop });
+    try {
+      this.deps.trainingJobs?.begin(run, { clientId, batchesPerEpoch: await batchesPerEpoch(view.dir, run), stop: opts.stop });
+    } catch (err) {
+      // The app is quitting and starts no jobs: the run is recorded, and its trainer goes with the app.
+      if (!(err instanceof StudioError && err.code === 'CANCELLED')) throw err;
+    }
     return run;
   }
 
@@ -248,6 +253,7 @@ export class RunService {
         endedAt: now,
         error: 'Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.',
       });
+      this.deps.trainingJobs?.statusChanged(entry.id, 'stopped');
       fixed.push(entry.id);
     }
     if (fixed.length === 0) return undefined;

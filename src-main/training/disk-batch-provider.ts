@@ -1,7 +1,8 @@
 /**
  * Batches of a stored dataset split for the Node trainer and evaluator: the dataset is read
- * through the store (every blob checked against its sha256), then each epoch is cut from a
- * permutation seeded by (seed, epoch), as the app's data feed does.
+ * from its files (every blob checked against its sha256), then each epoch is cut in the engine's
+ * epoch order (seed, epoch), as the app's data feed does. A `limit` keeps one seeded subset for
+ * every epoch (the app's feed takes the first `limit` of each epoch's order instead).
  */
 import type { DatasetManifest, SplitName } from '../../src-shared/datasets/schema';
 import { createRng, deriveSeed, shuffleInPlace } from '../../src-shared/random';

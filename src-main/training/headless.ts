@@ -10,8 +10,7 @@ import type { LrSchedule, ModelSpec, Optimizer } from '../../src-shared/models/s
 import { listTemplates, templateFor } from '../../src-shared/models/templates';
 import { standardizationOf } from '../../src-engine/data/standardization';
 import { resumePoint } from '../../src-engine/session/resume';
-import { TrainingSession } from '../../src-engine/session/training-session';
-import type { SessionEnd } from '../../src-engine/session/training-sink';
+import { TrainingSession, type SessionOutcome } from '../../src-engine/session/training-session';
 import type { TrainResult } from '../../src-engine/train/types';
 import type { Studio } from '../container';
 import { readDatasetManifest } from '../datasets/dataset-files';
@@ -139,15 +138,21 @@ export async function trainHeadless(
     { stop: () => session?.stop() },
   );
   const sink = new DiskSink(recorder, run.id, progress);
-  session = new TrainingSession({
-    spec,
-    hyper,
-    train,
-    validation,
-    standardization: standardizationOf(manifest),
-    sink,
-    ...(resumed ? { resume: resumePoint({ ...resumed.artifacts, optimizer: resumed.optimizer }, resumed.meta) } : {}),
-  });
+  try {
+    session = new TrainingSession({
+      spec,
+      hyper,
+      train,
+      validation,
+      standardization: standardizationOf(manifest),
+      sink,
+      ...(resumed ? { resume: resumePoint({ ...resumed.artifacts, optimizer: resumed.optimizer }, resumed.meta) } : {}),
+    });
+  } catch (err) {
+    // The run is recorded: it must not stay 'running' (nor its job) when it cannot start.
+    await recorder.updateRun(run.id, 'failed', String((err as Error)?.message ?? err).slice(0, 2000)).catch(() => undefined);
+    throw err;
+  }
   const { started } = session;
   progress.started?.({ runId: run.id, backend, samples: started.samplesPerEpoch, batchesPerEpoch: started.batchesPerEpoch, microBatchSize: started.microBatchSize, spec, hyper });
   const onAbort = () => {
@@ -156,13 +161,16 @@ export async function trainHeadless(
   };
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  let end: SessionEnd;
+  let end: SessionOutcome;
   try {
     end = await session.run();
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  if (end.status === 'failed') throw new Error(end.error);
+  if (end.status === 'failed') {
+    const cause = end.cause;
+    throw cause instanceof Error && cause.message === end.error ? cause : new Error(end.error, { cause });
+  }
   const { result } = end;
   return { ...result, runId: run.id, datasetId: dsEntry.id, model: modelLabel, checkpointIds: sink.checkpointIds, backend: backend.backend, adapter: backend.adapter, samplesPerSec: sink.samplesPerSec };
 }

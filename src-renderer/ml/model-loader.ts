@@ -5,7 +5,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelInput } from '../../src-shared/models/spec';
-import { batchTensor, type FeatureStandardization } from '../../src-engine/data/preprocess';
+import { batchTensor } from '../../src-engine/data/preprocess';
+import type { FeatureStandardization } from '../../src-engine/data/standardization';
 import { loadModelFromArtifacts } from '../../src-engine/model/artifacts';
 import type { CheckpointArtifacts } from '../../src-engine/train/types';
 import type { SampleInput } from './training-protocol';

@@ -148,9 +148,12 @@ export const useTrainingStore = defineStore('training', () => {
     });
   });
 
-  // Main asks when the run's job is cancelled (job:cancel): the same stop as the Stop button.
+  // Main asks when the run's job is cancelled (job:cancel): the same stop as the Stop button. A run
+  // still starting (its worker not yet training) is stopped as soon as it trains.
+  const stopWanted = new Set<string>();
   studio.on('run:stopRequested', ({ runId }) => {
-    if (live.value?.runId === runId) void control('stop');
+    if (live.value?.runId === runId && !starting.value) void control('stop');
+    else stopWanted.add(runId);
   });
 
   async function closeFeeds(): Promise<void> {
@@ -238,6 +241,7 @@ export const useTrainingStore = defineStore('training', () => {
         { runId: run.id, spec, hyper, standardization: standardizationOf(manifest), feeds: { train: train.plan.feedId, validation: validation?.plan.feedId ?? null }, ...(resume ? { resume } : {}) },
         resume ? [resume.artifacts.weightData, ...(resume.artifacts.optimizer ? [resume.artifacts.optimizer.weightData] : [])] : [],
       );
+      if (stopWanted.delete(run.id)) void ml.request('train:stop', { runId: run.id }).catch((err: unknown) => project.reportError(err));
       if (live.value?.runId === run.id) {
         live.value.batchesPerEpoch = started.batchesPerEpoch;
         live.value.samplesPerEpoch = started.samplesPerEpoch;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** An id as main makes them: the prefix, a dash and 8 lowercase base36 characters. */
-export function prefixedId(prefix: string, what: string) {
+function prefixedId(prefix: string, what: string) {
   return z.string().regex(new RegExp(`^${prefix}-[a-z0-9]{8}$`), `is not a ${what} id`);
 }
 export const ModelId = prefixedId('md', 'model');

@@ -172,6 +172,18 @@ describe('run view', () => {
     expect(s.worker.requestsOf('train:stop')).toEqual([{ runId: 'rn-run00001' }]);
   });
 
+  it('stops a run main asked to stop while it was still starting, once its worker trains', async () => {
+    const s = setup();
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    // The job of the run being created is cancelled before train:start has answered.
+    s.studio.emit('run:stopRequested', { runId: 'rn-run00001' });
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(s.worker.requestsOf('train:start')).toHaveLength(1);
+    expect(s.worker.requestsOf('train:stop')).toEqual([{ runId: 'rn-run00001' }]);
+  });
+
   it('opens a past run with its stored metrics and checkpoints', async () => {
     const done = runRecord({ status: 'completed', summary: { epochsDone: 1, best: null, last: null } });
     const s = setup(

@@ -1,7 +1,7 @@
 /**
  * The layers' import rules, checked on the source: main, preload and shared never reach into the
  * renderer; the renderer never reaches Node, Electron or main; the engine uses only TensorFlow.js
- * and shared code; shared code runs anywhere; the preload uses only Electron and shared code; and
+ * and shared code; shared code runs anywhere (zod only); the preload uses only Electron and shared code; and
  * no source files import each other in a cycle. Every import counts, `import type` included: a
  * type-only import still ties one layer's code to another's.
  */
@@ -220,17 +220,34 @@ describe('layer rules', () => {
     );
   });
 
-  it('src-shared never imports @tensorflow/*, Node built-ins, electron, vue, nor another layer', () => {
+  it('src-shared imports only zod and its own files (no @tensorflow/*, Node built-ins, electron, vue, nor another layer)', () => {
     expectNone(
-      importsOf('src-shared').filter(
-        (i) =>
-          isBuiltin(i.spec) ||
-          ['electron', 'vue'].includes(packageOf(i.spec)) ||
-          packageOf(i.spec).startsWith('@tensorflow/') ||
-          (isRelative(i.spec) && layerOf(i.target) !== 'src-shared'),
-      ),
+      importsOf('src-shared').filter((i) => (isRelative(i.spec) ? layerOf(i.target) !== 'src-shared' : packageOf(i.spec) !== 'zod')),
       'Shared code runs in every process: zod and other shared files only',
     );
+  });
+
+  // The DOM and Node's globals are kept out of src-engine and src-shared by their compiler
+  // settings (tsconfig.engine.json: the ES library only, no @types); these hold those settings
+  // and refuse a file that would bring either back in by a triple-slash directive.
+  it('src-engine and src-shared compile without the DOM or Node types, and no file of theirs references them', () => {
+    const config = ts.readConfigFile(join(ROOT, 'tsconfig.engine.json'), ts.sys.readFile).config as {
+      compilerOptions: { lib?: string[]; types?: string[] };
+      include: string[];
+    };
+    expect(config.compilerOptions.types).toEqual([]);
+    expect((config.compilerOptions.lib ?? []).filter((l) => /^(dom|webworker)/i.test(l))).toEqual([]);
+    expect(config.include).toEqual(expect.arrayContaining(['src-engine/**/*.ts', 'src-shared/**/*.ts']));
+    const typecheck = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.typecheck;
+    expect(typecheck).toContain('-p tsconfig.engine.json');
+    const directives: string[] = [];
+    for (const [file, layer] of files) {
+      if (layer !== 'src-engine' && layer !== 'src-shared') continue;
+      readFileSync(join(ROOT, file), 'utf8').split('\n').forEach((line, n) => {
+        if (/^\s*\/\/\/\s*<reference\s+(lib|types)=/.test(line)) directives.push(`${file}:${n + 1} ${line.trim()}`);
+      });
+    }
+    expect(directives, `These bring the DOM or Node types into code that runs in both:\n  ${directives.join('\n  ')}`).toEqual([]);
   });
 
   it('src-preload imports only electron and src-shared', () => {

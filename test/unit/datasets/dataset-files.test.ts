@@ -24,7 +24,7 @@ function input(raw: RawDataset, id = newDatasetId()): NewDataset {
   return { id, name: 'Pets', createdAt: new Date().toISOString(), sourceType: 'images', raw, split, startedAt: Date.now() };
 }
 
-describe('dataset store', () => {
+describe('dataset files', () => {
   it('writes blobs with checksums into datasets/<id> and reads them back', async () => {
     const dir = await tempDir();
     const ds = input(rawImages());

@@ -72,6 +72,21 @@ describe('training jobs (the app: the worker trains, main records)', () => {
   });
 });
 
+describe('training jobs when their window goes', () => {
+  it('ends the job at once when the project closes, without asking the window to stop, and the reopened project shows the run stopped', async () => {
+    const { ok, seen, studio, root } = await trainingProject();
+    const run = await ok('run:create', { spec: mlpSpec(), datasetId: 'ds-abcd1234', hyper: HYPER });
+    const job: JobSnapshot = (await ok('job:list', {})).find((j: JobSnapshot) => j.kind === 'train');
+    const t0 = Date.now();
+    await ok('project:close', {});
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(studio.jobs.get(job.id).status).toBe('cancelled');
+    expect(seen.some((e) => e.event === 'run:stopRequested')).toBe(false);
+    await studio.projects.open(`${root}/P/P.mstudio`, CLIENT);
+    expect((await studio.runs.list(CLIENT)).find((r) => r.id === run.id)).toMatchObject({ status: 'stopped', error: expect.stringMatching(/^Interrupted/) });
+  });
+});
+
 describe('training jobs (the CLI: trainHeadless)', () => {
   it('shows a headless run as a job, and job:cancel stops it after its batch with a stop checkpoint', async () => {
     const root = await tempDir();
