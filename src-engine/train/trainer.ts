@@ -18,6 +18,7 @@ import { correctCount, crossEntropy, crossEntropyPerSample } from './loss';
 import { createOptimizer, disposeOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type StudioOptimizer } from './optimizer';
 import { microBatchSize, sliceRanges } from './micro-batch';
 import { learningRateAt } from './schedule';
+import { yieldToHost } from './yield-to-host';
 import type { LossContext, StepContext, TrainerHooks } from './hooks';
 import type { BatchProvider, CheckpointKind, TrainBatch, TrainerOptions, TrainerStatus, TrainResult } from './types';
 
@@ -47,6 +48,8 @@ export class Trainer {
   private stopRequested = false;
   private gate: { promise: Promise<void>; release(): void } | null = null;
   private started = false;
+  /** The step of the last checkpoint this run wrote. */
+  private checkpointedStep: number | null = null;
   /** Samples per slice of a batch (the batch size unless it does not fit in memory). */
   private sliceSize = Number.POSITIVE_INFINITY;
 
@@ -178,7 +181,8 @@ export class Trainer {
       step = pass.step;
       if (pass.stopped) {
         const partial = pass.batches ? { epoch, step, loss: pass.loss, accuracy: pass.accuracy, valLoss: null, valAccuracy: null } : null;
-        await this.checkpoint('stop', epoch, step, partial, monitor);
+        // Stopped as an epoch began: the checkpoint of the epoch before is already this point.
+        if (pass.batches > 0 || this.checkpointedStep !== step) await this.checkpoint('stop', epoch, step, partial, monitor);
         outcome = 'stopped';
         break;
       }
@@ -255,6 +259,8 @@ export class Trainer {
           samplesPerSec: out.samplesPerSec,
           time: Date.now(),
         });
+        // A turn for the host between batches: Pause and Stop act after this batch on every backend.
+        await yieldToHost();
       }
     } finally {
       await it.return?.();
@@ -372,5 +378,6 @@ export class Trainer {
     const model = await modelArtifacts(this.net!);
     const optimizer = await saveOptimizerState(this.optimizer!);
     await save({ ...model, optimizer }, { epoch, step, kind, metrics, earlyStopping: monitor.state() });
+    this.checkpointedStep = step;
   }
 }

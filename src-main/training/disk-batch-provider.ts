@@ -75,9 +75,8 @@ export class DiskBatchProvider implements BatchProvider {
       if (augment && input.kind === 'image') {
         x = augmentBatch(raw.x, to - from, { h: input.height, w: input.width, c: input.channels }, augment, augmentSeed(this.opts.seed, epoch, index));
       }
+      // The trainer gives timers and signals (Ctrl+C) their turn between batches.
       yield { x, y: new Int32Array(raw.y.buffer), size: to - from, shape: [to - from, ...shape] };
-      // Let timers and signals (Ctrl+C) run between batches.
-      await new Promise<void>((done) => setImmediate(done));
     }
   }
 }

@@ -66,14 +66,14 @@ export function startTraining(req: TrainStartRequest, post: PostEvent): TrainSta
   return { runId, ...s.started };
 }
 
-function current(runId: string): TrainingSession {
-  if (!session || session.runId !== runId) throw new Error(`Run ${runId} is not training.`);
-  return session.session;
-}
-
-/** Pauses, resumes or stops the training run `runId`. */
+/**
+ * Pauses, resumes or stops the training run `runId`. A request that crossed the run's end (Pause
+ * clicked as the last batch finished) changes nothing and is no error: the run's terminal status
+ * is on its way to the UI.
+ */
 export function controlTraining(runId: string, action: 'pause' | 'resume' | 'stop'): null {
-  const s = current(runId);
+  if (!session || session.runId !== runId) return null;
+  const s = session.session;
   if (action === 'pause') s.pause();
   else if (action === 'resume') s.resume();
   else s.stop();

@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStudio, type StudioSession } from './support/studio-page';
 
 /**
- * Training on WebAssembly in the real UI, where the engine's WASM kernels (matmul, sum) replace
- * tfjs's: a text-transformer on the spam sample (sequence length 256) at batch 64, which does not
- * fit the WASM memory budget whole, so each batch trains as two slices and the run view says so.
+ * Training on WebAssembly in the real UI: a synchronous backend, where the trainer must give the
+ * worker a turn between batches for the view to move and for Pause and Stop to act mid-epoch; and
+ * the engine's WASM kernels (matmul, sum) in place of tfjs's: a text-transformer on the spam
+ * sample (sequence length 256) at batch 64, which does not fit the WASM memory budget whole, so
+ * each batch trains as two slices and the run view says so.
  */
 describe('WASM training in the real UI', () => {
   let s: StudioSession;
@@ -13,6 +15,59 @@ describe('WASM training in the real UI', () => {
   });
   afterEach(async () => {
     await s?.close();
+  });
+
+  it('shows a WASM run live mid-epoch, pauses and stops it after the batch in flight, with one stop checkpoint', { timeout: 300_000 }, async () => {
+    const { page } = s;
+    await page.getByTestId('new-project-button').click();
+    await page.getByTestId('project-name-input').fill('Digits');
+    await page.getByTestId('parent-dir-input').fill(s.workDir);
+    await page.getByTestId('create-button').click();
+    await page.getByTestId('add-dataset-button').click();
+    await page.getByTestId('add-sample-mnist').click();
+    await page.getByTestId('dataset-item').waitFor({ timeout: 90_000 });
+    await expect.poll(() => page.getByTestId('job-progress').count(), { timeout: 60_000 }).toBe(0);
+    await page.getByTestId('sidebar-models').click();
+    await page.getByTestId('new-model-button').click();
+    await page.getByTestId('template-seed-cnn').click();
+    await page.getByTestId('model-editor').waitFor();
+    await page.getByTestId('model-back').click();
+
+    await page.getByTestId('sidebar-runs').click();
+    await page.getByTestId('new-run-button').click();
+    await page.getByTestId('run-epochs').fill('1');
+    await page.getByTestId('run-batch-size').fill('16');
+    await page.getByTestId('run-limit').fill('8000');
+    await page.getByTestId('run-backend').selectOption('wasm');
+    await page.getByTestId('start-run-button').click();
+    await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('run-backend-used').textContent()).toBe('WASM');
+
+    // One epoch of 500 batches: the counter moves while the epoch is under way (the worker gets a
+    // turn between batches; before, it stood still until the epoch ended).
+    const batch = async () => Number(/Batch (\d+) of 500/.exec((await page.getByTestId('batch-progress').textContent()) ?? '')?.[1] ?? NaN);
+    const status = () => page.getByTestId('run-status').getAttribute('data-status');
+    await expect.poll(batch, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+    expect(await batch()).toBeLessThan(500);
+    expect(await status()).toBe('running');
+
+    await page.getByTestId('pause-button').click();
+    await expect.poll(status, { timeout: 30_000 }).toBe('paused');
+    const pausedAt = await batch();
+    expect(pausedAt).toBeLessThan(500);
+    await page.waitForTimeout(1500);
+    expect(await batch()).toBe(pausedAt);
+    await page.getByTestId('resume-button').click();
+    await expect.poll(batch, { timeout: 30_000, interval: 100 }).toBeGreaterThan(pausedAt);
+
+    await page.getByTestId('stop-button').click();
+    await expect.poll(status, { timeout: 30_000 }).toBe('stopped');
+    expect(await batch()).toBeLessThan(500);
+    const checkpoints = page.getByTestId('checkpoint-item');
+    await checkpoints.first().waitFor({ timeout: 30_000 });
+    expect(await checkpoints.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).toEqual(['stop']);
+    expect(await page.getByTestId('run-error').allTextContents()).toEqual([]);
+    expect(s.pageErrors).toEqual([]);
   });
 
   it('trains a text-transformer on spam e-mails on WASM in sliced batches, to a finite loss', { timeout: 300_000 }, async () => {
