@@ -37,7 +37,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       capabilities: { nativeDialogs: platform.nativeDialogs, nativeMenu: platform.nativeMenu },
       defaultParentDir: platform.defaultParentDir,
     }),
-    'project:create': (req, ctx) => projects.create(req.name, req.parentDir, ctx.clientId),
+    // The folder the New Project form suggests is made if missing (a new user has none); any other
+    // must exist, so a mistyped path is not quietly created.
+    'project:create': (req, ctx) => projects.create(req.name, req.parentDir, ctx.clientId, { makeParent: req.parentDir === platform.defaultParentDir }),
     'project:open': (req, ctx) => projects.open(req.path, ctx.clientId),
     'project:current': (_req, ctx) => projects.current(ctx.clientId),
     'project:close': async (_req, ctx) => {

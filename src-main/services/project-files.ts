@@ -109,18 +109,22 @@ async function checkEntryDirsStayInside(dir: string, manifest: ProjectView['mani
   }
 }
 
-/** Creates `<parentDir>/<name>/` with its project file and subfolders; returns the new project. */
-export async function createProjectFiles(parentDir: string, name: string, appVersion: string): Promise<ProjectView> {
+/** Creates `<parentDir>/<name>/` with its project file and subfolders (and `parentDir` with `makeParent`); returns the new project. */
+export async function createProjectFiles(parentDir: string, name: string, appVersion: string, opts: { makeParent?: boolean } = {}): Promise<ProjectView> {
   const problem = projectNameProblem(name);
   if (problem) throw new StudioError('PROJECT_NAME_INVALID', `"${name}" cannot be a project name: ${problem}`, { name });
   const parent = resolve(parentDir);
+  if (opts.makeParent) await mkdir(parent, { recursive: true }).catch((err: unknown) => {
+    // An existing file there is reported below, as for any parent.
+    if (errno(err) !== 'EEXIST') throw ioError('create', parent, err);
+  });
   try {
     if (!(await stat(parent)).isDirectory()) {
       throw new StudioError('BAD_REQUEST', `${parent} is a file, not a folder.`, { path: parent });
     }
   } catch (err) {
     if (err instanceof StudioError) throw err;
-    if (errno(err) === 'ENOENT') throw new StudioError('NOT_FOUND', `The folder ${parent} does not exist.`, { path: parent });
+    if (errno(err) === 'ENOENT') throw new StudioError('NOT_FOUND', `The folder ${parent} does not exist. Choose a folder that exists, or create it first.`, { path: parent });
     throw ioError('read', parent, err);
   }
   const dir = join(parent, name);

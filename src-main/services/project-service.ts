@@ -48,10 +48,10 @@ export class ProjectService {
 
   async start(): Promise<void> {}
 
-  /** Creates a new project folder and opens it for the client. */
-  create(name: string, parentDir: string, clientId: string): Promise<ProjectView> {
+  /** Creates a new project folder and opens it for the client; `makeParent` creates a missing parent folder too. */
+  create(name: string, parentDir: string, clientId: string, opts: { makeParent?: boolean } = {}): Promise<ProjectView> {
     return this.serial(clientId, async () => {
-      const view = await createProjectFiles(parentDir, name, this.deps.appVersion);
+      const view = await createProjectFiles(parentDir, name, this.deps.appVersion, opts);
       return this.openNow(view.path, clientId);
     });
   }

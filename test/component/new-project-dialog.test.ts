@@ -70,6 +70,10 @@ describe('new project dialog', () => {
 
     expect(wrapper.find('[data-testid="error-message"]').text()).toContain('already exists');
     expect(wrapper.find<HTMLInputElement>('[data-testid="project-name-input"]').element.value).toBe('Digits');
+    // What happened and what to do, in words: the internal code is not part of what is shown.
+    const panel = wrapper.find('[data-testid="error-panel"]');
+    expect(panel.text()).not.toContain('PROJECT_EXISTS');
+    expect(panel.attributes('data-code')).toBe('PROJECT_EXISTS');
   });
 
   it('closes on Esc without creating anything', async () => {

@@ -1,8 +1,8 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../../src-shared/errors';
-import { CHANNEL_NAMES, channels } from '../../../src-shared/ipc/contract';
+import { CHANNEL_NAMES, channels, type RequestOf } from '../../../src-shared/ipc/contract';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import { headlessPlatform, useStudios } from '../services/studio-fixture';
 import { useTempDirs } from '../services/temp-dir';
@@ -102,6 +102,19 @@ describe('IPC handlers through dispatch', () => {
     expect(removed).toEqual({ ok: true, value: [] });
     const targets = seen.filter((e) => e.event === 'project:changed').map((e) => [e.clientId, e.payload === null]);
     expect(targets).toEqual([['ws:1', false], ['ws:1', true], ['ws:2', false]]);
+  });
+
+  it('makes the suggested projects folder on the first Create, and refuses any other missing folder saying what to do', async () => {
+    const root = await tempDir();
+    const suggested = join(root, 'Model Studio');
+    const { studio } = await startStudio(root, headlessPlatform(suggested));
+    const call = (payload: RequestOf<'project:create'>) => dispatch(studio.handlers, 'project:create', payload, { clientId: 'ws:1' });
+    const typo = failure(await call({ name: 'Lab', parentDir: join(root, 'Modle Studio') }));
+    expect(typo.code).toBe('NOT_FOUND');
+    expect(typo.message).toBe(`The folder ${join(root, 'Modle Studio')} does not exist. Choose a folder that exists, or create it first.`);
+    const first = await call({ name: 'Lab', parentDir: suggested });
+    expect(first.ok).toBe(true);
+    expect((await stat(join(suggested, 'Lab', 'Lab.mstudio'))).isFile()).toBe(true);
   });
 
   it('passes dialog requests to the platform, and its UNSUPPORTED error back', async () => {
