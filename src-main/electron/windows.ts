@@ -2,7 +2,7 @@
  * The studio's windows: creates them with the security baseline, gives each its clientId
  * (`window:<webContents.id>`), and delivers messages once the page has loaded.
  */
-import { BrowserWindow, nativeTheme, shell } from 'electron';
+import { BrowserWindow, dialog, nativeTheme, shell } from 'electron';
 import type { AppLocation } from './app-location';
 import { clientIdOf, EVENT_CHANNEL } from './client-id';
 import { hardenWebContents } from './security';
@@ -50,6 +50,19 @@ export class WindowManager {
 
     hardenWebContents(contents, this.opts.location, (url) => shell.openExternal(url));
     win.once('ready-to-show', () => win.show());
+    // The page holds its unload while a run trains or a job runs (beforeunload): ask, and on
+    // "Stop and close" let it stop the run with a checkpoint and close itself once that is saved.
+    contents.on('will-prevent-unload', () => {
+      const choice = dialog.showMessageBoxSync(win, {
+        type: 'question',
+        buttons: ['Stop and close', 'Keep working'],
+        defaultId: 1,
+        cancelId: 1,
+        message: 'A training run or another job is still running.',
+        detail: 'Stop and close stops the run after its current batch and saves a checkpoint you can resume from, then closes the window.',
+      });
+      if (choice === 0) this.deliver(clientId, { event: 'app:command', payload: { command: 'window.stopAndClose' } });
+    });
     win.on('focus', () => {
       this.lastFocused = clientId;
     });

@@ -251,7 +251,9 @@ export class RunService {
         status: 'stopped',
         updatedAt: now,
         endedAt: now,
-        error: 'Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.',
+        error: view.manifest.checkpoints.some((c) => c.runId === entry.id)
+          ? 'Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.'
+          : 'Interrupted: the app closed or stopped while this run was training, before its first checkpoint. Start it again with the same settings.',
       });
       this.deps.trainingJobs?.statusChanged(entry.id, 'stopped');
       fixed.push(entry.id);

@@ -4,6 +4,7 @@
  */
 import type { AppCommand } from '../../src-shared/ipc/contract';
 import { useStudio } from '../bridge';
+import { useLeaveGuard } from './use-leave-guard';
 import { useAppStore } from '../stores/app';
 import { useProjectStore } from '../stores/project';
 import { SECTIONS, useUiStore, type Section } from '../stores/ui';
@@ -14,6 +15,7 @@ export function useCommands() {
   const app = useAppStore();
   const project = useProjectStore();
   const ui = useUiStore();
+  const guard = useLeaveGuard();
 
   function newProject(): void {
     ui.dialog = 'new-project';
@@ -45,6 +47,7 @@ export function useCommands() {
     if (command === 'project.new') newProject();
     else if (command === 'project.open') void openProject();
     else if (command === 'project.close') void closeProject();
+    else if (command === 'window.stopAndClose') void guard.stopAndClose();
     else showSection(command.slice('view.'.length) as Section);
   }
 
@@ -67,6 +70,7 @@ export function useCommands() {
     studio.on('app:command', ({ command }) => run(command), { signal });
     studio.on('app:openRequest', ({ path }) => void project.open(path), { signal });
     window.addEventListener('keydown', onKeydown, { signal });
+    guard.listen(signal);
   }
 
   return { newProject, openProject, closeProject, showSection, run, listen };

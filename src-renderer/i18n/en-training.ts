@@ -113,6 +113,8 @@ export default {
     runningJob: 'Training {name}: epoch {epoch}/{epochs}, batch {batch}/{batches}',
     pausedJob: 'Training {name}: paused',
     remove: 'Remove',
+    startAgain: 'Start again',
+    startAgainHint: 'This run ended before its first checkpoint: start a new run with the same settings.',
     removeLabel: 'Remove {name}',
     removeWhileTraining: 'Stop the run before removing it.',
     removeTitle: 'Remove {name}?',

@@ -54,6 +54,8 @@ export const useTrainingStore = defineStore('training', () => {
   const live = ref<LiveRun | null>(null);
   const starting = ref(false);
   let forwarder: RunForwarder | null = null;
+  /** Called once the live run has ended and everything it reported is recorded in main. */
+  const idleWaiters: (() => void)[] = [];
   let feeds: DataFeed[] = [];
 
   const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? details.value?.run ?? null);
@@ -145,6 +147,7 @@ export const useTrainingStore = defineStore('training', () => {
       await f.close();
       await closeFeeds();
       if (forwarder === f) forwarder = null;
+      for (const done of idleWaiters.splice(0)) done();
     });
   });
 
@@ -303,8 +306,24 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /**
+   * Stops the live run, if any, and resolves once its stop checkpoint and status are recorded in
+   * main (before a window closes); gives up after `maxMs`.
+   */
+  async function stopAndWait(maxMs = 120_000): Promise<void> {
+    if (!busy.value) return;
+    const idle = new Promise<void>((done) => {
+      idleWaiters.push(done);
+      setTimeout(done, maxMs);
+    });
+    if (!starting.value) await control('stop');
+    else if (live.value) stopWanted.add(live.value.runId);
+    await idle;
+  }
+
   return {
     runs,
+    stopAndWait,
     selectedId,
     selected,
     details,

@@ -191,6 +191,8 @@ export const AppCommand = z.enum([
   'view.runs',
   'view.compression',
   'view.exports',
+  /** The shell asked to close the window while work runs, and the person chose to stop it first. */
+  'window.stopAndClose',
 ]);
 export type AppCommand = z.infer<typeof AppCommand>;
 

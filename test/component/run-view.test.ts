@@ -1,5 +1,5 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { HyperParams } from '../../src-shared/runs/hyper-params';
@@ -184,6 +184,39 @@ describe('run view', () => {
     expect(s.worker.requestsOf('train:stop')).toEqual([{ runId: 'rn-run00001' }]);
   });
 
+  it('holds the window while a run trains, and on Stop and close stops it, saves its checkpoint, then closes', async () => {
+    const s = setup();
+    await openRuns(s.wrapper);
+    const unload = () => {
+      const ev = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(ev);
+      return ev.defaultPrevented;
+    };
+    expect(unload()).toBe(false);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(unload()).toBe(true);
+
+    const close = vi.spyOn(window, 'close').mockImplementation(() => undefined);
+    const runId = 'rn-run00001';
+    s.studio.emit('app:command', { command: 'window.stopAndClose' });
+    await flushPromises();
+    expect(s.worker.requestsOf('train:stop')).toEqual([{ runId }]);
+    expect(close).not.toHaveBeenCalled();
+    s.worker.emit('train:checkpoint', {
+      runId, epoch: 0, step: 3, kind: 'stop', metrics: {}, earlyStopping: { bestLoss: null, best: null, watchLoss: null, wait: 0 },
+      artifacts: { modelTopology: { class_name: 'Functional' }, weightSpecs: [{ name: 'w', shape: [1], dtype: 'float32' }], weightData: new Float32Array([1]).buffer, optimizer: null },
+    });
+    s.worker.emit('train:status', { runId, status: 'stopped', result: { status: 'stopped', epochsDone: 0, step: 3, last: null, best: null } });
+    await vi.waitFor(() => expect(close).toHaveBeenCalledTimes(1));
+    // The checkpoint reached main before the window went.
+    expect(s.studio.callsTo('checkpoint:save')).toHaveLength(1);
+    expect(s.studio.callsTo('run:update')).toContainEqual(expect.objectContaining({ runId, status: 'stopped' }));
+    expect(unload()).toBe(false);
+    close.mockRestore();
+  });
+
   it('opens a past run with its stored metrics and checkpoints', async () => {
     const done = runRecord({ status: 'completed', summary: { epochsDone: 1, best: null, last: null } });
     const s = setup(
@@ -213,6 +246,39 @@ describe('run view', () => {
     expect(s.wrapper.find('[data-testid="new-run-dialog"]').text()).toContain('Continues from checkpoint');
     // A run that finished its 10 epochs continues for an 11th.
     expect((button(s.wrapper, 'run-epochs').element as HTMLInputElement).value).toBe('11');
+  });
+
+  it('offers a run that ended before its first checkpoint a new start with the same settings', async () => {
+    const early = runRecord({
+      status: 'stopped',
+      hyper: { ...runRecord().hyper, epochs: 7, batchSize: 64, seed: 9, limit: 500 },
+      error: 'Interrupted: the app closed or stopped while this run was training, before its first checkpoint. Start it again with the same settings.',
+    });
+    const s = setup({ 'run:get': () => ({ run: early, epochs: [], batches: [], batchTotal: 0 }) }, [early]);
+    await openRuns(s.wrapper);
+    await s.wrapper.find('[data-testid="run-item"]').trigger('click');
+    await flushPromises();
+    expect(button(s.wrapper, 'run-error').text()).toContain('before its first checkpoint');
+    await button(s.wrapper, 'run-start-again').trigger('click');
+    await flushPromises();
+    const dialog = s.wrapper.find('[data-testid="new-run-dialog"]');
+    expect(dialog.text()).not.toContain('Continues from checkpoint');
+    expect((button(s.wrapper, 'run-epochs').element as HTMLInputElement).value).toBe('7');
+    expect((button(s.wrapper, 'run-batch-size').element as HTMLInputElement).value).toBe('64');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(s.created).toHaveLength(1);
+    expect(s.created[0]).toMatchObject({ modelId: early.modelId, spec: early.spec, hyper: { epochs: 7, batchSize: 64, seed: 9, limit: 500 } });
+    expect(s.created[0]!.resumedFrom ?? null).toBeNull();
+  });
+
+  it('offers no new start to a run that has a checkpoint to resume from, or that completed', async () => {
+    const done = runRecord({ status: 'completed' });
+    const s = setup({ 'run:get': () => ({ run: done, epochs: [], batches: [], batchTotal: 0 }), 'checkpoint:list': () => [checkpointMeta({ kind: 'final' })] }, [done]);
+    await openRuns(s.wrapper);
+    await s.wrapper.find('[data-testid="run-item"]').trigger('click');
+    await flushPromises();
+    expect(button(s.wrapper, 'run-start-again').exists()).toBe(false);
   });
 
   it('resumes with the checkpoint\'s early-stopping state, so patience goes on counting', async () => {

@@ -211,6 +211,23 @@ describe('Electron app lifecycle', () => {
     expect(electron.BrowserWindow.instances).toHaveLength(2);
   });
 
+  it('asks before a window whose page holds its unload (work running) closes, and on Stop and close tells the page to', async () => {
+    const electron = await launch();
+    const win = electron.BrowserWindow.instances[0]!;
+    win.webContents.finishLoad(APP_URL);
+    electron.dialog.showMessageBoxSync.mockReturnValueOnce(1);
+    // Keep working: nothing is sent, and the unload stays held (the event is not prevented).
+    expect(win.webContents.fire('will-prevent-unload')).toBe(false);
+    expect(sentEvents(win)).toEqual([]);
+    electron.dialog.showMessageBoxSync.mockReturnValueOnce(0);
+    expect(win.webContents.fire('will-prevent-unload')).toBe(false);
+    expect(sentEvents(win)).toEqual([{ event: 'app:command', payload: { command: 'window.stopAndClose' } }]);
+    const [parent, options] = electron.dialog.showMessageBoxSync.mock.calls[1] as unknown as [unknown, { buttons: string[]; cancelId: number }];
+    expect(parent).toBe(win);
+    expect(options.buttons).toEqual(['Stop and close', 'Keep working']);
+    expect(options.cancelId).toBe(1);
+  });
+
   it('rebuilds the menu and the OS recent documents when a project opens', async () => {
     const electron = await launch();
     const before = electron.Menu.setApplicationMenu.mock.calls.length;

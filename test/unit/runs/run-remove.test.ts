@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { CLIENT, DATASET_ID, HYPER, mlpSpec, record, useTrainingProject } from './training-fixtures';
+import { CLIENT, DATASET_ID, HYPER, mlpCheckpoint, mlpSpec, record, useTrainingProject } from './training-fixtures';
 
 // Lets a test fail chosen renames, as a crash at that moment would stop them.
 const renames = vi.hoisted(() => ({ fail: null as null | ((to: string) => boolean) }));
@@ -20,12 +20,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 const setup = useTrainingProject();
 
-const SPECS = [
-  { name: 'dense_1/kernel', shape: [2, 4], dtype: 'float32' as const },
-  { name: 'dense_1/bias', shape: [4], dtype: 'float32' as const },
-  { name: 'dense_2/kernel', shape: [4, 2], dtype: 'float32' as const },
-  { name: 'dense_2/bias', shape: [2], dtype: 'float32' as const },
-];
 const EVAL = {
   accuracy: 0.75, loss: 0.61, confusion: [[3, 1], [1, 3]],
   perClass: [{ precision: 0.75, recall: 0.75, f1: 0.75, support: 4 }, { precision: 0.75, recall: 0.75, f1: 0.75, support: 4 }],
@@ -40,11 +34,7 @@ async function withRuns() {
     await ctx.ok('run:appendMetrics', { runId: run.id, records: [record('batch', 0, 1), record('epoch', 0, 1)] });
     return run;
   };
-  const checkpoint = (runId: string, epoch: number) =>
-    ctx.ok('checkpoint:save', {
-      runId, epoch, step: epoch + 1, kind: 'epoch', metrics: { loss: 0.5 }, modelTopology: { class_name: 'Sequential' },
-      weightSpecs: SPECS, weightData: new Uint8Array(88),
-    });
+  const checkpoint = (runId: string, epoch: number) => ctx.ok('checkpoint:save', mlpCheckpoint(runId, epoch));
   const run = await makeRun();
   const cks = [await checkpoint(run.id, 0), await checkpoint(run.id, 1)];
   await ctx.ok('eval:save', { checkpointId: cks[0].id, split: 'test', result: EVAL });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downsample } from '../../../src-main/runs/metrics-file';
 import { MetricRecord } from '../../../src-shared/runs/metrics';
-import { CLIENT, DATASET_ID, HYPER, mlpSpec, record, useTrainingProject } from './training-fixtures';
+import { CLIENT, DATASET_ID, HYPER, mlpCheckpoint, mlpSpec, record, useTrainingProject } from './training-fixtures';
 
 const setup = useTrainingProject();
 
@@ -48,6 +48,19 @@ describe('runs', () => {
     expect(details.epochs.map((r: MetricRecord) => r.epoch)).toEqual([0, 1]);
     expect(details.batches.map((r: MetricRecord) => r.loss)).toEqual([1, 0.5, null]);
     expect(await ok('run:list', {})).toEqual([details.run]);
+  });
+
+  it('says how an interrupted run goes on: resume from its last checkpoint, or, with none, start again', async () => {
+    const { ok, studio } = await setup();
+    const saved = await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER });
+    await ok('checkpoint:save', mlpCheckpoint(saved.id, 0));
+    const early = await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER });
+    const path = studio.projects.current(CLIENT)!.path;
+    await studio.projects.close(CLIENT);
+    await studio.projects.open(path, CLIENT);
+    const errors = Object.fromEntries((await ok('run:list', {})).map((r: { id: string; error: string }) => [r.id, r.error]));
+    expect(errors[saved.id]).toBe('Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.');
+    expect(errors[early.id]).toBe('Interrupted: the app closed or stopped while this run was training, before its first checkpoint. Start it again with the same settings.');
   });
 
   it('marks a run left running by a closed or crashed app as stopped when the project opens again', async () => {

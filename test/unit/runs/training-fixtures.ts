@@ -27,6 +27,22 @@ export function mlpSpec(overrides: Partial<ModelSpecInput> = {}): ModelSpecInput
   };
 }
 
+/** The weight specs of mlpSpec's layers (88 bytes of float32). */
+export const MLP_WEIGHT_SPECS = [
+  { name: 'dense_1/kernel', shape: [2, 4], dtype: 'float32' as const },
+  { name: 'dense_1/bias', shape: [4], dtype: 'float32' as const },
+  { name: 'dense_2/kernel', shape: [4, 2], dtype: 'float32' as const },
+  { name: 'dense_2/bias', shape: [2], dtype: 'float32' as const },
+];
+
+/** A checkpoint:save request of mlpSpec at an epoch end, with zero weights. */
+export function mlpCheckpoint(runId: string, epoch: number) {
+  return {
+    runId, epoch, step: epoch + 1, kind: 'epoch' as const, metrics: { loss: 0.5 }, modelTopology: { class_name: 'Sequential' },
+    weightSpecs: MLP_WEIGHT_SPECS, weightData: new Uint8Array(88),
+  };
+}
+
 /** Hyper-parameters of a short CPU run. */
 export const HYPER = { epochs: 2, batchSize: 4, optimizer: 'adam', learningRate: 0.01, seed: 7, backend: 'cpu' } as const;
 
