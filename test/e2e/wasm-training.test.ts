@@ -59,7 +59,7 @@ describe('WASM training in the real UI', () => {
     expect(await batch()).toBe(pausedAt);
     // Leaving now would lose the run: the page asks first, and staying keeps it as it was.
     const asked = new Promise<string>((done) => page.once('dialog', (d) => void d.dismiss().then(() => done(d.type()))));
-    await page.evaluate(() => setTimeout(() => location.reload(), 0));
+    await page.evaluate('setTimeout(() => location.reload(), 0)');
     expect(await asked).toBe('beforeunload');
     expect(await status()).toBe('paused');
     await page.getByTestId('resume-button').click();
