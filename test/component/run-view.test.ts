@@ -158,6 +158,33 @@ describe('run view', () => {
     expect(button(s.wrapper, 'stop-button').exists()).toBe(false);
   });
 
+  it('says which backend Automatic picked and which ones this machine lacks', async () => {
+    const wasm = { backend: 'wasm' as const, adapter: null, tried: [{ name: 'webgpu' as const, ok: false, error: 'no adapter' }, { name: 'webgl' as const, ok: false, error: 'no context' }, { name: 'wasm' as const, ok: true }] };
+    const s = setup({}, [], scriptedMl({ init: () => wasm, status: () => wasm }));
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await flushPromises();
+    const auto = s.wrapper.find('[data-testid="run-backend"] option[value="auto"]');
+    expect(auto.text()).toBe('Automatic (WASM: WebGPU, WebGL not available here)');
+  });
+
+  it('takes Space at once when a run opens (no click into the panel first), and shows no time left while paused', async () => {
+    const s = setup();
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    const runId = 'rn-run00001';
+    s.worker.emit('train:batch', { runId, records: [{ kind: 'batch', epoch: 0, batch: 0, step: 1, loss: 2, accuracy: 0.1, lr: 0.001, samplesPerSec: 16, time: 1 }] });
+    await flushPromises();
+    expect(document.activeElement).toBe(button(s.wrapper, 'run-view').element);
+    document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
+    expect(s.worker.requestsOf('train:pause')).toEqual([{ runId }]);
+    s.worker.emit('train:status', { runId, status: 'paused' });
+    await flushPromises();
+    expect(button(s.wrapper, 'eta').text()).toBe('paused');
+  });
+
   it('stops the live run when main asks (its training job was cancelled), and no other run', async () => {
     const s = setup();
     await openRuns(s.wrapper);
@@ -244,6 +271,8 @@ describe('run view', () => {
     expect(item.find('[data-testid="evaluate-button"]').exists()).toBe(true);
     await item.find('[data-testid="resume-from-button"]').trigger('click');
     expect(s.wrapper.find('[data-testid="new-run-dialog"]').text()).toContain('Continues from checkpoint');
+    // The checkpoint's name already says its epoch: the notice does not say it twice.
+    expect(s.wrapper.find('[data-testid="new-run-dialog"]').text()).not.toMatch(/\(epoch \d+\) as a new run/);
     // A run that finished its 10 epochs continues for an 11th.
     expect((button(s.wrapper, 'run-epochs').element as HTMLInputElement).value).toBe('11');
   });
