@@ -2,12 +2,13 @@
  * A "class tree": the files of a folder (or a .zip of one) with one subfolder per class, listed
  * without reading them, so the image and text importers share the folder rules.
  */
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { SkippedItem } from '../raw-dataset';
 import { badInput, checkClassNames, compareNames, fmt, isJunkName } from './common';
 import type { TreeEntry } from './tree-entry';
-import { openZipEntries } from './zip';
+import { readSourceFile, readSourceHead } from './source-file';
+import { openZipEntries, ZIP_LIMITS } from './zip';
 
 /** One file somewhere below the root; kept in tree-entry.ts so zip.ts need not import this file. */
 export type { TreeEntry } from './tree-entry';
@@ -45,7 +46,8 @@ export async function listFolder(root: string): Promise<TreeEntry[]> {
       else if (d.isFile()) {
         if (out.length >= MAX_TREE_FILES) throw badInput(`The folder has more than ${fmt(MAX_TREE_FILES)} files.`);
         const abs = join(root, childRel);
-        out.push({ path: childRel, size: -1, read: () => readFile(abs) });
+        // A file in a class folder is at most what a zip entry may be.
+        out.push({ path: childRel, size: -1, read: () => readSourceFile(abs, ZIP_LIMITS.maxEntryBytes, childRel) });
       }
     }
   };
@@ -95,14 +97,8 @@ export function groupByClass(entries: TreeEntry[]): { classNames: string[]; file
 
 async function isZipFile(path: string): Promise<boolean> {
   if (extname(path).toLowerCase() === '.zip') return true;
-  const fh = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    await fh.read(head, 0, 4, 0);
-    return head.readUInt32LE(0) === 0x04034b50;
-  } finally {
-    await fh.close();
-  }
+  const head = await readSourceHead(path, 4);
+  return head.length === 4 && head.readUInt32LE(0) === 0x04034b50;
 }
 
 /** Lists a folder or a .zip of one as classes and files; checks there are at least two classes. */

@@ -8,6 +8,12 @@ const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
 
+/**
+ * The longest record (one row, quoted newlines included) the parser takes, in characters: a file
+ * that is one endless line (8 GB of NULs) is refused at this point instead of being read whole.
+ */
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+
 /** A complete record: its fields and the line it started on (1-based, physical lines). */
 export type RecordSink = (fields: string[], line: number) => void;
 
@@ -105,13 +111,19 @@ export class CsvParser {
         } else p++;
         break;
       }
+      if (p - start > MAX_RECORD_CHARS) throw tooLong(line);
       if (!(fields.length === 1 && fields[0] === '' && !quotedAny)) this.onRecord(fields, line);
       line += 1 + newlines;
       start = p;
     }
     this.rest = start > 0 ? s.slice(start) : s;
     this.line = line;
+    if (this.rest.length > MAX_RECORD_CHARS) throw tooLong(line);
   }
+}
+
+function tooLong(line: number): CsvSyntaxError {
+  return new CsvSyntaxError(`line ${line} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} Mi characters, the limit for one row`);
 }
 
 /** Parses a whole string (tests, samples of a file); `final` false drops an unfinished last record. */

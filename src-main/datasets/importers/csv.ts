@@ -4,13 +4,13 @@
  * Ragged rows (a different number of fields than the header) are skipped and reported, unless
  * more than 10% of the rows are ragged: then the import fails naming the first bad line.
  */
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import type { ImportContext, Importer, RawDataset, SkippedItem } from '../raw-dataset';
 import { badInput, checkClassNames, compareNames, fmt, throttled, throwIfCancelled } from './common';
 import { CsvParser, CsvSyntaxError, detectHeader, parseCsv, sniffDelimiter, type Delimiter } from './csv-parse';
+import { openSourceFile, readSourceHead } from './source-file';
 
 type CsvSource = Extract<ImportSource, { type: 'csv' }>;
 
@@ -28,17 +28,11 @@ export interface CsvLayout {
 }
 
 async function readHead(path: string): Promise<string> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    // Cut at the last newline so a multi-byte character or a record is never split.
-    let text = buf.subarray(0, bytesRead).toString('utf8');
-    if (bytesRead === SNIFF_BYTES) text = text.slice(0, Math.max(text.lastIndexOf('\n') + 1, 1));
-    return text;
-  } finally {
-    await fh.close();
-  }
+  const head = await readSourceHead(path, SNIFF_BYTES);
+  // Cut at the last newline so a multi-byte character or a record is never split.
+  let text = head.toString('utf8');
+  if (head.length === SNIFF_BYTES) text = text.slice(0, Math.max(text.lastIndexOf('\n') + 1, 1));
+  return text;
 }
 
 /** Sniffs the delimiter (unless given), detects a header and names the columns. */
@@ -142,10 +136,12 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
   };
 
   const parser = new CsvParser(layout.delimiter, onRecord);
-  const total = (await stat(source.path)).size || 1;
+  const { fh, size } = await openSourceFile(source.path, name);
+  const total = size || 1;
   const report = throttled(ctx.report);
   let read = 0;
-  const stream = createReadStream(source.path, { encoding: 'utf8', highWaterMark: 1024 * 1024 });
+  // The stream closes the file when it ends, fails or is destroyed.
+  const stream = fh.createReadStream({ encoding: 'utf8', highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       throwIfCancelled(ctx.signal);

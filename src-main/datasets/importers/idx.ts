@@ -2,13 +2,13 @@
  * IDX importer (MNIST, Fashion-MNIST): an idx3 image file and an idx1 label file, raw or gzipped,
  * optionally with the source's own test pair, which becomes the test split.
  */
-import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import type { ImportContext, Importer, RawDataset } from '../raw-dataset';
 import { badInput, checkClassNames, fmt, throwIfCancelled } from './common';
+import { readSourceFile, readSourceHead } from './source-file';
 
 type IdxSource = Extract<ImportSource, { type: 'idx' }>;
 
@@ -25,13 +25,9 @@ function isGzip(head: Uint8Array): boolean {
 
 /** Reads a file, gunzipping it when it starts with the gzip magic, with a size cap either way. */
 async function readIdxFile(path: string): Promise<Buffer> {
-  const raw = await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw badInput(`Cannot read ${basename(path)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}.`);
-  });
-  if (!isGzip(raw)) {
-    if (raw.length > MAX_IDX_BYTES) throw badInput(`${basename(path)} is larger than the 1 GiB limit for IDX files.`);
-    return raw;
-  }
+  // A gzip file is no larger than what it expands to, so the same limit bounds the read.
+  const raw = await readSourceFile(path, MAX_IDX_BYTES);
+  if (!isGzip(raw)) return raw;
   try {
     return await gunzipAsync(raw, { maxOutputLength: MAX_IDX_BYTES });
   } catch (err) {
@@ -160,26 +156,18 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
 /** Reads the first bytes of a file, gunzipping a gzip start, to see an IDX magic. */
 export async function sniffIdx(path: string): Promise<{ magic: number; dims: number[] } | null> {
   try {
-    if (!(await stat(path)).isFile()) return null;
-    const fh = await open(path, 'r');
-    try {
-      const head = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await fh.read(head, 0, head.length, 0);
-      let buf = head.subarray(0, bytesRead);
-      if (isGzip(buf)) {
-        // A partial gzip stream: inflate what we have and ignore the "unexpected end" error.
-        const { gunzipSync, constants } = await import('node:zlib');
-        // 256 input bytes inflate to at most ~264 KB (deflate's ratio is under 1032:1).
-        buf = gunzipSync(buf.subarray(0, 256), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
-      }
-      if (buf.length < 8 || buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 8) return null;
-      const ndim = buf[3] as number;
-      if (ndim < 1 || ndim > 3 || buf.length < 4 + 4 * ndim) return null;
-      const dims = Array.from({ length: ndim }, (_, i) => buf.readUInt32BE(4 + 4 * i));
-      return { magic: buf.readUInt32BE(0), dims };
-    } finally {
-      await fh.close();
+    let buf = await readSourceHead(path, 64 * 1024);
+    if (isGzip(buf)) {
+      // A partial gzip stream: inflate what we have and ignore the "unexpected end" error.
+      const { gunzipSync, constants } = await import('node:zlib');
+      // 256 input bytes inflate to at most ~264 KB (deflate's ratio is under 1032:1).
+      buf = gunzipSync(buf.subarray(0, 256), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
     }
+    if (buf.length < 8 || buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 8) return null;
+    const ndim = buf[3] as number;
+    if (ndim < 1 || ndim > 3 || buf.length < 4 + 4 * ndim) return null;
+    const dims = Array.from({ length: ndim }, (_, i) => buf.readUInt32BE(4 + 4 * i));
+    return { magic: buf.readUInt32BE(0), dims };
   } catch {
     return null;
   }

@@ -3,12 +3,13 @@
  * with guards: unsafe names are refused (nothing is ever written to disk anyway), and zip bombs
  * (too many entries, too large, implausible compression ratios) fail with a clear error.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateSync } from 'fflate';
 import type { SkippedItem } from '../raw-dataset';
 import type { TreeEntry } from './tree-entry';
 import { badInput, fmt, isJunkName } from './common';
+import { openSourceFile } from './source-file';
 
 /** Limits against zip bombs; exported so tests and the UI can name them. */
 export const ZIP_LIMITS = {
@@ -133,9 +134,8 @@ export async function openZipEntries(
   path: string,
 ): Promise<{ entries: TreeEntry[]; refused: SkippedItem[]; close(): Promise<void> }> {
   const zipName = basename(path);
-  const fh = await open(path, 'r');
+  const { fh, size: fileSize } = await openSourceFile(path, zipName);
   try {
-    const fileSize = (await fh.stat()).size;
     const central = await readCentralDirectory(fh, fileSize, zipName);
     checkBomb(central, zipName);
     const refused: SkippedItem[] = [];
