@@ -48,8 +48,6 @@ export class Trainer {
   private stopRequested = false;
   private gate: { promise: Promise<void>; release(): void } | null = null;
   private started = false;
-  /** The step of the last checkpoint this run wrote. */
-  private checkpointedStep: number | null = null;
   /** Samples per slice of a batch (the batch size unless it does not fit in memory). */
   private sliceSize = Number.POSITIVE_INFINITY;
 
@@ -181,8 +179,7 @@ export class Trainer {
       step = pass.step;
       if (pass.stopped) {
         const partial = pass.batches ? { epoch, step, loss: pass.loss, accuracy: pass.accuracy, valLoss: null, valAccuracy: null } : null;
-        // Stopped as an epoch began: the checkpoint of the epoch before is already this point.
-        if (pass.batches > 0 || this.checkpointedStep !== step) await this.checkpoint('stop', epoch, step, partial, monitor);
+        await this.checkpoint('stop', epoch, step, partial, monitor);
         outcome = 'stopped';
         break;
       }
@@ -378,6 +375,5 @@ export class Trainer {
     const model = await modelArtifacts(this.net!);
     const optimizer = await saveOptimizerState(this.optimizer!);
     await save({ ...model, optimizer }, { epoch, step, kind, metrics, earlyStopping: monitor.state() });
-    this.checkpointedStep = step;
   }
 }

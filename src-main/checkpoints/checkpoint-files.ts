@@ -4,13 +4,13 @@
  * file. A checkpoint is written into `checkpoints/.incoming-<id>/` and renamed into place when
  * complete, so a crash leaves at most an incoming folder; every file is verified when loaded.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import { CheckpointMeta, type WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
 import { sha256, writeDurable } from '../datasets/blob-files';
 import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
 import { readJsonFile } from '../services/json-file';
+import { projectPath, readFileNoFollow } from '../services/project-paths';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 export { INCOMING_PREFIX };
@@ -26,6 +26,11 @@ export function checkpointRelDir(id: string): string {
 /** Absolute folder of a checkpoint. */
 export function checkpointPath(projectDir: string, id: string): string {
   return join(projectDir, CHECKPOINTS_DIR, id);
+}
+
+/** `checkpoints/<id>` or a file in it, to read or write, once no folder or file on the way is a link. */
+export function checkedCheckpointPath(projectDir: string, id: string, ...file: string[]): Promise<string> {
+  return projectPath(projectDir, CHECKPOINTS_DIR, id, ...file);
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
@@ -82,8 +87,8 @@ export async function writeCheckpoint(projectDir: string, c: CheckpointContent):
 }
 
 /** Reads and validates `checkpoints/<id>/meta.json`; NOT_FOUND when the checkpoint is not there. */
-export function readCheckpointMeta(projectDir: string, id: string): Promise<CheckpointMeta> {
-  return readJsonFile(join(checkpointPath(projectDir, id), META_FILE), CheckpointMeta, `The metadata of checkpoint ${id}`);
+export async function readCheckpointMeta(projectDir: string, id: string): Promise<CheckpointMeta> {
+  return readJsonFile(await checkedCheckpointPath(projectDir, id, META_FILE), CheckpointMeta, `The metadata of checkpoint ${id}`);
 }
 
 /** Reads one file of a checkpoint and checks it against the sha256 in its meta. */
@@ -92,8 +97,9 @@ export async function readCheckpointFile(projectDir: string, meta: CheckpointMet
   if (!expected) throw new StudioError('IO_ERROR', `checkpoint ${meta.id}: ${file} is not listed in its meta.json`, { file });
   let data: Buffer<ArrayBuffer>;
   try {
-    data = await readFile(join(checkpointPath(projectDir, meta.id), file));
+    data = await readFileNoFollow(await checkedCheckpointPath(projectDir, meta.id, file));
   } catch (err) {
+    if (err instanceof StudioError) throw err;
     throw new StudioError('IO_ERROR', `checkpoint ${meta.id}: cannot read ${file}: ${(err as Error).message}`, { file });
   }
   if (data.byteLength !== expected.bytes || sha256(data) !== expected.sha256) {

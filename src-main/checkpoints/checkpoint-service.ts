@@ -21,6 +21,7 @@ import type { ProjectService } from '../services/project-service';
 import {
   CHECKPOINTS_DIR,
   INCOMING_PREFIX,
+  checkedCheckpointPath,
   checkpointPath,
   checkpointRelDir,
   cleanupCheckpoints,
@@ -178,7 +179,7 @@ export class CheckpointService {
     const view = requireProject(this.deps.projects, clientId);
     requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
     const checked = EvalResult.parse(result);
-    await writeFileAtomic(join(checkpointPath(view.dir, checkpointId), `eval-${split}.json`), JSON.stringify(checked));
+    await writeFileAtomic(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), JSON.stringify(checked));
     return checked;
   }
 
@@ -187,7 +188,7 @@ export class CheckpointService {
     const view = requireProject(this.deps.projects, clientId);
     requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
     try {
-      return await readJsonFile(join(checkpointPath(view.dir, checkpointId), `eval-${split}.json`), EvalResult, `The ${split} evaluation of ${checkpointId}`);
+      return await readJsonFile(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), EvalResult, `The ${split} evaluation of ${checkpointId}`);
     } catch (err) {
       if (err instanceof StudioError && err.code === 'NOT_FOUND') return null;
       throw err;

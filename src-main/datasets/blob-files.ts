@@ -3,10 +3,11 @@
  * and reads that verify a blob against the sha256 its manifest recorded.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
+import { readFileNoFollow } from '../services/project-paths';
 
 /** The sha256 of some bytes, as lowercase hex. */
 export function sha256(data: Uint8Array): string {
@@ -37,8 +38,9 @@ export async function readVerified(dir: string, manifest: DatasetManifest, file:
   if (!expected) throw new StudioError('IO_ERROR', `dataset ${manifest.name}: ${file} is not listed in its manifest`, { file });
   let data: Buffer;
   try {
-    data = await readFile(join(dir, file));
+    data = await readFileNoFollow(join(dir, file));
   } catch (err) {
+    if (err instanceof StudioError) throw err;
     throw new StudioError('IO_ERROR', `dataset ${manifest.name}: cannot read ${file}: ${(err as Error).message}`, { file });
   }
   if (data.byteLength !== expected.bytes || sha256(data) !== expected.sha256) {

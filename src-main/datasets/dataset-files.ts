@@ -4,7 +4,7 @@
  * most an incoming folder; every blob is checked against its sha256 when read back.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import {
@@ -18,6 +18,7 @@ import {
 import { splitDataset, type SplitIndices } from '../../src-shared/datasets/split';
 import { buildTokenizer, encodeTexts, type Tokenizer } from '../../src-shared/datasets/tokenizer';
 import type { RawDataset } from './raw-dataset';
+import { projectPath, readFileNoFollow } from '../services/project-paths';
 import { INCOMING_PREFIX, REMOVING_PREFIX, removeStagedFolder, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
 import { bytesOf, readVerified, viewAs, writeDurable } from './blob-files';
 import { featureStats, splitInfo } from './dataset-stats';
@@ -44,6 +45,11 @@ export function datasetRelDir(id: string): string {
 
 function datasetPath(projectDir: string, id: string): string {
   return join(projectDir, DATASETS_DIR, id);
+}
+
+/** `datasets/<id>` (or a file in it) to read, once no folder on the way is a link (project-paths.ts). */
+function checkedDatasetPath(projectDir: string, id: string, ...file: string[]): Promise<string> {
+  return projectPath(projectDir, DATASETS_DIR, id, ...file);
 }
 
 /** A new dataset id: `ds-` and 8 random lowercase base36 characters. */
@@ -177,8 +183,9 @@ export async function writeDataset(
 export async function readDatasetManifest(projectDir: string, id: string): Promise<DatasetManifest> {
   let text: string;
   try {
-    text = await readFile(join(datasetPath(projectDir, id), MANIFEST_FILE), 'utf8');
+    text = await readFileNoFollow(await checkedDatasetPath(projectDir, id, MANIFEST_FILE), 'utf8');
   } catch (err) {
+    if (err instanceof StudioError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StudioError('NOT_FOUND', `No dataset ${id} in this project.`, { id });
     throw new StudioError('IO_ERROR', `Cannot read dataset ${id}: ${(err as Error).message}`, { id });
   }
@@ -202,17 +209,17 @@ export interface LoadedDataset {
 
 /** Reads one split's indices (verified). */
 export async function readSplit(projectDir: string, manifest: DatasetManifest, split: SplitName): Promise<Uint32Array> {
-  return viewAs(Uint32Array, await readVerified(datasetPath(projectDir, manifest.id), manifest, SPLIT_FILES[split]));
+  return viewAs(Uint32Array, await readVerified(await checkedDatasetPath(projectDir, manifest.id), manifest, SPLIT_FILES[split]));
 }
 
 /** Reads the labels (verified). */
 export async function readLabels(projectDir: string, manifest: DatasetManifest): Promise<Int32Array> {
-  return viewAs(Int32Array, await readVerified(datasetPath(projectDir, manifest.id), manifest, 'y.bin'));
+  return viewAs(Int32Array, await readVerified(await checkedDatasetPath(projectDir, manifest.id), manifest, 'y.bin'));
 }
 
 /** Reads inputs, labels and splits, verifying every checksum. */
 export async function loadDataset(projectDir: string, manifest: DatasetManifest): Promise<LoadedDataset> {
-  const dir = datasetPath(projectDir, manifest.id);
+  const dir = await checkedDatasetPath(projectDir, manifest.id);
   const [x, y, train, validation, test] = await Promise.all([
     readVerified(dir, manifest, 'x.bin'),
     readLabels(projectDir, manifest),
@@ -226,7 +233,7 @@ export async function loadDataset(projectDir: string, manifest: DatasetManifest)
 /** The texts kept for snippets (text datasets), or null. */
 export async function readTexts(projectDir: string, manifest: DatasetManifest): Promise<string[] | null> {
   if (!manifest.blobs['texts.json']) return null;
-  const data = await readVerified(datasetPath(projectDir, manifest.id), manifest, 'texts.json');
+  const data = await readVerified(await checkedDatasetPath(projectDir, manifest.id), manifest, 'texts.json');
   return JSON.parse(data.toString('utf8')) as string[];
 }
 

@@ -15,6 +15,7 @@ import { removeStagedFolder } from '../services/staged-folder';
 import { KeyedQueue } from '../services/keyed-queue';
 import { newEntityId } from '../services/entity-ids';
 import { readJsonFile } from '../services/json-file';
+import { projectPath } from '../services/project-paths';
 import { requireEntry, requireProject } from '../services/open-project';
 
 export const MODELS_DIR = 'models';
@@ -26,8 +27,8 @@ export function modelRelDir(id: string): string {
 }
 
 /** Reads and validates `models/<id>/spec.json`. */
-export function readModelSpec(projectDir: string, id: string): Promise<ModelSpec> {
-  return readJsonFile(join(projectDir, MODELS_DIR, id, SPEC_FILE), ModelSpec, `The spec of model ${id}`);
+export async function readModelSpec(projectDir: string, id: string): Promise<ModelSpec> {
+  return readJsonFile(await projectPath(projectDir, MODELS_DIR, id, SPEC_FILE), ModelSpec, `The spec of model ${id}`);
 }
 
 function toView(entry: ProjectEntryV1, spec: ModelSpec): ModelView {
@@ -118,7 +119,7 @@ export class ModelService {
       const name = req.name ?? entry.name;
       const current = req.spec ?? (await readModelSpec(view.dir, req.id));
       const spec = ModelSpec.parse({ ...current, name });
-      await writeFileAtomic(join(view.dir, MODELS_DIR, req.id, SPEC_FILE), JSON.stringify(spec, null, 2));
+      await writeFileAtomic(await projectPath(view.dir, MODELS_DIR, req.id, SPEC_FILE), JSON.stringify(spec, null, 2));
       const updatedAt = new Date().toISOString();
       await this.deps.projects.update(clientId, (m) => {
         const e = m.models.find((x) => x.id === req.id);

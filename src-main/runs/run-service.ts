@@ -19,6 +19,7 @@ import { KeyedQueue } from '../services/keyed-queue';
 import { badField } from '../ipc/bad-field';
 import { newEntityId } from '../services/entity-ids';
 import { readJsonFile } from '../services/json-file';
+import { projectPath } from '../services/project-paths';
 import { requireEntry, requireProject } from '../services/open-project';
 import { readModelSpec, removeFolder } from '../models/model-service';
 import { writeFileAtomic } from '../services/atomic-write';
@@ -38,12 +39,12 @@ export function runRelDir(id: string): string {
 }
 
 /** Reads and validates `runs/<id>/run.json`. */
-export function readRun(projectDir: string, id: string): Promise<RunRecord> {
-  return readJsonFile(join(projectDir, RUNS_DIR, id, RUN_FILE), RunRecord, `The record of run ${id}`);
+export async function readRun(projectDir: string, id: string): Promise<RunRecord> {
+  return readJsonFile(await projectPath(projectDir, RUNS_DIR, id, RUN_FILE), RunRecord, `The record of run ${id}`);
 }
 
 async function writeRun(projectDir: string, run: RunRecord): Promise<void> {
-  await writeFileAtomic(join(projectDir, RUNS_DIR, run.id, RUN_FILE), JSON.stringify(run, null, 2));
+  await writeFileAtomic(await projectPath(projectDir, RUNS_DIR, run.id, RUN_FILE), JSON.stringify(run, null, 2));
 }
 
 /** Batches in one epoch of a run, from its dataset's training split; null when it cannot be read. */
@@ -154,7 +155,7 @@ export class RunService {
     requireEntry(view, 'runs', runId, 'run');
     return this.queue.run(`${view.dir}\0${runId}`, async () => {
       const run = await readRun(view.dir, runId);
-      await appendRecords(join(view.dir, RUNS_DIR, runId, METRICS_FILE), records);
+      await appendRecords(await projectPath(view.dir, RUNS_DIR, runId, METRICS_FILE), records);
       this.deps.trainingJobs?.recorded(runId, records);
       if (!records.some((r) => r.kind === 'epoch')) return { appended: records.length, summary: run.summary };
       const next = { ...run, summary: summarize(run.summary, records), updatedAt: new Date().toISOString() };
@@ -285,7 +286,7 @@ export class RunService {
     // Wait for appends in flight so a get right after an append sees it.
     const { run, records } = await this.queue.run(`${view.dir}\0${runId}`, async () => ({
       run: await readRun(view.dir, runId),
-      records: (await readRecords(join(view.dir, RUNS_DIR, runId, METRICS_FILE))).records,
+      records: (await readRecords(await projectPath(view.dir, RUNS_DIR, runId, METRICS_FILE))).records,
     }));
     const epochs = records.filter((r) => r.kind === 'epoch');
     const batches = records.filter((r) => r.kind === 'batch');

@@ -135,25 +135,6 @@ describe('Trainer (cpu)', () => {
     expect(resumed.result).toMatchObject({ status: 'completed', epochsDone: 1, step: 19 });
   });
 
-  it('a stop that arrives as an epoch ends (during validation) writes no second checkpoint at the same step', async () => {
-    const hyper = hyperOf({ epochs: 3 });
-    const checkpoints: [string, number, number][] = [];
-    const trainer: Trainer = new Trainer({
-      spec: tinyCnn,
-      hyper,
-      train: new ArrayProvider(digits, hyper.seed),
-      validation: new ArrayProvider(heldOut, null),
-      callbacks: {
-        onEpoch: () => trainer.stop(),
-        onCheckpoint: async (_a, info) => void checkpoints.push([info.kind, info.epoch, info.step]),
-      },
-    });
-    const perEpoch = Math.ceil(digits.y.length / hyper.batchSize);
-    expect(await trainer.run()).toMatchObject({ status: 'stopped', step: perEpoch, epochsDone: 1 });
-    // The epoch's checkpoint is the stop point; a resume from it starts the next epoch.
-    expect(checkpoints).toEqual([['epoch', 0, perEpoch]]);
-  });
-
   it('stops early when the validation loss stops improving by minDelta', async () => {
     const run = await train({ hyper: hyperOf({ epochs: 6, earlyStopping: { patience: 2, minDelta: 1e6 } }) });
     expect(run.result.status).toBe('early-stopped');

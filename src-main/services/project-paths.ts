@@ -1,0 +1,63 @@
+/**
+ * Paths inside a project never go through a link. A project file's entry folders are checked when
+ * it opens, but files are read from `<kind>/<id>/…`, so every folder from the project folder down
+ * to the file, and the file itself, is checked where it is read or written: a `datasets/<id>`
+ * linked elsewhere, or a `dataset.json` linked to /etc/passwd, is refused rather than followed.
+ */
+import { constants } from 'node:fs';
+import { lstat, open, readlink } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { StudioError } from '../../src-shared/errors';
+
+function linkError(projectDir: string, at: string, target: string | null): StudioError {
+  const rel = relative(projectDir, at);
+  return new StudioError(
+    'PROJECT_PATH_ESCAPES',
+    `${rel} in the project is a link${target ? ` to ${target}` : ''}: Model Studio does not follow links inside a project. Put the real folder or file there.`,
+    { path: at, target },
+  );
+}
+
+/** `projectDir/…parts`, once no folder or file along it is a link; what does not exist yet ends the check. */
+export async function projectPath(projectDir: string, ...parts: string[]): Promise<string> {
+  const target = join(projectDir, ...parts);
+  const rel = relative(projectDir, target);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new StudioError('PROJECT_PATH_ESCAPES', `${parts.join('/')} is not inside the project.`, { path: target });
+  }
+  let at = projectDir;
+  for (const part of rel.split(sep)) {
+    at = join(at, part);
+    let st;
+    try {
+      st = await lstat(at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return target;
+      throw err;
+    }
+    if (st.isSymbolicLink()) throw linkError(projectDir, at, await readlink(at).catch(() => null));
+  }
+  return target;
+}
+
+/** Reads a file without following a link in its last step (the folders above are projectPath's). */
+export async function readFileNoFollow(path: string): Promise<Buffer<ArrayBuffer>>;
+export async function readFileNoFollow(path: string, encoding: 'utf8'): Promise<string>;
+export async function readFileNoFollow(path: string, encoding?: 'utf8'): Promise<Buffer<ArrayBuffer> | string> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ELOOP') {
+      throw new StudioError('PROJECT_PATH_ESCAPES', `${path} is a link: Model Studio does not follow links inside a project.`, { path });
+    }
+    throw err;
+  }
+  try {
+    return encoding ? await handle.readFile({ encoding }) : await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
