@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, link, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
+import { parseJsonBounded } from '../../src-shared/json-depth';
 import {
   DatasetManifest,
   type ImportSource,
@@ -186,14 +187,24 @@ export async function readDatasetManifest(projectDir: string, id: string): Promi
     text = await readFileNoFollow(await checkedDatasetPath(projectDir, id, MANIFEST_FILE), 'utf8');
   } catch (err) {
     if (err instanceof StudioError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StudioError('NOT_FOUND', `No dataset ${id} in this project.`, { id });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      // The project lists the dataset (callers check its entry): say which of its files is gone.
+      const folder = await stat(datasetPath(projectDir, id)).then((s) => s.isDirectory(), () => false);
+      throw new StudioError(
+        'NOT_FOUND',
+        folder
+          ? `Dataset ${id}: ${DATASETS_DIR}/${id}/${MANIFEST_FILE} is missing, so its files cannot be read. Remove the dataset and import it again.`
+          : `Dataset ${id}: its folder ${DATASETS_DIR}/${id} is missing from the project folder. Restore the folder, or remove the dataset and import it again.`,
+        { id, missing: folder ? MANIFEST_FILE : 'folder' },
+      );
+    }
     throw new StudioError('IO_ERROR', `Cannot read dataset ${id}: ${(err as Error).message}`, { id });
   }
   let parsed;
   try {
-    parsed = DatasetManifest.safeParse(JSON.parse(text));
-  } catch {
-    throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is not valid JSON`, { id });
+    parsed = DatasetManifest.safeParse(parseJsonBounded(text));
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is not valid JSON: ${(err as Error).message}`, { id });
   }
   if (!parsed.success) throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is invalid: ${parsed.error.issues[0]?.message ?? ''}`, { id });
   return parsed.data;

@@ -1,6 +1,7 @@
 /** Reading a JSON file of a project, validated against its schema. */
 import type { z } from 'zod';
 import { StudioError } from '../../src-shared/errors';
+import { parseJsonBounded } from '../../src-shared/json-depth';
 import { readFileNoFollow } from './project-paths';
 
 /**
@@ -18,9 +19,9 @@ export async function readJsonFile<S extends z.ZodType>(path: string, schema: S,
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new StudioError('IO_ERROR', `${what} is not valid JSON.`, { path });
+    json = parseJsonBounded(text);
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `${what} is not valid JSON: ${(err as Error).message}.`, { path });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

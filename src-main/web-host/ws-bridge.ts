@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Result } from '../../src-shared/errors';
 import { decodeBinaryFrame, encodeBinaryFrame, hasBinaryFields } from '../../src-shared/ipc/binary-frame';
+import { parseJsonBounded } from '../../src-shared/json-depth';
 import { dispatch, type Handlers } from '../ipc/dispatch';
 import type { EventBus } from '../ipc/event-bus';
 import { tokenMatches } from './security';
@@ -137,9 +138,9 @@ export class WsBridge {
     } else {
       if (bytes.byteLength > MAX_FRAME_BYTES) return reply(null, badRequest(`JSON frames are limited to ${MAX_FRAME_BYTES} bytes.`));
       try {
-        frame = JSON.parse(bytes.toString('utf8'));
-      } catch {
-        return reply(null, badRequest('The frame is not valid JSON.'));
+        frame = parseJsonBounded(bytes.toString('utf8'));
+      } catch (err) {
+        return reply(null, badRequest(`The frame is not valid JSON: ${(err as Error).message}.`));
       }
     }
     if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StudioError } from '../errors';
+import { parseJsonBounded } from '../json-depth';
 import { migrate, MigrationGapError, type MigrationStep } from './migrate';
 import { relativePathProblem } from './names';
 import { ProjectManifestV1 } from './v1';
@@ -38,7 +39,7 @@ function formatIssues(error: z.ZodError): { path: string; message: string }[] {
 export function parseProjectText(text: string, fileLabel = 'The project file'): ParsedManifest {
   let raw: unknown;
   try {
-    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    raw = parseJsonBounded(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     throw new StudioError('PROJECT_NOT_JSON', `${fileLabel} is not valid JSON: ${(err as Error).message}`);
   }
@@ -88,6 +89,18 @@ export function parseProjectText(text: string, fileLabel = 'The project file'): 
           { kind, index: i, dir: entry.dir },
         );
       }
+    });
+  }
+  // Every service finds an entry by its id: a second entry with the same id would be unreachable
+  // and removing one would remove both.
+  const seen = new Map<string, string>();
+  for (const kind of ENTRY_KINDS) {
+    parsed.data[kind].forEach((entry, i) => {
+      const first = seen.get(entry.id);
+      if (first) {
+        throw new StudioError('PROJECT_INVALID', `${fileLabel} is damaged: the id ${entry.id} is used twice, by ${first} and ${kind}.${i}.`, { id: entry.id });
+      }
+      seen.set(entry.id, `${kind}.${i}`);
     });
   }
   return { manifest: parsed.data, migratedFrom: version < CURRENT_FORMAT_VERSION ? version : null };

@@ -184,6 +184,10 @@ describe('web host: WebSocket', () => {
     expect(await invoke(ws, inbox, 'nope:nothing', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     ws.send('not json');
     expect(await inbox.next((f) => f.type === 'result' && f.id === null)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    // 200,000 levels deep: refused in words, not INTERNAL.
+    ws.send(`{"type":"request","id":"deep","channel":"app:info","payload":{"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`);
+    const deep = await inbox.next((f) => f.type === 'result' && f.id === null && JSON.stringify(f).includes('deeper'));
+    expect(deep).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST', message: 'The frame is not valid JSON: it nests arrays or objects deeper than 128 levels.' } } });
     ws.send(JSON.stringify({ type: 'hello', id: 'h1' }));
     expect(await inbox.next((f) => f.type === 'result' && f.id === 'h1')).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
     expect(await invoke(ws, inbox, 'app:info', {})).toMatchObject({ ok: true });
