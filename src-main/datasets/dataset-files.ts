@@ -53,6 +53,20 @@ function checkedDatasetPath(projectDir: string, id: string, ...file: string[]): 
   return projectPath(projectDir, DATASETS_DIR, id, ...file);
 }
 
+/**
+ * dataset.json's text, checked to read back: a manifest its own schema rejects (a NaN that JSON
+ * writes as null) would hide the dataset from every later read, so the import fails instead.
+ */
+function manifestText(manifest: DatasetManifest): string {
+  const text = JSON.stringify(manifest, null, 2);
+  const back = DatasetManifest.safeParse(JSON.parse(text));
+  if (!back.success) {
+    const issue = back.error.issues[0];
+    throw new StudioError('INTERNAL', `The dataset's manifest would not read back (${issue?.path.join('.')}: ${issue?.message}); nothing was written.`);
+  }
+  return text;
+}
+
 /** A new dataset id: `ds-` and 8 random lowercase base36 characters. */
 export function newDatasetId(): string {
   return 'ds-' + [...randomBytes(8)].map((b) => (b % 36).toString(36)).join('');
@@ -171,7 +185,7 @@ export async function writeDataset(
           durationMs: Date.now() - ds.startedAt,
         },
       };
-      await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+      await writeDurable(join(incoming, MANIFEST_FILE), manifestText(manifest));
       return manifest;
     },
     { signal: opts.signal },
@@ -287,7 +301,7 @@ export async function resplitDataset(projectDir: string, manifest: DatasetManife
         const x = viewAs(Float32Array, await readVerified(current, manifest, 'x.bin'));
         next.featureStats = featureStats(x, manifest.input.features, splits.train);
       }
-      await writeDurable(join(incoming, MANIFEST_FILE), JSON.stringify(next, null, 2));
+      await writeDurable(join(incoming, MANIFEST_FILE), manifestText(next));
       return next;
     },
     // A crash between the two renames of the swap leaves `.replaced-<id>` alone, which cleanup puts back.

@@ -20,7 +20,7 @@ export function featureStats(values: Float32Array, featureNames: string[], indic
     let missing = 0;
     for (let k = 0; k < indices.length; k++) {
       const v = values[indices[k]! * f + j]!;
-      if (Number.isNaN(v)) {
+      if (!Number.isFinite(v)) {
         missing++;
         continue;
       }

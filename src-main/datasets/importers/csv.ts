@@ -14,6 +14,12 @@ import { openSourceFile, readSourceHead } from './source-file';
 
 type CsvSource = Extract<ImportSource, { type: 'csv' }>;
 
+/** Spellings of NaN and infinity that CSV writers use. */
+const SPECIAL_NUMBER = /^[+-]?(nan|inf|infinity)$/i;
+
+/** The largest magnitude a float32 feature holds. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Above this share of ragged rows the file is refused rather than silently thinned. */
 export const MAX_RAGGED_SHARE = 0.1;
 const SNIFF_BYTES = 64 * 1024;
@@ -80,6 +86,7 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
   const F = featureCols.length;
   let values = new Float32Array(Math.max(1024, F * 1024));
   const missing = new Array<number>(F).fill(0);
+  const nonFinite = new Array<number>(F).fill(0);
   const texts: string[] = [];
   const rawLabels: number[] = [];
   const labelIds = new Map<string, number>();
@@ -117,14 +124,21 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
         let v = NaN;
         if (raw === '') missing[k]!++;
         else {
-          v = Number(raw);
-          if (Number.isNaN(v) && raw.toLowerCase() !== 'nan') {
+          // Number() reads "NaN" and "Infinity"; numpy and pandas also write "nan", "inf" and "-inf".
+          v = SPECIAL_NUMBER.test(raw) ? (/nan/i.test(raw) ? NaN : raw.startsWith('-') ? -Infinity : Infinity) : Number(raw);
+          if (Number.isNaN(v) && !SPECIAL_NUMBER.test(raw)) {
             throw badInput(
               `Column "${columns[featureCols[k] as number]}" is not numeric (line ${line}: "${raw.slice(0, 40)}"). ` +
                 'A tabular CSV needs numeric features; for text, choose a text column.',
             );
           }
-          if (Number.isNaN(v)) missing[k]!++;
+          // NaN, Infinity and what float32 cannot hold (1e999, 1e39) are missing values, like an
+          // empty cell: the trainer fills them with the column's mean (0 after standardisation).
+          if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) {
+            if (!Number.isNaN(v)) nonFinite[k]!++;
+            missing[k]!++;
+            v = NaN;
+          }
         }
         values[rows * F + k] = v;
       }
@@ -175,7 +189,12 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
   const warnings: string[] = [];
   if (ragged > 0) warnings.push(`${fmt(ragged)} rows with the wrong number of fields were skipped.`);
   featureCols.forEach((c, k) => {
-    if (missing[k]) warnings.push(`Column "${columns[c]}" has ${fmt(missing[k] as number)} missing values.`);
+    if (missing[k]) {
+      const infinite = nonFinite[k]
+        ? ` (${fmt(nonFinite[k] as number)} of them infinite or too large for float32, such as Infinity or 1e999, read as missing)`
+        : '';
+      warnings.push(`Column "${columns[c]}" has ${fmt(missing[k] as number)} missing values${infinite}.`);
+    }
   });
   ctx.report(1, `Read ${fmt(rows)} rows`);
   const base = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importDataset, importers } from '../../../../src-main/datasets/importers/index';
 import { CsvParser, detectHeader, parseCsv, sniffDelimiter } from '../../../../src-main/datasets/importers/csv-parse';
+import { useStudios } from '../../services/studio-fixture';
 import { useTempDirs } from '../../services/temp-dir';
 import { put, studioError, testContext } from './helpers';
 
@@ -45,6 +46,7 @@ describe('CSV parser', () => {
 
 describe('CSV importer', () => {
   const tempDir = useTempDirs();
+  const startStudio = useStudios();
   const csv = async (text: string, name = 'data.csv') => put(await tempDir(), name, text);
 
   it('imports numeric features and sorts the label classes numerically', async () => {
@@ -56,6 +58,26 @@ describe('CSV importer', () => {
     expect(raw.tabular!.featureNames).toEqual(['f1', 'f2']);
     expect(Array.from(raw.tabular!.values)).toEqual([1, 2, 3, NaN, 5, 6, 7, 8.5]);
     expect(raw.warnings).toEqual(['Column "f2" has 1 missing values.']);
+  });
+
+  it('reads NaN, Infinity, -inf and 1e999 (and 1e39, past float32) as missing values', async () => {
+    const root = await tempDir();
+    const path = await put(root, 'odd.csv', 'f1,f2,label\n1,NaN,a\n2,Infinity,b\n3,1e999,a\n4,-inf,b\n5,2,a\n6,3,b\n7,1e39,a\n8,4,b\n');
+    const raw = await importDataset({ type: 'csv', path, labelColumn: 'label' }, testContext());
+    expect(raw.warnings).toEqual(['Column "f2" has 5 missing values (4 of them infinite or too large for float32, such as Infinity or 1e999, read as missing).']);
+    const values = raw.tabular!.values;
+    expect([...values.filter((_, i) => i % 2 === 1)].map((v) => (Number.isNaN(v) ? 'missing' : v))).toEqual(['missing', 'missing', 'missing', 'missing', 2, 3, 'missing', 4]);
+  });
+
+  it('imports such a CSV into a project as a dataset that lists and reads back, with finite statistics', async () => {
+    const root = await tempDir();
+    const path = await put(root, 'odd.csv', 'f1,f2,label\n1,NaN,a\n2,Infinity,b\n3,1e999,a\n4,-inf,b\n5,2,a\n6,3,b\n7,1e39,a\n8,4,b\n');
+    const { studio } = await startStudio(root);
+    await studio.projects.create('P', root, 'ws:1');
+    const imported = await studio.datasets.startImport('ws:1', { source: { type: 'csv', path, labelColumn: 'label' } }).done;
+    const listed = await studio.datasets.list('ws:1');
+    expect(listed.map((d) => d.id)).toEqual([imported.id]);
+    for (const f of listed[0]!.featureStats!) for (const v of [f.min, f.max, f.mean, f.std]) expect(Number.isFinite(v)).toBe(true);
   });
 
   it('reads semicolons, tabs, quotes, a BOM and CRLF the same way', async () => {
