@@ -10,6 +10,7 @@ import { StudioError } from '../../src-shared/errors';
 import { parseJsonBounded } from '../../src-shared/json-depth';
 import {
   DatasetManifest,
+  type DamagedDataset,
   type ImportSource,
   type InputSpec,
   type SplitConfig,
@@ -222,6 +223,26 @@ export async function readDatasetManifest(projectDir: string, id: string): Promi
   }
   if (!parsed.success) throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is invalid: ${parsed.error.issues[0]?.message ?? ''}`, { id });
   return parsed.data;
+}
+
+/**
+ * The manifests of a project's datasets, in project order, and those that cannot be read with
+ * why: one damaged dataset never hides the others.
+ */
+export async function readProjectDatasets(
+  projectDir: string,
+  entries: readonly { id: string; name: string }[],
+): Promise<{ datasets: DatasetManifest[]; damaged: DamagedDataset[] }> {
+  const datasets: DatasetManifest[] = [];
+  const damaged: DamagedDataset[] = [];
+  for (const entry of entries) {
+    try {
+      datasets.push(await readDatasetManifest(projectDir, entry.id));
+    } catch (err) {
+      damaged.push({ id: entry.id, name: entry.name, reason: (err as Error).message });
+    }
+  }
+  return { datasets, damaged };
 }
 
 /** A dataset's blobs in memory, each verified against its checksum. */

@@ -9,6 +9,7 @@ import {
   DatasetImportRequest,
   SplitConfig,
   TextOptions,
+  type DamagedDataset,
   type DatasetManifest,
   type ImportSource,
   type SampleName,
@@ -28,6 +29,7 @@ import {
   loadDataset,
   newDatasetId,
   readDatasetManifest,
+  readProjectDatasets,
   readTexts,
   removeDatasetFiles,
   resplitDataset,
@@ -155,18 +157,16 @@ export class DatasetService {
     return handle;
   }
 
-  /** The manifests of the client's datasets, in project order; an unreadable one is left out and logged. */
+  /** The manifests of the client's datasets, in project order; an unreadable one is listed by damaged(). */
   async list(clientId: string): Promise<DatasetManifest[]> {
     const view = this.project(clientId);
-    const out: DatasetManifest[] = [];
-    for (const entry of view.manifest.datasets) {
-      try {
-        out.push(await readDatasetManifest(view.dir, entry.id));
-      } catch (err) {
-        console.error(`Skipping dataset ${entry.name}:`, (err as Error).message);
-      }
-    }
-    return out;
+    return (await readProjectDatasets(view.dir, view.manifest.datasets)).datasets;
+  }
+
+  /** The client's datasets whose files cannot be read, each with why; they can be removed. */
+  async damaged(clientId: string): Promise<DamagedDataset[]> {
+    const view = this.project(clientId);
+    return (await readProjectDatasets(view.dir, view.manifest.datasets)).damaged;
   }
 
   /** One dataset's manifest. */

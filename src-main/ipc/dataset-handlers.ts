@@ -8,6 +8,7 @@ type DatasetChannel = Extract<keyof Handlers, `dataset:${string}`>;
 export function createDatasetHandlers(datasets: DatasetService): Pick<Handlers, DatasetChannel> {
   return {
     'dataset:list': (_req, ctx) => datasets.list(ctx.clientId),
+    'dataset:damaged': (_req, ctx) => datasets.damaged(ctx.clientId),
     'dataset:get': (req, ctx) => datasets.get(ctx.clientId, req.id),
     'dataset:inspect': (req) => datasets.inspect(req.path),
     'dataset:import': (req, ctx) => ({ jobId: datasets.startImport(ctx.clientId, req).id }),

@@ -67,6 +67,8 @@ export default {
     splitCountsLabel: 'Samples per split',
     remove: 'Remove',
     removeConfirm: 'Remove for good?',
+    damagedTitle: 'Damaged datasets',
+    damagedHint: 'Their files cannot be read. Remove them, and import them again if you need them.',
     histogram: 'Samples per class',
     class: 'Class',
     allClasses: 'All classes',

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { DatasetImportRequest, DatasetManifest, SplitConfig } from '../../src-shared/datasets/schema';
+import type { DamagedDataset, DatasetImportRequest, DatasetManifest, SplitConfig } from '../../src-shared/datasets/schema';
 import { StudioError } from '../../src-shared/errors';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { useStudio } from '../bridge';
@@ -18,9 +18,13 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const studio = useStudio();
   const project = useProjectStore();
   const jobs = useJobsStore();
-  const { items, loaded, selectedId, selected, refresh } = useProjectList<DatasetManifest>(() =>
-    studio.call(studio.api.dataset.list({})),
-  );
+  /** Datasets the project lists whose files cannot be read (with why): shown so they can be removed. */
+  const damaged = ref<DamagedDataset[]>([]);
+  const { items, loaded, selectedId, selected, refresh } = useProjectList<DatasetManifest>(async () => {
+    const [list, broken] = await Promise.all([studio.call(studio.api.dataset.list({})), studio.call(studio.api.dataset.damaged({}))]);
+    damaged.value = broken;
+    return list;
+  });
   /** Import jobs started from this window, newest last. */
   const importJobIds = ref<string[]>([]);
   const importJobs = computed(() =>
@@ -85,6 +89,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     try {
       await studio.call(studio.api.dataset.remove({ id }));
       items.value = items.value.filter((d) => d.id !== id);
+      damaged.value = damaged.value.filter((d) => d.id !== id);
       if (selectedId.value === id) selectedId.value = null;
       return true;
     } catch (err) {
@@ -109,6 +114,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
 
   return {
     items,
+    damaged,
     loaded,
     selectedId,
     selected,

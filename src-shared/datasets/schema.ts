@@ -161,3 +161,7 @@ export const DatasetManifest = z.looseObject({
   report: ImportReport,
 });
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
+
+/** A dataset the project lists whose files cannot be read, with the reason; it can only be removed. */
+export const DamagedDataset = z.object({ id: z.string(), name: z.string(), reason: z.string() });
+export type DamagedDataset = z.infer<typeof DamagedDataset>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  DamagedDataset,
   DatasetImportRequest,
   DatasetKind,
   DatasetManifest,
@@ -145,6 +146,8 @@ export const channels = {
     response: PathChoice,
   },
   'dataset:list': { request: NoArgs, response: z.array(DatasetManifest) },
+  /** The datasets the project lists whose files cannot be read, with the reason (remove them with dataset:remove). */
+  'dataset:damaged': { request: NoArgs, response: z.array(DamagedDataset) },
   'dataset:get': { request: z.strictObject({ id: DatasetId }), response: DatasetManifest },
   'dataset:inspect': { request: z.strictObject({ path: FsPath }), response: DatasetInspection },
   /** Starts an import job; progress arrives as job:updated, the new dataset as project:changed. */

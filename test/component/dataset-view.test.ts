@@ -112,3 +112,33 @@ describe('dataset view', () => {
     expect(wrapper.find('[data-testid="split-summary"]').text()).toContain('Seed 99');
   });
 });
+
+describe('damaged datasets', () => {
+  it('lists a dataset whose files cannot be read beside the readable ones, with why, and removes it on a second click', async () => {
+    let damaged = [{ id: 'ds-broken01', name: 'Odd CSV', reason: 'dataset ds-broken01: dataset.json is invalid: expected number, received null' }];
+    const studio = fakeStudio({
+      'project:current': () => projectView('Lab'),
+      'dataset:list': () => [mnistManifest()],
+      'dataset:damaged': () => damaged,
+      'dataset:remove': () => {
+        damaged = [];
+        return null;
+      },
+    });
+    const wrapper = mountWithStudio(App, studio);
+    await flushPromises();
+    expect(wrapper.findAll('[data-testid="dataset-item"]')).toHaveLength(1);
+    const item = wrapper.find('[data-testid="damaged-dataset"]');
+    expect(item.attributes('data-id')).toBe('ds-broken01');
+    expect(item.text()).toContain('Odd CSV');
+    expect(item.find('[data-testid="damaged-reason"]').text()).toContain('dataset.json is invalid');
+    await item.find('[data-testid="damaged-remove"]').trigger('click');
+    expect(studio.callsTo('dataset:remove')).toEqual([]);
+    expect(item.find('[data-testid="damaged-remove"]').text()).toBe('Remove for good?');
+    await item.find('[data-testid="damaged-remove"]').trigger('click');
+    await flushPromises();
+    expect(studio.callsTo('dataset:remove')).toEqual([{ id: 'ds-broken01' }]);
+    expect(wrapper.find('[data-testid="damaged-datasets"]').exists()).toBe(false);
+    expect(wrapper.findAll('[data-testid="dataset-item"]')).toHaveLength(1);
+  });
+});

@@ -55,6 +55,7 @@ export function fakeStudio(handlers: FakeHandlers = {}) {
     'recent:list': () => [],
     'job:list': () => [],
     'dataset:list': () => [],
+    'dataset:damaged': () => [],
   };
   const api = createStudioApi({
     async invoke(channel, payload): Promise<Result<unknown>> {

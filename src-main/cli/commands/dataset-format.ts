@@ -1,5 +1,5 @@
 /** How `model-studio dataset list|show` print dataset manifests for people. */
-import type { DatasetManifest, InputSpec } from '../../../src-shared/datasets/schema';
+import type { DamagedDataset, DatasetManifest, InputSpec } from '../../../src-shared/datasets/schema';
 
 /** The shape of one sample, e.g. `28x28x1 uint8` or `256 int32 tokens (word, vocabulary 20000)`. */
 export function describeInput(input: InputSpec): string {
@@ -14,12 +14,17 @@ function table(rows: string[][], textColumns = 1): string {
   return rows.map((r) => r.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
 }
 
-/** One line per dataset: id, name, kind, samples, classes. */
-export function formatDatasetList(manifests: DatasetManifest[]): string {
-  if (manifests.length === 0) return 'No datasets.\n';
+/** One line per dataset: id, name, kind, samples, classes; then the damaged ones with why. */
+export function formatDatasetList(manifests: DatasetManifest[], damaged: DamagedDataset[] = []): string {
+  if (manifests.length === 0 && damaged.length === 0) return 'No datasets.\n';
   const rows = [['ID', 'NAME', 'KIND', 'SAMPLES', 'CLASSES']];
   for (const m of manifests) rows.push([m.id, m.name, m.kind, String(m.count), String(m.classNames.length)]);
-  return table(rows, 3) + '\n';
+  const lines = manifests.length ? [table(rows, 3)] : [];
+  if (damaged.length) {
+    lines.push(`Damaged (remove with: model-studio dataset remove <project> <id> --yes):`);
+    for (const d of damaged) lines.push(`  ${d.id}  ${d.name}: ${d.reason}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** Everything `dataset show` prints: source, shape, splits, class counts per split and the import report. */

@@ -3,7 +3,7 @@ import { StudioError } from '../../../src-shared/errors';
 import { SAMPLE_NAMES, type DatasetImportRequest, type DatasetManifest } from '../../../src-shared/datasets/schema';
 import type { JobSnapshot } from '../../../src-shared/ipc/contract';
 import { createStudio } from '../../container';
-import { readDatasetManifest } from '../../datasets/dataset-files';
+import { readProjectDatasets } from '../../datasets/dataset-files';
 import { loadProjectFile } from '../../services/project-files';
 import { createWebPlatform } from '../../web-host/platform-adapter';
 import { appVersion, resolveDataDir } from '../app-env';
@@ -94,7 +94,31 @@ async function add({ values, positionals, io }: CommandContext): Promise<number>
 async function manifests(project: string, cwd: string) {
   // Reading needs no lock: like `info`, list and show only read.
   const view = await loadProjectFile(resolve(cwd, project));
-  return { view, all: await Promise.all(view.manifest.datasets.map((d) => readDatasetManifest(view.dir, d.id))) };
+  const { datasets, damaged } = await readProjectDatasets(view.dir, view.manifest.datasets);
+  return { view, all: datasets, damaged };
+}
+
+/** `dataset remove`: deletes a dataset (a damaged one too) with its files, under the project's lock. */
+async function remove({ values, positionals, io }: CommandContext): Promise<number> {
+  const [, project, key, ...rest] = positionals;
+  if (!key || rest.length) throw new UsageError('dataset remove takes <project> <id|name> --yes.');
+  const view = await loadProjectFile(resolve(io.cwd, project!));
+  const entry = view.manifest.datasets.find((d) => d.id === key) ?? view.manifest.datasets.find((d) => d.name === key);
+  if (!entry) throw new StudioError('NOT_FOUND', `${view.manifest.name} has no dataset "${key}".`);
+  if (!values.yes) {
+    throw new UsageError(`this deletes ${entry.name} (${entry.id}) and its files from ${view.manifest.name}; add --yes to confirm.`);
+  }
+  const studio = createStudio({ dataDir: resolveDataDir(undefined, io.env), appVersion: appVersion(), platform: createWebPlatform() });
+  await studio.start();
+  try {
+    await studio.projects.open(view.path, CLI_CLIENT);
+    await studio.datasets.remove(CLI_CLIENT, entry.id);
+    await studio.projects.close(CLI_CLIENT);
+  } finally {
+    await studio.stop();
+  }
+  io.stdout(`Removed ${entry.name} (${entry.id}).\n`);
+  return EXIT.ok;
 }
 
 /** `model-studio dataset add|list|show`: imports datasets into a project and describes them. */
@@ -104,6 +128,7 @@ export const datasetCommand: CliCommand = {
   usage: `model-studio dataset add <project> SOURCE [--name N] [--seed S] [--json]
        model-studio dataset list <project> [--json]
        model-studio dataset show <project> <id|name> [--json]
+       model-studio dataset remove <project> <id|name> --yes
 
 add imports a dataset into the project (which must not be open elsewhere: the project is
 locked while it is written) and prints the new dataset's id. SOURCE is one of:
@@ -118,8 +143,9 @@ locked while it is written) and prints the new dataset's id. SOURCE is one of:
   --name N    the dataset's name (default: the sample's or the file's name)
   --seed S    seed of the train/validation/test split (default 42)
   --json      print the dataset manifest as JSON instead of the id
-list prints the project's datasets; show prints one dataset's classes, split counts, shape,
-source and import report. Both only read the project.`,
+list prints the project's datasets, and those whose files cannot be read with why; show prints
+one dataset's classes, split counts, shape, source and import report. Both only read the project.
+remove deletes a dataset and its files (a damaged one too); --yes confirms it.`,
   options: {
     sample: { type: 'string' },
     idx: { type: 'string' },
@@ -134,26 +160,34 @@ source and import report. Both only read the project.`,
     name: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
+    yes: { type: 'boolean' },
   },
   positionals: [2, 4],
   async run(ctx) {
     const { values, positionals, io } = ctx;
     const [sub, project, ...rest] = positionals;
     if (sub === 'add') return add(ctx);
+    if (sub === 'remove') return remove(ctx);
     if (sub === 'list') {
       if (rest.length) throw new UsageError('dataset list takes only <project>.');
-      const { all } = await manifests(project!, io.cwd);
-      io.stdout(values.json ? `${JSON.stringify(all, null, 2)}\n` : formatDatasetList(all));
+      const { all, damaged } = await manifests(project!, io.cwd);
+      // --json keeps stdout the readable manifests; the damaged ones are said on stderr.
+      if (values.json) for (const d of damaged) io.stderr(`model-studio: dataset ${d.id} (${d.name}) is damaged: ${d.reason}\n`);
+      io.stdout(values.json ? `${JSON.stringify(all, null, 2)}\n` : formatDatasetList(all, damaged));
       return EXIT.ok;
     }
     if (sub === 'show') {
       if (rest.length !== 1) throw new UsageError('dataset show takes <project> <id|name>.');
-      const { view, all } = await manifests(project!, io.cwd);
+      const { view, all, damaged } = await manifests(project!, io.cwd);
       const found = all.find((m) => m.id === rest[0]) ?? all.find((m) => m.name === rest[0]);
+      const broken = damaged.find((d) => d.id === rest[0] || d.name === rest[0]);
+      if (!found && broken) {
+        throw new StudioError('IO_ERROR', `Dataset ${broken.name} (${broken.id}) is damaged: ${broken.reason} Remove it with: model-studio dataset remove <project> ${broken.id} --yes`);
+      }
       if (!found) throw new StudioError('NOT_FOUND', `${view.manifest.name} has no dataset "${rest[0]}".`);
       io.stdout(values.json ? `${JSON.stringify(found, null, 2)}\n` : formatDatasetShow(found));
       return EXIT.ok;
     }
-    throw new UsageError(`unknown dataset action "${sub}"; use add, list or show.`);
+    throw new UsageError(`unknown dataset action "${sub}"; use add, list, show or remove.`);
   },
 };

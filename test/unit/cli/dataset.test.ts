@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,37 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
 }
 
 describe('model-studio dataset', () => {
+  it('lists a damaged dataset with why beside the others, refuses to show it, and removes it with --yes', async () => {
+    const project = (await cli('new', '.', '--name', 'Mixed')).stdout.trim();
+    const good = (await cli('dataset', 'add', project, '--sample', 'names')).stdout.trim();
+    const bad = (await cli('dataset', 'add', project, '--sample', 'names', '--name', 'Broken')).stdout.trim();
+    // A manifest its schema rejects, as a NaN written as null once made.
+    await writeFile(join(work, 'Mixed', 'datasets', bad, 'dataset.json'), '{"formatVersion": 1, "id": null}');
+
+    const list = await cli('dataset', 'list', project);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${good}\\s+First names\\s+text`, 'm'));
+    expect(list.stdout).toContain('Damaged (remove with: model-studio dataset remove <project> <id> --yes):');
+    expect(list.stdout).toMatch(new RegExp(`^  ${bad}  Broken: dataset ${bad}: dataset.json is invalid`, 'm'));
+    const json = await cli('dataset', 'list', project, '--json');
+    expect(JSON.parse(json.stdout).map((m: { id: string }) => m.id)).toEqual([good]);
+    expect(json.stderr).toContain(`dataset ${bad} (Broken) is damaged`);
+    expect((await cli('dataset', 'show', project, good)).code).toBe(0);
+    const show = await cli('dataset', 'show', project, 'Broken');
+    expect(show.code).toBe(1);
+    expect(show.stderr).toContain(`Remove it with: model-studio dataset remove <project> ${bad} --yes`);
+
+    const unconfirmed = await cli('dataset', 'remove', project, bad);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('add --yes to confirm');
+    const removed = await cli('dataset', 'remove', project, bad, '--yes');
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toBe(`Removed Broken (${bad}).\n`);
+    expect(await readdir(join(work, 'Mixed', 'datasets'))).toEqual([good]);
+    expect((await cli('dataset', 'list', project)).stdout).not.toContain('Damaged');
+  });
+
+
   it('adds the names sample, then lists and shows it', async () => {
     const project = (await cli('new', '.', '--name', 'Names Lab')).stdout.trim();
     const added = await cli('dataset', 'add', project, '--sample', 'names', '--seed', '7');
