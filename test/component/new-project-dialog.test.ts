@@ -74,6 +74,10 @@ describe('new project dialog', () => {
     const panel = wrapper.find('[data-testid="error-panel"]');
     expect(panel.text()).not.toContain('PROJECT_EXISTS');
     expect(panel.attributes('data-code')).toBe('PROJECT_EXISTS');
+    // The focus stays in the dialog (on the field to fix), so Esc still closes it.
+    expect(document.activeElement).toBe(wrapper.find('[data-testid="project-name-input"]').element);
+    await wrapper.find('[data-testid="project-name-input"]').trigger('keydown', { key: 'Escape' });
+    expect(wrapper.find('[data-testid="new-project-dialog"]').exists()).toBe(false);
   });
 
   it('closes on Esc without creating anything', async () => {
