@@ -32,9 +32,12 @@ export const TextOptions = z.strictObject({
 export type TextOptions = z.infer<typeof TextOptions>;
 
 /** How images are decoded and resized. */
+/** The sides an imported image may be resized to, in pixels. */
+export const IMAGE_SIDE = { min: 4, max: 1024 } as const;
+
 export const ImageOptions = z.strictObject({
-  width: z.number().int().min(4).max(1024).default(32),
-  height: z.number().int().min(4).max(1024).default(32),
+  width: z.number().int().min(IMAGE_SIDE.min).max(IMAGE_SIDE.max).default(32),
+  height: z.number().int().min(IMAGE_SIDE.min).max(IMAGE_SIDE.max).default(32),
   color: z.enum(['grayscale', 'rgb']).default('rgb'),
 });
 export type ImageOptions = z.infer<typeof ImageOptions>;

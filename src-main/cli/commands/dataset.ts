@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { StudioError } from '../../../src-shared/errors';
-import { SAMPLE_NAMES, type DatasetImportRequest, type DatasetManifest } from '../../../src-shared/datasets/schema';
+import { IMAGE_SIDE, SAMPLE_NAMES, type DatasetImportRequest, type DatasetManifest } from '../../../src-shared/datasets/schema';
 import type { JobSnapshot } from '../../../src-shared/ipc/contract';
 import { createStudio } from '../../container';
 import { readProjectDatasets } from '../../datasets/dataset-files';
@@ -39,7 +39,9 @@ export function sourceFromOptions(values: Values, extra: string[], cwd: string):
   if (images !== undefined) {
     const size = str(values.size);
     const m = size === undefined ? null : /^(\d+)x(\d+)$/i.exec(size);
-    if (size !== undefined && !m) throw new UsageError('--size takes WxH, e.g. 28x28.');
+    const sides = `--size takes WxH with sides of ${IMAGE_SIDE.min} to ${IMAGE_SIDE.max} pixels, e.g. 28x28`;
+    if (size !== undefined && !m) throw new UsageError(`${sides}.`);
+    if (m && [m[1], m[2]].some((v) => Number(v) < IMAGE_SIDE.min || Number(v) > IMAGE_SIDE.max)) throw new UsageError(`${sides}, not ${size}.`);
     const image = { ...(m ? { width: Number(m[1]), height: Number(m[2]) } : {}), ...(values.grayscale ? { color: 'grayscale' as const } : {}) };
     return { type: 'images', path: at(images), ...(Object.keys(image).length ? { image } : {}) };
   }

@@ -18,8 +18,14 @@ export function badInput(message: string, details?: unknown): StudioError {
 /** Sorts names the way a person expects ("2" before "10", "cat" before "Dog"), the same on every machine. */
 export const compareNames = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' }).compare;
 
-/** Refuses datasets a classifier cannot learn from: zero classes or just one. */
-export function checkClassNames(classNames: readonly string[], what = 'the folder needs one subfolder per class'): void {
+/** The most classes a dataset may have (more is nearly always the wrong label column). */
+export const MAX_CLASSES = 1000;
+
+/** Refuses datasets a classifier cannot learn from: zero classes, just one, or more than MAX_CLASSES. */
+export function checkClassNames(classNames: readonly string[], what = 'the folder needs one subfolder per class', source = 'classes'): void {
+  if (classNames.length > MAX_CLASSES) {
+    throw badInput(`${fmt(classNames.length)} ${source}: at most ${fmt(MAX_CLASSES)} classes are supported. Is that the right label?`);
+  }
   if (classNames.length === 0) throw badInput(`No classes: ${what}.`);
   if (classNames.length === 1) {
     throw badInput(`Only one class (${classNames[0]}): a classifier needs at least two.`);

@@ -9,7 +9,7 @@ import { basename, extname } from 'node:path';
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import type { ImportContext, Importer, RawDataset, SkippedItem } from '../raw-dataset';
 import { badInput, checkClassNames, compareNames, fmt, throttled, throwIfCancelled } from './common';
-import { CsvParser, CsvSyntaxError, detectHeader, parseCsv, sniffDelimiter, type Delimiter } from './csv-parse';
+import { CsvParser, CsvSyntaxError, detectHeader, MAX_RECORD_CHARS, parseCsv, sniffDelimiter, type Delimiter } from './csv-parse';
 import { openSourceFile, readSourceHead } from './source-file';
 
 type CsvSource = Extract<ImportSource, { type: 'csv' }>;
@@ -19,6 +19,9 @@ const SPECIAL_NUMBER = /^[+-]?(nan|inf|infinity)$/i;
 
 /** The largest magnitude a float32 feature holds. */
 const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The most columns a CSV may have (features plus label). */
+export const MAX_COLUMNS = 10_000;
 
 /** Above this share of ragged rows the file is refused rather than silently thinned. */
 export const MAX_RAGGED_SHARE = 0.1;
@@ -34,10 +37,12 @@ export interface CsvLayout {
 }
 
 async function readHead(path: string): Promise<string> {
-  const head = await readSourceHead(path, SNIFF_BYTES);
+  let head = await readSourceHead(path, SNIFF_BYTES);
+  // A header wider than the sniffing window (100,000 columns) is read whole, up to the row limit.
+  if (head.length === SNIFF_BYTES && !head.includes(0x0a)) head = await readSourceHead(path, MAX_RECORD_CHARS + 1);
   // Cut at the last newline so a multi-byte character or a record is never split.
   let text = head.toString('utf8');
-  if (head.length === SNIFF_BYTES) text = text.slice(0, Math.max(text.lastIndexOf('\n') + 1, 1));
+  if (head.length >= SNIFF_BYTES) text = text.slice(0, Math.max(text.lastIndexOf('\n') + 1, 1));
   return text;
 }
 
@@ -53,10 +58,20 @@ export async function readCsvLayout(path: string, delimiter?: Delimiter): Promis
   } catch (err) {
     throw badInput(`${basename(path)} is not a valid CSV file: ${(err as Error).message}.`);
   }
-  if (rows.length === 0) throw badInput(`${basename(path)} is empty.`);
+  if (rows.length === 0) {
+    throw badInput(head.length > 0 ? `${basename(path)} has no complete first line within ${MAX_RECORD_CHARS / 1024 / 1024} Mi characters.` : `${basename(path)} is empty.`);
+  }
   const hasHeader = detectHeader(rows);
   const width = rows[0]!.length;
+  if (width > MAX_COLUMNS) throw badInput(`${basename(path)} has ${fmt(width)} columns: at most ${fmt(MAX_COLUMNS)} are supported.`);
   const columns = hasHeader ? rows[0]!.map((c, i) => c.trim() || `col${i + 1}`) : Array.from({ length: width }, (_, i) => `col${i + 1}`);
+  // A label or text column is picked by name, and features are reported by name: both must be unique.
+  const firstAt = new Map<string, number>();
+  columns.forEach((c, i) => {
+    const before = firstAt.get(c);
+    if (before !== undefined) throw badInput(`${basename(path)} has two columns named "${c}" (columns ${before + 1} and ${i + 1}): rename one.`);
+    firstAt.set(c, i);
+  });
   return { delimiter: d, hasHeader, columns, preview: rows.slice(hasHeader ? 1 : 0, 11) };
 }
 
@@ -181,7 +196,7 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
 
   // Classes sorted numeric-aware ("2" before "10"), labels renumbered to that order.
   const order = [...labelIds.keys()].sort(compareNames);
-  checkClassNames(order, `the label column "${columns[labelCol]}" needs at least two distinct values`);
+  checkClassNames(order, `the label column "${columns[labelCol]}" needs at least two distinct values`, `distinct values in the label column "${columns[labelCol]}"`);
   const remap = new Int32Array(labelIds.size);
   order.forEach((label, i) => (remap[labelIds.get(label) as number] = i));
   const labels = Int32Array.from(rawLabels, (id) => remap[id] as number);

@@ -138,6 +138,13 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
   const counts = new Int32Array(maxLabel + 1);
   for (let i = 0; i < total; i++) counts[labels[i] as number]!++;
   const empty = classNames.filter((_, i) => counts[i] === 0);
+  // IDX labels number the classes 0..N-1: a few stray large values would make mostly empty classes.
+  if (empty.length > classNames.length - empty.length) {
+    throw badInput(
+      `The labels go up to ${maxLabel}, but only ${classNames.length - empty.length} of the values 0 to ${maxLabel} occur. ` +
+        'IDX labels must number the classes from 0 (0 to N-1), at least half of them used.',
+    );
+  }
   if (empty.length > 0) warnings.push(`No samples have label ${empty.join(', ')}; those classes stay empty.`);
   ctx.report(1, 'IDX files read');
   const testNote = test ? ` + ${fmt(test.images.count)} test` : '';

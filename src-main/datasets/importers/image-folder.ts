@@ -6,7 +6,7 @@
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import { DEFAULT_IMAGE_OPTIONS, type ImportContext, type Importer, type RawDataset, type SkippedItem } from '../raw-dataset';
 import { IMAGE_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
-import { checkClassNames, fmt, forEachLimit, throttled } from './common';
+import { badInput, checkClassNames, fmt, forEachLimit, throttled } from './common';
 import { ImageSkip, decodeImage } from './image-decode';
 
 type ImagesSource = Extract<ImportSource, { type: 'images' }>;
@@ -54,6 +54,14 @@ export async function readImageTree(
       labels[n++] = file.classIndex;
     } else skipped.push({ item: file.path, reason: failures[i] ?? 'unreadable image' });
   });
+  if (okCount === 0) {
+    const first = skipped[0];
+    throw badInput(
+      `None of the ${fmt(tree.files.length)} files in the class folders is an image that could be read` +
+        (first ? ` (for example ${first.item}: ${first.reason})` : '') +
+        '. Image folders need PNG, JPEG, BMP, GIF or WebP files.',
+    );
+  }
   const warnings: string[] = [];
   const kept = dropEmptyClasses(tree.classNames, labels, warnings);
   labels = kept.labels;

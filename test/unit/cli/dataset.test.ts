@@ -31,6 +31,17 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
 }
 
 describe('model-studio dataset', () => {
+  it('answers an image size out of range as bad usage (exit 2) with the limits, not a schema dump', async () => {
+    const project = (await cli('new', '.', '--name', 'Sizes')).stdout.trim();
+    for (const size of ['0x0', '100000x100000']) {
+      const r = await cli('dataset', 'add', project, '--images', work, '--size', size);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--size takes WxH with sides of 4 to 1024 pixels, e.g. 28x28, not ${size}.`);
+      expect(r.stderr).not.toContain('"code"');
+    }
+  });
+
+
   it('lists a damaged dataset with why beside the others, refuses to show it, and removes it with --yes', async () => {
     const project = (await cli('new', '.', '--name', 'Mixed')).stdout.trim();
     const good = (await cli('dataset', 'add', project, '--sample', 'names')).stdout.trim();
