@@ -36,6 +36,8 @@ describe('dataset view', () => {
     const heights = bars.map((b) => Number(b.attributes('height')));
     expect(Math.max(...heights)).toBe(Number(bars[3]!.attributes('height')));
     expect(wrapper.find('[data-testid="histogram-table"]').text()).toContain('6068');
+    // Round ticks up to a round top, not fractions of the largest count (3,034 and 6,068).
+    expect(wrapper.findAll('[data-testid="histogram-tick"]').map((t) => t.text())).toEqual(['0', '2,000', '4,000', '6,000', '8,000']);
   });
 
   it('shows the split counts and that the test set comes from the source', async () => {
@@ -140,5 +142,16 @@ describe('damaged datasets', () => {
     expect(studio.callsTo('dataset:remove')).toEqual([{ id: 'ds-broken01' }]);
     expect(wrapper.find('[data-testid="damaged-datasets"]').exists()).toBe(false);
     expect(wrapper.findAll('[data-testid="dataset-item"]')).toHaveLength(1);
+  });
+});
+
+describe('import report', () => {
+  it('does not say nothing was skipped when a warning says samples were dropped', async () => {
+    const names = mnistManifest();
+    names.report = { imported: 8003, skipped: [], skippedTotal: 0, warnings: ['419 names in both lists were dropped.'], durationMs: 40 };
+    const { wrapper } = await openDataset(names);
+    const report = wrapper.find('[data-testid="import-report"]');
+    expect(report.find('[data-testid="report-warnings"]').text()).toContain('419 names');
+    expect(report.find('[data-testid="report-none-skipped"]').exists()).toBe(false);
   });
 });
