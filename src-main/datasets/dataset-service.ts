@@ -55,6 +55,28 @@ interface CacheEntry {
   data: Promise<LoadedDataset>;
   texts?: Promise<string[] | null>;
   order?: { split: SplitName; mode: string; seed: number; epoch: number; positions: Uint32Array };
+  /** Each split's samples class by class in turn, for browsing (samples()). */
+  browse?: Partial<Record<SplitName, Uint32Array>>;
+}
+
+/**
+ * A split's samples one class after another in turn (the first of each class, then the second of
+ * each, …), so a page of an unfiltered browse shows every class: a split stored in source order
+ * (names sorted alphabetically, female then male) would otherwise open on one class.
+ */
+export function acrossClasses(positions: Uint32Array, labels: Int32Array, classes: number): Uint32Array {
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  let total = 0;
+  for (const p of positions) {
+    const list = byClass[labels[p]!];
+    if (list) (list.push(p), total++);
+  }
+  const out = new Uint32Array(total);
+  let k = 0;
+  for (let round = 0; k < total; round++) {
+    for (const list of byClass) if (round < list.length) out[k++] = list[round]!;
+  }
+  return out;
 }
 
 /** The name a dataset gets when the request names none: the sample's title or the file's name. */
@@ -207,6 +229,9 @@ export class DatasetService {
     if (req.classIndex !== undefined) {
       const cls = req.classIndex;
       positions = positions.filter((i) => data.y[i] === cls);
+    } else {
+      entry.browse ??= {};
+      positions = entry.browse[req.split] ??= acrossClasses(positions, data.y, data.manifest.classNames.length);
     }
     const page = positions.subarray(Math.min(req.offset, positions.length), Math.min(req.offset + req.limit, positions.length));
     const texts = data.manifest.kind === 'text' ? await (entry.texts ??= readTexts(this.project(clientId).dir, data.manifest)) : null;

@@ -131,6 +131,18 @@ describe('DatasetService', () => {
     texts.indices.forEach((i, k) => expect(texts.texts![k]).toContain(String(i)));
   });
 
+  it('browses an unfiltered split one class after another, so the first page shows every class', async () => {
+    const { service } = await setup(async () => rawIndexed(200));
+    const ds = await service.startImport(CLIENT, { source: mnist }).done;
+    const page = await service.samples(CLIENT, { id: ds.id, split: 'train', offset: 0, limit: 20 });
+    const classes = ds.classNames.length;
+    expect(new Set(page.labels.slice(0, classes)).size).toBe(classes);
+    // Every sample of the split still comes once across the pages.
+    const all = await service.samples(CLIENT, { id: ds.id, split: 'train', offset: 0, limit: 512 });
+    expect(all.indices).toHaveLength(ds.splits.train.count);
+    expect(new Set(all.indices).size).toBe(ds.splits.train.count);
+  });
+
   it('re-splits and removes datasets', async () => {
     const { studio, view, service } = await setup(async () => rawImages(200));
     const ds = await service.startImport(CLIENT, { source: mnist }).done;
