@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDataset, importers } from '../../../../src-main/datasets/importers/index';
-import { decodeText, emailSubjectAndBody, looksLikeEmail } from '../../../../src-main/datasets/importers/text-decode';
+import { declaredCharset, decodeText, emailSubjectAndBody, looksLikeEmail, textOfFile } from '../../../../src-main/datasets/importers/text-decode';
 import { useTempDirs } from '../../services/temp-dir';
 import { packageFile, put, studioError, testContext } from './helpers';
 
@@ -14,11 +14,28 @@ describe('text decoding', () => {
     expect(decodeText(Buffer.from([0x63, 0x61, 0x66, 0xe9]))).toBe('café');
   });
 
+  it('reads the fallback as windows-1252: curly quotes, dashes and the euro sign, not C1 controls', () => {
+    expect(decodeText(Buffer.from([0x93, 0x69, 0x74, 0x92, 0x73, 0x94, 0x20, 0x96, 0x20, 0x80, 0x35]))).toBe('\u201cit\u2019s\u201d \u2013 \u20ac5');
+  });
+
   it('keeps only the Subject and the body of an e-mail', () => {
     const mail = 'From a@b.c  Thu Aug 22 2002\nReceived: from x\n\tby y\nSubject: Cheap\n pills\nTo: me\n\nBuy now.\n';
     expect(looksLikeEmail(mail)).toBe(true);
     expect(emailSubjectAndBody(mail)).toBe('Cheap pills\n\nBuy now.\n');
     expect(looksLikeEmail('Dear friend: hello\nhow are you\n')).toBe(false);
+  });
+
+  it('decodes an e-mail that is not UTF-8 in the charset its headers declare', () => {
+    const head = 'From: a@b.ru\nTo: me\nContent-Type: text/plain;\n\tcharset="koi8-r"\nSubject: hi\n\n';
+    // "Привет" in KOI8-R: as latin1 it would read "ðÒÉ×ÅÔ".
+    const mail = Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4, 0x0a])]);
+    expect(declaredCharset(mail.toString('latin1'))).toBe('koi8-r');
+    expect(textOfFile(mail, 'eml')).toBe('hi\n\nПривет\n');
+    // A charset the runtime does not know keeps the latin1 reading; a UTF-8 mail is read as UTF-8 whatever it declares.
+    const unknown = Buffer.concat([Buffer.from(head.replace('koi8-r', 'x-made-up'), 'latin1'), Buffer.from([0xe9, 0x0a])]);
+    expect(textOfFile(unknown, 'eml')).toBe('hi\n\né\n');
+    const utf8 = Buffer.from(head.replace('koi8-r', 'iso-8859-1') + 'café\n', 'utf8');
+    expect(textOfFile(utf8, 'eml')).toBe('hi\n\ncafé\n');
   });
 });
 
