@@ -12,6 +12,7 @@ import { batchTensor, modelInputTensor } from '../data/preprocess';
 import type { FeatureStandardization } from '../data/standardization';
 import { crossEntropyPerSample } from '../train/loss';
 import type { BatchProvider, TrainBatch } from '../train/types';
+import { yieldToHost } from '../train/yield-to-host';
 
 /** How to evaluate. */
 export interface EvaluateOptions {
@@ -24,6 +25,18 @@ export interface EvaluateOptions {
   maxMisclassified?: number;
   /** Timed single-sample predictions after the warm-up. */
   latencyRuns?: number;
+  /** After every batch: samples evaluated so far and in all. */
+  onProgress?(done: number, total: number): void;
+  /** Checked between batches: when it says stop, evaluation ends with EvaluationCancelled. */
+  cancelled?(): boolean;
+}
+
+/** Thrown when `cancelled()` said stop; nothing was computed that lasts. */
+export class EvaluationCancelled extends Error {
+  constructor() {
+    super('The evaluation was cancelled.');
+    this.name = 'EvaluationCancelled';
+  }
 }
 
 /** Precision, recall, F1 and support of each class from confusion[actual][predicted]. */
@@ -113,6 +126,7 @@ export async function evaluate(
         else mistakes.push({ index: seen + i, label, predicted, scores: Array.from(row) });
       }
       seen += batch.size;
+      opts.onProgress?.(seen, provider.count);
       if (mistakes.length > 2 * maxMistakes) mistakes = mistakes.sort((a, b) => confidence(b) - confidence(a)).slice(0, maxMistakes);
       if (!timed) {
         latency = await latencyPerSample(model, x, opts.latencyRuns ?? 20);
@@ -121,6 +135,9 @@ export async function evaluate(
     } finally {
       x.dispose();
     }
+    // A turn for the host (progress events, Cancel) on synchronous backends too.
+    await yieldToHost();
+    if (opts.cancelled?.()) throw new EvaluationCancelled();
   }
   if (seen === 0) throw new Error('There is nothing to evaluate: the split is empty');
   return {

@@ -129,6 +129,8 @@ export default {
     back: 'Back to the run',
     run: 'Evaluate on the test split',
     running: 'Evaluating…',
+    runningProgress: 'Evaluating… {done} of {total} samples',
+    cancel: 'Cancel',
     quick: 'Quick ({n} samples)',
     full: 'Full test split ({n} samples)',
     accuracy: 'Accuracy',

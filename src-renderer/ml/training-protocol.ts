@@ -32,6 +32,8 @@ export interface TrainStarted extends SessionStarted {
 
 /** Evaluates a checkpoint on one feed (a split read in order). */
 export interface EvalRunRequest {
+  /** Names this evaluation in eval:progress and eval:cancel. */
+  evalId: string;
   artifacts: CheckpointArtifacts;
   feedId: string;
   classNames: string[];
@@ -83,6 +85,8 @@ export interface TrainingMethods {
   'train:resume': { request: { runId: string }; response: null };
   'train:stop': { request: { runId: string }; response: null };
   'eval:run': { request: EvalRunRequest; response: EvalResult };
+  /** Stops an evaluation after its batch (eval:run then fails with "The evaluation was cancelled."). */
+  'eval:cancel': { request: { evalId: string }; response: null };
   'explain:attention': { request: ExplainRequest; response: { maps: AttentionLayerMap[]; scores: number[] } };
   'explain:gradcam': { request: ExplainRequest & { classIndex: number }; response: GradCamMap };
 }
@@ -99,4 +103,6 @@ export interface TrainingEvents {
   'train:checkpoint': { runId: string; artifacts: CheckpointArtifacts } & CheckpointPoint;
   'train:status': TrainStatusEvent;
   'train:memory': { runId: string } & SessionMemory;
+  /** Samples an evaluation has done of its total (a few times a second). */
+  'eval:progress': { evalId: string; done: number; total: number };
 }

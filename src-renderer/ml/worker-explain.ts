@@ -11,16 +11,47 @@ import { getFeed } from './feeds';
 import { limitProvider } from '../../src-engine/data/limited-provider';
 import { loadArtifactsModel, sampleTensor } from './model-loader';
 import type { AttentionLayerMap, EvalRunRequest, ExplainRequest, GradCamMap } from './training-protocol';
+import type { PostEvent } from './worker-training';
 
-/** Evaluates a checkpoint on the first `limit` samples (or all) of a feed read in order. */
-export async function runEvaluation(req: EvalRunRequest): Promise<EvalResult> {
+/** Evaluations under way, by id, with whether Cancel was asked. */
+const evaluations = new Map<string, { cancelled: boolean }>();
+
+/** Progress events at most this often. */
+const PROGRESS_MS = 200;
+
+/**
+ * Evaluates a checkpoint on the first `limit` samples (or all) of a feed read in order, posting
+ * eval:progress as it goes; evalCancel(evalId) ends it between batches.
+ */
+export async function runEvaluation(req: EvalRunRequest, post: PostEvent): Promise<EvalResult> {
+  const state = { cancelled: false };
+  evaluations.set(req.evalId, state);
   const model = await loadArtifactsModel(req.artifacts);
+  let last = 0;
   try {
     const provider = limitProvider(getFeed(req.feedId), req.limit);
-    return await evaluate(model, provider, req.classNames, { input: req.input, standardization: req.standardization });
+    return await evaluate(model, provider, req.classNames, {
+      input: req.input,
+      standardization: req.standardization,
+      cancelled: () => state.cancelled,
+      onProgress: (done, total) => {
+        const now = performance.now();
+        if (now - last < PROGRESS_MS && done < total) return;
+        last = now;
+        post('eval:progress', { evalId: req.evalId, done, total });
+      },
+    });
   } finally {
+    evaluations.delete(req.evalId);
     model.dispose();
   }
+}
+
+/** Asks an evaluation to stop after its batch; one that already ended is left as it is. */
+export function cancelEvaluation(evalId: string): null {
+  const state = evaluations.get(evalId);
+  if (state) state.cancelled = true;
+  return null;
 }
 
 /** Every attention layer's per-head weights for one sample, and the model's class scores. */

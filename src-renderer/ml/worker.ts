@@ -13,7 +13,7 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
-import { explainAttention, explainGradCam, runEvaluation } from './worker-explain';
+import { cancelEvaluation, explainAttention, explainGradCam, runEvaluation } from './worker-explain';
 import { controlTraining, isTraining, startTraining, type PostEvent } from './worker-training';
 
 // The web tsconfig uses the DOM lib (the webworker lib conflicts with it), so type the scope narrowly.
@@ -74,8 +74,9 @@ const handlers: Handlers = {
   'train:stop': async ({ runId }) => controlTraining(runId, 'stop'),
   'eval:run': async (req) => {
     await ready();
-    return runEvaluation(req);
+    return runEvaluation(req, postEvent);
   },
+  'eval:cancel': async ({ evalId }) => cancelEvaluation(evalId),
   'explain:attention': async (req) => {
     await ready();
     return explainAttention(req);

@@ -43,6 +43,14 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   const open = ref<CheckpointMeta | null>(null);
   const results = ref<Record<string, EvalResult | null>>({});
   const running = ref<string | null>(null);
+  /** How far the running evaluation is. */
+  const progress = ref<{ done: number; total: number } | null>(null);
+  let evalId: string | null = null;
+  let evalCount = 0;
+  ml.on('eval:progress', (p) => {
+    if (p.evalId === evalId) progress.value = { done: p.done, total: p.total };
+  });
+  let cancelling = false;
   // Checkpoints loaded for explanations (weights can be megabytes: kept out of reactivity).
   const loaded = shallowRef(new Map<string, CheckpointData>());
 
@@ -82,6 +90,10 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   async function evaluate(meta: CheckpointMeta, limit: number | null): Promise<EvalResult | null> {
     if (running.value) return null;
     running.value = meta.id;
+    progress.value = null;
+    cancelling = false;
+    const id = `eval-${++evalCount}`;
+    evalId = id;
     try {
       const manifest = manifestOf(meta);
       const artifacts = checkpointArtifacts(await load(meta.id));
@@ -90,7 +102,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       try {
         result = await ml.request(
           'eval:run',
-          { artifacts, feedId: feed.plan.feedId, classNames: [...manifest.classNames], limit, input: plainInput(meta), standardization: standardizationOf(manifest) },
+          { evalId: id, artifacts, feedId: feed.plan.feedId, classNames: [...manifest.classNames], limit, input: plainInput(meta), standardization: standardizationOf(manifest) },
           [artifacts.weightData],
         );
       } finally {
@@ -100,11 +112,21 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       results.value = { ...results.value, [meta.id]: saved };
       return saved;
     } catch (err) {
-      project.reportError(err);
+      // A cancel the person asked for is no error.
+      if (!cancelling) project.reportError(err);
       return null;
     } finally {
       running.value = null;
+      progress.value = null;
+      evalId = null;
     }
+  }
+
+  /** Stops the running evaluation after its batch; nothing is saved. */
+  async function cancel(): Promise<void> {
+    if (!evalId) return;
+    cancelling = true;
+    await ml.request('eval:cancel', { evalId }).catch((err: unknown) => project.reportError(err));
   }
 
   /** One test sample of the checkpoint's dataset: its input, label and (text) original. */
@@ -141,5 +163,5 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     }
   }
 
-  return { open, results, running, show, get, evaluate, testSample, attention, gradcam };
+  return { open, results, running, progress, show, get, evaluate, cancel, testSample, attention, gradcam };
 });

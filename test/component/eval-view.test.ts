@@ -11,6 +11,10 @@ enableAutoUnmount(afterEach);
 const THREE = mnistManifest({ classNames: ['cat', 'dog', 'fox'] });
 
 async function openEval(stored: ReturnType<typeof evalResult> | null, computed?: ReturnType<typeof evalResult>) {
+  return openEvalWith(computed ? () => computed : undefined, stored);
+}
+
+async function openEvalWith(evalRun?: () => unknown, stored: ReturnType<typeof evalResult> | null = null) {
   const run = runRecord({ status: 'completed' });
   const saved: RequestOf<'eval:save'>[] = [];
   const studio = fakeStudio({
@@ -31,7 +35,7 @@ async function openEval(stored: ReturnType<typeof evalResult> | null, computed?:
     },
     'dataset:samples': (req) => imagePage(1, req.offset, 1),
   });
-  const worker = scriptedMl(computed ? { 'eval:run': () => computed } : {});
+  const worker = scriptedMl(evalRun ? { 'eval:run': evalRun, 'eval:cancel': () => null } : { 'eval:cancel': () => null });
   const wrapper = mountWithStudio(App, studio, { ml: worker.ml });
   await flushPromises();
   await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
@@ -85,5 +89,27 @@ describe('evaluation view', () => {
     expect(plan).toMatchObject({ split: 'test', shuffle: false, feedId: req.feedId });
     expect(saved.map((s) => [s.checkpointId, s.split])).toEqual([['ck-check001', 'test']]);
     expect(wrapper.findAll('[data-testid="confusion-cell"]')).toHaveLength(9);
+  });
+});
+
+describe('evaluation progress', () => {
+  it('shows how far an evaluation is, and Cancel stops it without an error', async () => {
+    let reject!: (e: Error) => void;
+    const { worker, wrapper, saved } = await openEvalWith(() => new Promise((_, rej) => (reject = rej)));
+    await wrapper.find('[data-testid="eval-full-button"]').trigger('click');
+    await flushPromises();
+    const [req] = worker.requestsOf('eval:run') as { evalId: string }[];
+    worker.emit('eval:progress', { evalId: req!.evalId, done: 340, total: 1000 });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="eval-running"]').text()).toContain('Evaluating… 340 of 1,000 samples');
+    expect(wrapper.find('[data-testid="eval-progress"]').attributes('value')).toBe('340');
+    await wrapper.find('[data-testid="eval-cancel"]').trigger('click');
+    await flushPromises();
+    expect(worker.requestsOf('eval:cancel')).toEqual([{ evalId: req!.evalId }]);
+    reject(new Error('The evaluation was cancelled.'));
+    await flushPromises();
+    expect(wrapper.find('[data-testid="eval-running"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="error-panel"]').exists()).toBe(false);
+    expect(saved).toEqual([]);
   });
 });

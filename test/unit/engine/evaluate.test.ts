@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { input, layers, model as functionalModel, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EvalResult } from '../../../src-shared/evaluations/eval-result';
-import { classMetrics, evaluate } from '../../../src-engine/evaluate/evaluate';
+import { classMetrics, evaluate, EvaluationCancelled } from '../../../src-engine/evaluate/evaluate';
 import { ArrayProvider } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
 
@@ -88,5 +88,25 @@ describe('evaluate', () => {
       { precision: 1, recall: 1, f1: 1, support: 3 },
       { precision: 0, recall: 0, f1: 0, support: 0 },
     ]);
+  });
+});
+
+describe('evaluate progress and cancel', () => {
+  const provider = () => new ArrayProvider({ x: Float32Array.from(rows.flat()), y: Int32Array.from(labels), sampleShape: [3] }, null);
+
+  it('reports samples done after every batch, up to the total', async () => {
+    const seen: [number, number][] = [];
+    await evaluate(identity(3), provider(), 3, { batchSize: 3, latencyRuns: 1, onProgress: (done, total) => void seen.push([done, total]) });
+    expect(seen).toEqual([[3, 7], [6, 7], [7, 7]]);
+  });
+
+  it('stops between batches when cancelled, with nothing left on the backend', async () => {
+    const model = identity(3);
+    const before = tf.memory().numTensors;
+    let batches = 0;
+    const run = evaluate(model, provider(), 3, { batchSize: 3, latencyRuns: 1, onProgress: () => void batches++, cancelled: () => batches >= 1 });
+    await expect(run).rejects.toBeInstanceOf(EvaluationCancelled);
+    expect(batches).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
