@@ -77,6 +77,15 @@ describe('evaluation view', () => {
     expect(wrapper.text()).toContain('Grad-CAM');
   });
 
+  it('explains a misclassified example as soon as it is picked, without a second click', async () => {
+    const { wrapper, worker } = await openEval(evalResult());
+    expect(worker.requestsOf('explain:gradcam')).toEqual([]);
+    await wrapper.find('[data-testid="misclassified-gallery"] [data-testid="misclassified-item"] button').trigger('click');
+    await flushPromises();
+    expect((wrapper.find('[data-testid="explain-index"]').element as HTMLInputElement).value).toBe('11');
+    expect(worker.requestsOf('explain:gradcam')).toHaveLength(1);
+  });
+
   it('evaluates on request through the worker and stores the result', async () => {
     const { worker, wrapper, saved } = await openEval(null, evalResult());
     expect(wrapper.find('[data-testid="confusion-matrix"]').exists()).toBe(false);
