@@ -14,7 +14,7 @@ async function openEval(stored: ReturnType<typeof evalResult> | null, computed?:
   return openEvalWith(computed ? () => computed : undefined, stored);
 }
 
-async function openEvalWith(evalRun?: () => unknown, stored: ReturnType<typeof evalResult> | null = null) {
+async function openEvalWith(evalRun?: () => unknown, stored: ReturnType<typeof evalResult> | null = null, extra: Record<string, (p: never) => unknown> = {}) {
   const run = runRecord({ status: 'completed' });
   const saved: RequestOf<'eval:save'>[] = [];
   const studio = fakeStudio({
@@ -35,7 +35,7 @@ async function openEvalWith(evalRun?: () => unknown, stored: ReturnType<typeof e
     },
     'dataset:samples': (req) => imagePage(1, req.offset, 1),
   });
-  const worker = scriptedMl(evalRun ? { 'eval:run': evalRun, 'eval:cancel': () => null } : { 'eval:cancel': () => null });
+  const worker = scriptedMl({ ...(evalRun ? { 'eval:run': evalRun } : {}), 'eval:cancel': () => null, ...extra });
   const wrapper = mountWithStudio(App, studio, { ml: worker.ml });
   await flushPromises();
   await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
@@ -77,13 +77,20 @@ describe('evaluation view', () => {
     expect(wrapper.text()).toContain('Grad-CAM');
   });
 
-  it('explains a misclassified example as soon as it is picked, without a second click', async () => {
-    const { wrapper, worker } = await openEval(evalResult());
+  it('explains a misclassified example as soon as it is picked, without a second click, with a colour scale and an opacity control', async () => {
+    const cam = { height: 28, width: 28, data: new Float32Array(784).fill(0.5), classIndex: 1, scores: [0.7, 0.2, 0.1] };
+    const { wrapper, worker } = await openEvalWith(undefined, evalResult(), { 'explain:gradcam': () => cam });
     expect(worker.requestsOf('explain:gradcam')).toEqual([]);
     await wrapper.find('[data-testid="misclassified-gallery"] [data-testid="misclassified-item"] button').trigger('click');
     await flushPromises();
     expect((wrapper.find('[data-testid="explain-index"]').element as HTMLInputElement).value).toBe('11');
     expect(worker.requestsOf('explain:gradcam')).toHaveLength(1);
+    const view = wrapper.find('[data-testid="gradcam-view"]');
+    expect(view.find('[data-testid="heat-scale"]').text()).toBe('lowhigh');
+    const opacity = view.find('[data-testid="gradcam-opacity"]');
+    expect((opacity.element as HTMLInputElement).value).toBe('0.55');
+    await opacity.setValue('0.2');
+    expect((opacity.element as HTMLInputElement).value).toBe('0.2');
   });
 
   it('evaluates on request through the worker and stores the result', async () => {

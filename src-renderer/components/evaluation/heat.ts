@@ -7,6 +7,11 @@ const STOPS: [number, number, number][] = [
   [253, 231, 37],
 ];
 
+/** The scale as a CSS gradient, low to high, for a colour bar beside a map. */
+export function heatGradientCss(): string {
+  return `linear-gradient(to right, ${STOPS.map(([r, g, b], i) => `rgb(${r} ${g} ${b}) ${(i / (STOPS.length - 1)) * 100}%`).join(', ')})`;
+}
+
 /** The RGB colour of a value in [0, 1]. */
 export function heatColor(v: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (STOPS.length - 1);
