@@ -1,6 +1,12 @@
 /** English UI text of the models, training runs and evaluation sections (merged into en.ts). */
 export default {
   models: {
+    fields: {
+      filters: 'Filters', kernelSize: 'Kernel size', strides: 'Strides', padding: 'Padding', activation: 'Activation',
+      poolSize: 'Pool size', units: 'Units', rate: 'Dropout rate', momentum: 'Momentum', epsilon: 'Epsilon',
+      dim: 'Width', patchSize: 'Patch size', heads: 'Heads', ffDim: 'Feed-forward width', dropout: 'Dropout',
+    },
+    totalsPending: 'Fix the layers above to see the totals.',
     new: 'New model',
     newTitle: 'New model',
     dataset: 'Dataset',

@@ -40,6 +40,24 @@ describe('model editor', () => {
     expect(Number(total().attributes('data-params'))).toBe(320);
   });
 
+  it('says what is wrong with a field in words, and shows no stale figures until it is fixed', async () => {
+    const { wrapper, rows, total } = await openEditor();
+    const dense = rows()[6]!;
+    expect(dense.find('.f-label').text()).toBe('Units');
+    expect(rows()[0]!.findAll('.f-label').map((l) => l.text())).toContain('Kernel size');
+    await dense.find('[data-testid="field-units"]').setValue('-5');
+    await flushPromises();
+    expect(dense.find('.problem').text()).toBe('Units must be at least 1');
+    expect(dense.find('[data-testid="layer-shape"]').text()).toBe('—');
+    expect(dense.find('[data-testid="layer-params"]').text()).toBe('—');
+    expect(wrapper.find('[data-testid="model-total-pending"]').text()).toBe('Fix the layers above to see the totals.');
+    await dense.find('[data-testid="field-units"]').setValue('32');
+    await flushPromises();
+    expect(rows()[6]!.find('[data-testid="layer-shape"]').text()).toBe('32');
+    expect(wrapper.find('[data-testid="model-total-pending"]').exists()).toBe(false);
+    expect(total().text()).toContain('parameters');
+  });
+
   it('adds, removes and reorders layers with buttons and the keyboard, and saves the spec', async () => {
     const { studio, wrapper, rows, types } = await openEditor();
     // Add a dropout after the selected flatten layer (row 6).

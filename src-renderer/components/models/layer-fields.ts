@@ -104,6 +104,23 @@ export function setField(layer: LayerSpec, field: FieldDef, text: string): { lay
   const next: Record<string, unknown> = { ...layer, [field.key]: value };
   if (value === undefined) delete next[field.key];
   const parsed = LayerSpec.safeParse(next);
-  if (!parsed.success) return { problem: parsed.error.issues[0]?.message ?? 'is not valid' };
+  if (!parsed.success) return { problem: problemInWords(parsed.error.issues[0]) };
   return { layer: parsed.data };
+}
+
+/** A schema issue as a person reads it ("must be at least 1"), not the validator's own text. */
+function problemInWords(issue: { code: string; message: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean; expected?: string } | undefined): string {
+  if (!issue) return 'is not valid';
+  const bound = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
+  if (issue.code === 'too_small') return issue.inclusive === false ? `must be more than ${bound(issue.minimum)}` : `must be at least ${bound(issue.minimum)}`;
+  if (issue.code === 'too_big') return issue.inclusive === false ? `must be less than ${bound(issue.maximum)}` : `must be at most ${bound(issue.maximum)}`;
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
+  if (issue.code === 'invalid_type') return 'is not a number';
+  if (issue.code === 'invalid_value') return 'is not one of the choices';
+  return 'is not valid';
+}
+
+/** How a field's number is shown: tiny ones (epsilon 1e-6) in exponent form, so a narrow field does not read "0.00000". */
+export function showNumber(v: number): string {
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v);
 }
