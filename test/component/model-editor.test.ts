@@ -58,6 +58,30 @@ describe('model editor', () => {
     expect(total().text()).toContain('parameters');
   });
 
+  it('undoes and redoes layer edits with Ctrl+Z and Ctrl+Shift+Z, a field\'s typing as one step', async () => {
+    const { wrapper, rows } = await openEditor();
+    const units = () => rows()[6]!.find<HTMLInputElement>('[data-testid="field-units"]');
+    for (const v of ['1', '12', '128']) await units().setValue(v);
+    await rows()[0]!.find('[data-testid="layer-remove"]').trigger('click');
+    await flushPromises();
+    expect(rows()).toHaveLength(7);
+    const key = (init: KeyboardEventInit) => wrapper.find('[data-testid="model-editor"]').trigger('keydown', init);
+    await key({ key: 'z', ctrlKey: true });
+    await flushPromises();
+    expect(rows()).toHaveLength(8);
+    expect(units().element.value).toBe('128');
+    await key({ key: 'z', ctrlKey: true });
+    await flushPromises();
+    // The three keystrokes were one edit: one undo brings back the original 64.
+    expect(units().element.value).toBe('64');
+    await key({ key: 'z', ctrlKey: true, shiftKey: true });
+    await flushPromises();
+    expect(units().element.value).toBe('128');
+    await key({ key: 'y', ctrlKey: true });
+    await flushPromises();
+    expect(rows()).toHaveLength(7);
+  });
+
   it('adds, removes and reorders layers with buttons and the keyboard, and saves the spec', async () => {
     const { studio, wrapper, rows, types } = await openEditor();
     // Add a dropout after the selected flatten layer (row 6).
