@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelInput } from '../../src-shared/models/spec';
 import type { BatchProvider, TrainBatch } from '../train/types';
+import { yieldToHost } from '../train/yield-to-host';
 
 import type { FeatureStandardization } from './standardization';
 
@@ -52,6 +53,8 @@ export async function computeStandardization(provider: BatchProvider, features: 
       sumSq[j] = sumSq[j]! + v * v;
       n[j] = n[j]! + 1;
     }
+    // The host's turn between batches (the disk provider no longer yields itself).
+    await yieldToHost();
   }
   const mean = Array.from(sum, (s, j) => (n[j] ? s / n[j]! : 0));
   const std = Array.from(sumSq, (s, j) => (n[j] ? Math.sqrt(Math.max(0, s / n[j]! - mean[j]! ** 2)) : 1));

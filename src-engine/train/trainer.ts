@@ -365,6 +365,8 @@ export class Trainer {
       lossSum += lv[0]!;
       correct += cv[0]!;
       n += batch.size;
+      // As in training: timers, Ctrl+C and the worker's messages get their turn during validation.
+      await yieldToHost();
     }
     return n ? { loss: lossSum / n, accuracy: correct / n } : { loss: NaN, accuracy: NaN };
   }

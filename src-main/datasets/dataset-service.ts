@@ -73,8 +73,11 @@ export function acrossClasses(positions: Uint32Array, labels: Int32Array, classe
   }
   const out = new Uint32Array(total);
   let k = 0;
-  for (let round = 0; k < total; round++) {
-    for (const list of byClass) if (round < list.length) out[k++] = list[round]!;
+  // Exhausted classes leave the round, so a class far larger than the others costs its own length, not length x classes.
+  let active = byClass.filter((l) => l.length > 0);
+  for (let round = 0; active.length > 0; round++) {
+    for (const list of active) out[k++] = list[round]!;
+    active = active.filter((l) => l.length > round + 1);
   }
   return out;
 }

@@ -127,6 +127,7 @@ export function runApp(ctx: LaunchContext): void {
         location,
         preloadPath: join(app.getAppPath(), 'out', 'preload', 'index.cjs'),
         ...(ctx.platform === 'linux' ? { iconPath: join(app.getAppPath(), 'resources', 'icon.png') } : {}),
+        isQuitting: () => phase !== 'running',
         onClosed: (clientId) => {
           // During shutdown stop() closes every project itself.
           if (phase !== 'running' || !studio) return;

@@ -23,6 +23,11 @@ export interface WindowManagerOptions {
   iconPath?: string;
   /** Called after a window closed, with the clientId it had. */
   onClosed(clientId: string): void;
+  /**
+   * Whether the app is quitting: its services stop before the windows close, so a page that holds
+   * its unload is let go at once (the run left running is marked stopped on the next open).
+   */
+  isQuitting?(): boolean;
 }
 
 /** Creates and tracks studio windows. */
@@ -52,16 +57,25 @@ export class WindowManager {
     win.once('ready-to-show', () => win.show());
     // The page holds its unload while a run trains or a job runs (beforeunload): ask, and on
     // "Stop and close" let it stop the run with a checkpoint and close itself once that is saved.
-    contents.on('will-prevent-unload', () => {
-      const choice = dialog.showMessageBoxSync(win, {
-        type: 'question',
-        buttons: ['Stop and close', 'Keep working'],
-        defaultId: 1,
-        cancelId: 1,
-        message: 'A training run or another job is still running.',
-        detail: 'Stop and close stops the run after its current batch and saves a checkpoint you can resume from, then closes the window.',
-      });
-      if (choice === 0) this.deliver(clientId, { event: 'app:command', payload: { command: 'window.stopAndClose' } });
+    contents.on('will-prevent-unload', (event: { preventDefault(): void }) => {
+      // preventDefault here ignores the page's hold: quitting closes the window as it always did.
+      if (this.opts.isQuitting?.()) {
+        event.preventDefault();
+        return;
+      }
+      // Asynchronous, so the other windows and the services are not frozen while it is open.
+      void dialog
+        .showMessageBox(win, {
+          type: 'question',
+          buttons: ['Stop and close', 'Keep working'],
+          defaultId: 1,
+          cancelId: 1,
+          message: 'Work is still running in this window.',
+          detail: 'Stop and close stops a training run after its current batch and saves a checkpoint you can resume from, cancels an import, then closes the window.',
+        })
+        .then(({ response }) => {
+          if (response === 0) this.deliver(clientId, { event: 'app:command', payload: { command: 'window.stopAndClose' } });
+        });
     });
     win.on('focus', () => {
       this.lastFocused = clientId;

@@ -86,7 +86,8 @@ export class ModelService {
     if (req.datasetId !== undefined) requireEntry(view, 'datasets', req.datasetId, 'dataset');
     const id = newEntityId('md');
     const spec = ModelSpec.parse({ ...req.spec, name: req.name });
-    const dir = join(view.dir, MODELS_DIR, id);
+    // Checked before anything is made: models/ itself may be a link (project-paths.ts).
+    const dir = await projectPath(view.dir, MODELS_DIR, id);
     await mkdir(dir, { recursive: true });
     const createdAt = new Date().toISOString();
     try {

@@ -127,7 +127,8 @@ export class RunService {
       resumedFrom,
       error: null,
     });
-    const dir = join(view.dir, RUNS_DIR, id);
+    // Checked before anything is made: runs/ itself may be a link (project-paths.ts).
+    const dir = await projectPath(view.dir, RUNS_DIR, id);
     await mkdir(dir, { recursive: true });
     try {
       await appendRecords(join(dir, METRICS_FILE), []);

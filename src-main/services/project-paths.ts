@@ -47,7 +47,8 @@ export async function readFileNoFollow(path: string, encoding: 'utf8'): Promise<
 export async function readFileNoFollow(path: string, encoding?: 'utf8'): Promise<Buffer<ArrayBuffer> | string> {
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // Non-blocking, so a FIFO put where a file should be cannot hang the read; it is refused below.
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ELOOP') {
@@ -56,6 +57,9 @@ export async function readFileNoFollow(path: string, encoding?: 'utf8'): Promise
     throw err;
   }
   try {
+    if (!(await handle.stat()).isFile()) {
+      throw new StudioError('PROJECT_PATH_ESCAPES', `${path} is not a regular file: Model Studio reads only files inside a project.`, { path });
+    }
     return encoding ? await handle.readFile({ encoding }) : await handle.readFile();
   } finally {
     await handle.close();

@@ -5,7 +5,7 @@
  * half-deleted folder under the real name, only leftovers that the next open sweeps away.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import { fsyncDir } from './atomic-write';
@@ -43,6 +43,10 @@ export async function writeStagedFolder<T>(
   const target = join(root, name);
   const replaced = opts.replacedName === undefined ? null : join(root, opts.replacedName);
   await mkdir(root, { recursive: true });
+  // The kind folder (datasets/, checkpoints/) may itself be a link before it holds any entry.
+  if ((await lstat(root)).isSymbolicLink()) {
+    throw new StudioError('PROJECT_PATH_ESCAPES', `${root} is a link: Model Studio does not follow links inside a project. Put the real folder there.`, { path: root });
+  }
   await mkdir(incoming);
   try {
     const result = await write(incoming);

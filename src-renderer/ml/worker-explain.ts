@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalResult } from '../../src-shared/evaluations/eval-result';
 import { attentionMaps } from '../../src-engine/evaluate/attention-maps';
-import { evaluate } from '../../src-engine/evaluate/evaluate';
+import { evaluate, EvaluationCancelled } from '../../src-engine/evaluate/evaluate';
 import { gradCam } from '../../src-engine/evaluate/grad-cam';
 import { getFeed } from './feeds';
 import { limitProvider } from '../../src-engine/data/limited-provider';
@@ -24,11 +24,14 @@ const PROGRESS_MS = 200;
  * eval:progress as it goes; evalCancel(evalId) ends it between batches.
  */
 export async function runEvaluation(req: EvalRunRequest, post: PostEvent): Promise<EvalResult> {
-  const state = { cancelled: false };
+  // A Cancel may arrive before the evaluation itself (it waits for the backend): it still counts.
+  const state = evaluations.get(req.evalId) ?? { cancelled: false };
   evaluations.set(req.evalId, state);
-  const model = await loadArtifactsModel(req.artifacts);
   let last = 0;
+  let model: Awaited<ReturnType<typeof loadArtifactsModel>> | null = null;
   try {
+    if (state.cancelled) throw new EvaluationCancelled();
+    model = await loadArtifactsModel(req.artifacts);
     const provider = limitProvider(getFeed(req.feedId), req.limit);
     return await evaluate(model, provider, req.classNames, {
       input: req.input,
@@ -43,7 +46,7 @@ export async function runEvaluation(req: EvalRunRequest, post: PostEvent): Promi
     });
   } finally {
     evaluations.delete(req.evalId);
-    model.dispose();
+    model?.dispose();
   }
 }
 
@@ -51,6 +54,8 @@ export async function runEvaluation(req: EvalRunRequest, post: PostEvent): Promi
 export function cancelEvaluation(evalId: string): null {
   const state = evaluations.get(evalId);
   if (state) state.cancelled = true;
+  // Not started yet: remembered, so runEvaluation stops before it begins (ids are never reused).
+  else evaluations.set(evalId, { cancelled: true });
   return null;
 }
 

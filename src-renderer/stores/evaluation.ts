@@ -100,6 +100,8 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       const feed = await openDataFeed(ml, studioShardReader(studio), manifest, { split: 'test', shuffle: false });
       let result: EvalResult;
       try {
+        // Cancelled while the weights loaded or the feed opened: ask the worker for nothing.
+        if (cancelling) return null;
         result = await ml.request(
           'eval:run',
           { evalId: id, artifacts, feedId: feed.plan.feedId, classNames: [...manifest.classNames], limit, input: plainInput(meta), standardization: standardizationOf(manifest) },
@@ -108,6 +110,8 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       } finally {
         await feed.close();
       }
+      // Cancelled while the worker was finishing: the person asked for no result.
+      if (cancelling) return null;
       const saved = await studio.call(studio.api.eval.save({ checkpointId: meta.id, split: 'test', result }));
       results.value = { ...results.value, [meta.id]: saved };
       return saved;

@@ -311,13 +311,23 @@ export const useTrainingStore = defineStore('training', () => {
    * main (before a window closes); gives up after `maxMs`.
    */
   async function stopAndWait(maxMs = 120_000): Promise<void> {
+    // A run still starting has no id to stop yet: let the start settle (it may also fail) first.
+    if (starting.value) {
+      await new Promise<void>((done) => {
+        const stopWatching = watch(starting, (s) => {
+          if (s) return;
+          stopWatching();
+          done();
+        });
+        setTimeout(() => (stopWatching(), done()), maxMs);
+      });
+    }
     if (!busy.value) return;
     const idle = new Promise<void>((done) => {
       idleWaiters.push(done);
       setTimeout(done, maxMs);
     });
-    if (!starting.value) await control('stop');
-    else if (live.value) stopWanted.add(live.value.runId);
+    await control('stop');
     await idle;
   }
 

@@ -4,6 +4,7 @@
  * a UTF-8 JSON header, the header, then the byte fields back to back. The header is the message
  * with each byte field replaced by null and listed in `binary` with its offset and length.
  */
+import { parseJsonBounded } from '../json-depth';
 
 interface BinaryRef {
   key: string;
@@ -69,7 +70,7 @@ export function encodeBinaryFrame(message: Record<string, unknown>, field: strin
 export function decodeBinaryFrame(frame: ArrayBuffer | Uint8Array): Record<string, unknown> {
   const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as Record<string, unknown> & {
+  const header = parseJsonBounded(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as Record<string, unknown> & {
     binaryField: string;
     binary: BinaryRef[];
   };

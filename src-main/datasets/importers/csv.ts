@@ -17,9 +17,6 @@ type CsvSource = Extract<ImportSource, { type: 'csv' }>;
 /** Spellings of NaN and infinity that CSV writers use. */
 const SPECIAL_NUMBER = /^[+-]?(nan|inf|infinity)$/i;
 
-/** The largest magnitude a float32 feature holds. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /** The most columns a CSV may have (features plus label). */
 export const MAX_COLUMNS = 10_000;
 
@@ -149,7 +146,7 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
           }
           // NaN, Infinity and what float32 cannot hold (1e999, 1e39) are missing values, like an
           // empty cell: the trainer fills them with the column's mean (0 after standardisation).
-          if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) {
+          if (!Number.isFinite(Math.fround(v))) {
             if (!Number.isNaN(v)) nonFinite[k]!++;
             missing[k]!++;
             v = NaN;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../src-shared/errors';
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import type { JobSnapshot } from '../../../src-shared/ipc/contract';
-import { DatasetService } from '../../../src-main/datasets/dataset-service';
+import { acrossClasses, DatasetService } from '../../../src-main/datasets/dataset-service';
 import type { ImportContext, RawDataset } from '../../../src-main/datasets/raw-dataset';
 import { useStudios } from '../services/studio-fixture';
 import { useTempDirs } from '../services/temp-dir';
@@ -141,6 +141,16 @@ describe('DatasetService', () => {
     const all = await service.samples(CLIENT, { id: ds.id, split: 'train', offset: 0, limit: 512 });
     expect(all.indices).toHaveLength(ds.splits.train.count);
     expect(new Set(all.indices).size).toBe(ds.splits.train.count);
+  });
+
+  it('orders a very imbalanced split for browsing in linear time, keeping every sample once', () => {
+    const n = 300_000;
+    const labels = new Int32Array(n);
+    for (let i = 0; i < 999; i++) labels[i] = i + 1; // 999 classes of one sample, one class of the rest
+    const order = acrossClasses(Uint32Array.from({ length: n }, (_, i) => i), labels, 1000);
+    expect(order.length).toBe(n);
+    expect(new Set(order).size).toBe(n);
+    expect(new Set([...order.subarray(0, 1000)].map((i) => labels[i])).size).toBe(1000);
   });
 
   it('re-splits and removes datasets', async () => {

@@ -133,7 +133,7 @@ export function createFakeElectron() {
     handle: vi.fn((channel: string, fn: Listener) => void ipcMain.handlers.set(channel, fn)),
     removeHandler: vi.fn((channel: string) => void ipcMain.handlers.delete(channel)),
   };
-  const dialog = { showOpenDialog: vi.fn(), showErrorBox: vi.fn(), showMessageBoxSync: vi.fn(() => 1) };
+  const dialog = { showOpenDialog: vi.fn(), showErrorBox: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 1 })) };
   const shell = { openExternal: vi.fn(async () => undefined) };
   const Menu = {
     current: null as null | { template: any[] },

@@ -215,17 +215,28 @@ describe('Electron app lifecycle', () => {
     const electron = await launch();
     const win = electron.BrowserWindow.instances[0]!;
     win.webContents.finishLoad(APP_URL);
-    electron.dialog.showMessageBoxSync.mockReturnValueOnce(1);
+    electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 1 });
     // Keep working: nothing is sent, and the unload stays held (the event is not prevented).
     expect(win.webContents.fire('will-prevent-unload')).toBe(false);
+    await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalledTimes(1));
+    await Promise.resolve();
     expect(sentEvents(win)).toEqual([]);
-    electron.dialog.showMessageBoxSync.mockReturnValueOnce(0);
+    electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 0 });
     expect(win.webContents.fire('will-prevent-unload')).toBe(false);
-    expect(sentEvents(win)).toEqual([{ event: 'app:command', payload: { command: 'window.stopAndClose' } }]);
-    const [parent, options] = electron.dialog.showMessageBoxSync.mock.calls[1] as unknown as [unknown, { buttons: string[]; cancelId: number }];
+    await vi.waitFor(() => expect(sentEvents(win)).toEqual([{ event: 'app:command', payload: { command: 'window.stopAndClose' } }]));
+    const [parent, options] = electron.dialog.showMessageBox.mock.calls[1] as unknown as [unknown, { buttons: string[]; cancelId: number }];
     expect(parent).toBe(win);
     expect(options.buttons).toEqual(['Stop and close', 'Keep working']);
     expect(options.cancelId).toBe(1);
+  });
+
+  it('lets a held window go at once when the app quits (its services are already stopping)', async () => {
+    const electron = await launch();
+    const win = electron.BrowserWindow.instances[0]!;
+    win.webContents.finishLoad(APP_URL);
+    electron.app.quit();
+    expect(win.webContents.fire('will-prevent-unload')).toBe(true);
+    expect(electron.dialog.showMessageBox).not.toHaveBeenCalled();
   });
 
   it('rebuilds the menu and the OS recent documents when a project opens', async () => {

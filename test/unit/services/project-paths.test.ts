@@ -4,6 +4,7 @@
  * `datasets/<id>` linked outside showed (and served) the outside dataset, a `dataset.json`
  * linked to /etc/passwd was read, and a linked checkpoint folder made eval write outside.
  */
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,5 +90,26 @@ describe('links inside a project', () => {
     const got = await call('run:get', { runId: run.id });
     expect(!got.ok && got.error.code).toBe('PROJECT_PATH_ESCAPES');
 
+  });
+
+  it('writes no new checkpoint, dataset or model through a kind folder that is itself a link, and reads no FIFO put where dataset.json should be', async () => {
+    const { ok, call, dir } = await trainingProject();
+    const run = await ok('run:create', { spec: mlpSpec(), datasetId: 'ds-abcd1234', hyper: HYPER });
+    const outside = await tempDir();
+    await rm(join(dir, 'checkpoints'), { recursive: true, force: true });
+    await symlink(outside, join(dir, 'checkpoints'));
+    const saved = await call('checkpoint:save', mlpCheckpoint(run.id, 0));
+    expect(!saved.ok && saved.error.code).toBe('PROJECT_PATH_ESCAPES');
+    expect(await readdir(outside)).toEqual([]);
+    await rm(join(dir, 'models'), { recursive: true, force: true });
+    await symlink(outside, join(dir, 'models'));
+    const model = await call('model:create', { name: 'M', spec: mlpSpec() });
+    expect(!model.ok && model.error.code).toBe('PROJECT_PATH_ESCAPES');
+    expect(await readdir(outside)).toEqual([]);
+
+    const names = await namesProject();
+    await rm(join(names.dir, 'datasets', names.id, 'dataset.json'));
+    execFileSync('mkfifo', [join(names.dir, 'datasets', names.id, 'dataset.json')]);
+    expect((await escapes(names.studio.datasets.get(CLIENT, names.id))).code).toBe('PROJECT_PATH_ESCAPES');
   });
 });

@@ -69,6 +69,13 @@ describe('CSV importer', () => {
     expect([...values.filter((_, i) => i % 2 === 1)].map((v) => (Number.isNaN(v) ? 'missing' : v))).toEqual(['missing', 'missing', 'missing', 'missing', 2, 3, 'missing', 4]);
   });
 
+  it('keeps the float32 maximum as numpy prints it (3.4028235e38) as a value, not a missing one', async () => {
+    const path = await put(await tempDir(), 'max.csv', 'f,label\n3.4028235e38,a\n1,b\n-3.4028235e38,a\n2,b\n');
+    const raw = await importDataset({ type: 'csv', path, labelColumn: 'label' }, testContext());
+    expect(raw.warnings).toEqual([]);
+    expect(Number.isFinite(raw.tabular!.values[0]!)).toBe(true);
+  });
+
   it('imports such a CSV into a project as a dataset that lists and reads back, with finite statistics', async () => {
     const root = await tempDir();
     const path = await put(root, 'odd.csv', 'f1,f2,label\n1,NaN,a\n2,Infinity,b\n3,1e999,a\n4,-inf,b\n5,2,a\n6,3,b\n7,1e39,a\n8,4,b\n');
