@@ -136,6 +136,8 @@ export default {
     run: 'Evaluate on the test split',
     running: 'Evaluating…',
     runningProgress: 'Evaluating… {done} of {total} samples',
+    backendChoice: 'Backend',
+    backendAuto: 'Current',
     cancel: 'Cancel',
     quick: 'Quick ({n} samples)',
     full: 'Full test split ({n} samples)',

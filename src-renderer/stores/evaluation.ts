@@ -9,10 +9,12 @@ import type { DatasetManifest } from '../../src-shared/datasets/schema';
 import type { CheckpointData } from '../../src-shared/ipc/training-contract';
 import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { EvalResult } from '../../src-shared/evaluations/eval-result';
+import type { Backend } from '../../src-shared/runs/hyper-params';
 import { useMl, useStudio } from '../bridge';
 import { openDataFeed, studioShardReader } from '../ml/data-feed';
 import { inputLayout } from '../ml/feed-protocol';
 import type { AttentionLayerMap, GradCamMap, SampleInput } from '../ml/training-protocol';
+import { useBackendStore } from './backend';
 import { useDatasetsStore } from './datasets';
 import { useProjectStore } from './project';
 import { standardizationOf } from '../../src-engine/data/standardization';
@@ -87,7 +89,7 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   }
 
   /** Evaluates a checkpoint on the test split (the first `limit` samples, or all) and stores the result. */
-  async function evaluate(meta: CheckpointMeta, limit: number | null): Promise<EvalResult | null> {
+  async function evaluate(meta: CheckpointMeta, limit: number | null, backendChoice: 'auto' | Backend = 'auto'): Promise<EvalResult | null> {
     if (running.value) return null;
     running.value = meta.id;
     progress.value = null;
@@ -96,6 +98,11 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     evalId = id;
     try {
       const manifest = manifestOf(meta);
+      // A chosen backend is made current first (the worker refuses while a run trains, and says so).
+      if (backendChoice !== 'auto') {
+        const report = await ml.request('backend:use', { backend: backendChoice });
+        useBackendStore().report = report;
+      }
       const artifacts = checkpointArtifacts(await load(meta.id));
       const feed = await openDataFeed(ml, studioShardReader(studio), manifest, { split: 'test', shuffle: false });
       let result: EvalResult;

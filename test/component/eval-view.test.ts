@@ -129,3 +129,18 @@ describe('evaluation progress', () => {
     expect(saved).toEqual([]);
   });
 });
+
+describe('evaluation backend', () => {
+  it('evaluates on the backend chosen in the view, made current first', async () => {
+    const { worker, wrapper } = await openEvalWith(() => evalResult(), null, { 'backend:use': (p: { backend: string }) => ({ backend: p.backend, adapter: null, tried: [{ name: p.backend, ok: true }] }) });
+    const select = wrapper.find('[data-testid="eval-backend"]');
+    expect(select.findAll('option').map((o) => o.text())).toEqual(['Current', 'WebGPU', 'WebGL', 'WASM', 'CPU']);
+    await select.setValue('wasm');
+    await wrapper.find('[data-testid="eval-full-button"]').trigger('click');
+    await flushPromises();
+    expect(worker.requestsOf('backend:use')).toEqual([{ backend: 'wasm' }]);
+    expect(worker.requestsOf('eval:run')).toHaveLength(1);
+    const types = worker.requests.map((r) => r.type);
+    expect(types.indexOf('backend:use')).toBeLessThan(types.indexOf('eval:run'));
+  });
+});
