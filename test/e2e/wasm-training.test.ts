@@ -1,6 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStudio, type StudioSession } from './support/studio-page';
 
+/** A new project with a sample, a template model for it, and a one-epoch run of it started on WASM. */
+async function startWasmRun(s: StudioSession, o: { project: string; sample: string; template: string; batch: number; limit: number }): Promise<void> {
+  const { page } = s;
+  await page.getByTestId('new-project-button').click();
+  await page.getByTestId('project-name-input').fill(o.project);
+  await page.getByTestId('parent-dir-input').fill(s.workDir);
+  await page.getByTestId('create-button').click();
+  await page.getByTestId('add-dataset-button').click();
+  await page.getByTestId(`add-sample-${o.sample}`).click();
+  await page.getByTestId('dataset-item').waitFor({ timeout: 90_000 });
+  await expect.poll(() => page.getByTestId('job-progress').count(), { timeout: 60_000 }).toBe(0);
+  await page.getByTestId('sidebar-models').click();
+  await page.getByTestId('new-model-button').click();
+  await page.getByTestId(`template-${o.template}`).click();
+  await page.getByTestId('model-editor').waitFor();
+  await page.getByTestId('model-back').click();
+  await page.getByTestId('sidebar-runs').click();
+  await page.getByTestId('new-run-button').click();
+  await page.getByTestId('run-epochs').fill('1');
+  await page.getByTestId('run-batch-size').fill(String(o.batch));
+  await page.getByTestId('run-limit').fill(String(o.limit));
+  await page.getByTestId('run-backend').selectOption('wasm');
+  await page.getByTestId('start-run-button').click();
+  await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+}
+
 /**
  * Training on WebAssembly in the real UI: a synchronous backend, where the trainer must give the
  * worker a turn between batches for the view to move and for Pause and Stop to act mid-epoch; and
@@ -19,28 +45,7 @@ describe('WASM training in the real UI', () => {
 
   it('shows a WASM run live mid-epoch, pauses and stops it after the batch in flight, with one stop checkpoint', { timeout: 300_000 }, async () => {
     const { page } = s;
-    await page.getByTestId('new-project-button').click();
-    await page.getByTestId('project-name-input').fill('Digits');
-    await page.getByTestId('parent-dir-input').fill(s.workDir);
-    await page.getByTestId('create-button').click();
-    await page.getByTestId('add-dataset-button').click();
-    await page.getByTestId('add-sample-mnist').click();
-    await page.getByTestId('dataset-item').waitFor({ timeout: 90_000 });
-    await expect.poll(() => page.getByTestId('job-progress').count(), { timeout: 60_000 }).toBe(0);
-    await page.getByTestId('sidebar-models').click();
-    await page.getByTestId('new-model-button').click();
-    await page.getByTestId('template-seed-cnn').click();
-    await page.getByTestId('model-editor').waitFor();
-    await page.getByTestId('model-back').click();
-
-    await page.getByTestId('sidebar-runs').click();
-    await page.getByTestId('new-run-button').click();
-    await page.getByTestId('run-epochs').fill('1');
-    await page.getByTestId('run-batch-size').fill('16');
-    await page.getByTestId('run-limit').fill('8000');
-    await page.getByTestId('run-backend').selectOption('wasm');
-    await page.getByTestId('start-run-button').click();
-    await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+    await startWasmRun(s, { project: 'Digits', sample: 'mnist', template: 'seed-cnn', batch: 16, limit: 8000 });
     expect(await page.getByTestId('run-backend-used').textContent()).toBe('WASM');
 
     // One epoch of 500 batches: the counter moves while the epoch is under way (the worker gets a
@@ -77,29 +82,7 @@ describe('WASM training in the real UI', () => {
 
   it('trains a text-transformer on spam e-mails on WASM in sliced batches, to a finite loss', { timeout: 300_000 }, async () => {
     const { page } = s;
-    await page.getByTestId('new-project-button').click();
-    await page.getByTestId('project-name-input').fill('Mail');
-    await page.getByTestId('parent-dir-input').fill(s.workDir);
-    await page.getByTestId('create-button').click();
-    await page.getByTestId('add-dataset-button').click();
-    await page.getByTestId('add-sample-spam').click();
-    await page.getByTestId('dataset-item').waitFor({ timeout: 90_000 });
-    await expect.poll(() => page.getByTestId('job-progress').count(), { timeout: 60_000 }).toBe(0);
-
-    await page.getByTestId('sidebar-models').click();
-    await page.getByTestId('new-model-button').click();
-    await page.getByTestId('template-text-transformer').click();
-    await page.getByTestId('model-editor').waitFor();
-    await page.getByTestId('model-back').click();
-
-    await page.getByTestId('sidebar-runs').click();
-    await page.getByTestId('new-run-button').click();
-    await page.getByTestId('run-epochs').fill('1');
-    await page.getByTestId('run-batch-size').fill('64');
-    await page.getByTestId('run-limit').fill('128');
-    await page.getByTestId('run-backend').selectOption('wasm');
-    await page.getByTestId('start-run-button').click();
-    await page.getByTestId('run-view').waitFor({ timeout: 60_000 });
+    await startWasmRun(s, { project: 'Mail', sample: 'spam', template: 'text-transformer', batch: 64, limit: 128 });
     expect(await page.getByTestId('run-backend-used').textContent()).toBe('WASM');
     expect(await page.getByTestId('backend-fallback').count()).toBe(0);
     await expect
