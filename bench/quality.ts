@@ -4,6 +4,9 @@
  * one of 5, with their test accuracy; text-transformer on the spam sample with its template
  * defaults, after epochs 1 and 5. `npm run bench:quality -- mnist` or `-- spam` runs one;
  * `-- --backend cpu` picks the backend (default wasm), `-- --seed 7` the seed (default 42).
+ * `-- compress` measures compression against the issue's targets: each quantization scheme of
+ * seed-cnn (the one-epoch MNIST checkpoint) and int8 of text-transformer on spam (one epoch),
+ * accuracy on the whole test split against the float model's, sizes, and how long each took.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +25,7 @@ const seedOpt = option('seed');
 const backend = backendOpt.value ?? 'wasm';
 const taken = new Set([...backendOpt.at, ...seedOpt.at]);
 const parts = args.filter((a, i) => !a.startsWith('--') && !taken.has(i));
-const chosen = parts.length ? parts : ['mnist', 'spam'];
+const chosen = parts.length ? parts : ['mnist', 'spam', 'compress'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Runs one CLI command in this process; stdout is returned, stderr passed through. */
@@ -43,6 +46,8 @@ interface Row {
 
 /** Each sample is imported once per project. */
 const datasets: Partial<Record<'mnist' | 'spam', string>> = {};
+/** The checkpoint of each sample's one-epoch run, for the compression part. */
+const oneEpoch: Partial<Record<'mnist' | 'spam', string>> = {};
 
 async function trainAndEval(project: string, sample: 'mnist' | 'spam', model: string, epochs: number, evalAfter: number[], target: number[]): Promise<Row[]> {
   datasets[sample] ??= (await cli('dataset', 'add', project, '--sample', sample)).trim();
@@ -54,6 +59,7 @@ async function trainAndEval(project: string, sample: 'mnist' | 'spam', model: st
     samplesPerSec: number | null;
   };
   const minutes = (performance.now() - t0) / 60_000;
+  if (epochs === 1) oneEpoch[sample] = train.checkpointIds[0];
   const rows: Row[] = [];
   for (const [k, epoch] of evalAfter.entries()) {
     const id = train.checkpointIds[epoch - 1];
@@ -61,6 +67,51 @@ async function trainAndEval(project: string, sample: 'mnist' | 'spam', model: st
     const result = JSON.parse(await cli('eval', project, '--checkpoint', id, '--backend', backend, '--json')) as { accuracy: number };
     rows.push({ task: `${model} on ${sample}, test accuracy after ${epoch} epoch${epoch > 1 ? 's' : ''}`, accuracy: result.accuracy, target: target[k]!, minutes: (minutes * epoch) / epochs, samplesPerSec: train.samplesPerSec });
   }
+  return rows;
+}
+
+interface CompressRow {
+  task: string;
+  before: number;
+  after: number;
+  /** Largest accuracy loss allowed, in points. */
+  points: number;
+  sizeRatio: number;
+  gzipRatio: number;
+  /** Smallest size ratio wanted (raw), or null. */
+  minRatio: number | null;
+  seconds: number;
+  compressMs: number;
+}
+
+async function compressRows(project: string): Promise<CompressRow[]> {
+  const rows: CompressRow[] = [];
+  const run = async (sample: 'mnist' | 'spam', scheme: string, points: number, minRatio: number | null) => {
+    if (!oneEpoch[sample]) await trainAndEval(project, sample, sample === 'mnist' ? 'seed-cnn' : 'text-transformer', 1, [], []);
+    const t0 = performance.now();
+    log(`${sample}: quantizing to ${scheme}…`);
+    const r = JSON.parse(await cli('compress', project, '--checkpoint', oneEpoch[sample]!, '--quantize', scheme, '--backend', backend, '--json')) as {
+      before: { accuracy: number; sizeBytes: number; gzipBytes: number };
+      after: { accuracy: number; sizeBytes: number; gzipBytes: number };
+      compressMs: number;
+    };
+    rows.push({
+      task: `${sample === 'mnist' ? 'seed-cnn on MNIST' : 'text-transformer on spam'}, ${scheme}`,
+      before: r.before.accuracy,
+      after: r.after.accuracy,
+      points,
+      sizeRatio: r.before.sizeBytes / r.after.sizeBytes,
+      gzipRatio: r.before.gzipBytes / r.after.gzipBytes,
+      minRatio,
+      seconds: (performance.now() - t0) / 1000,
+      compressMs: r.compressMs,
+    });
+  };
+  await run('mnist', 'int8', 0.2, 3.9);
+  await run('mnist', 'full-int8', 0.5, 3.9);
+  await run('mnist', 'float16', 0.05, 2);
+  await run('mnist', 'uint8', 0.5, 3.9);
+  await run('spam', 'int8', 0.5, 3.9);
   return rows;
 }
 
@@ -77,12 +128,22 @@ async function main(): Promise<void> {
       rows.push(...(await trainAndEval(project, 'mnist', 'seed-cnn', 5, [5], [0.99])));
     }
     if (chosen.includes('spam')) rows.push(...(await trainAndEval(project, 'spam', 'text-transformer', 5, [1, 5], [0.97, 0.97])));
+    const compressed = chosen.includes('compress') ? await compressRows(project) : [];
     process.stdout.write(`Model Studio quality (${backend}, seed ${seedOpt.value ?? 42})\nMachine: ${machine()}\n\n`);
     for (const r of rows) {
       const verdict = r.accuracy >= r.target ? 'meets' : 'BELOW';
       process.stdout.write(
         `${r.task}: ${(r.accuracy * 100).toFixed(2)}% (target ${(r.target * 100).toFixed(1)}%, ${verdict}); ` +
           `~${r.minutes.toFixed(1)} min of training, ${r.samplesPerSec === null ? '-' : Math.round(r.samplesPerSec)} samples/s\n`,
+      );
+    }
+    for (const c of compressed) {
+      const drop = (c.before - c.after) * 100;
+      const ok = drop <= c.points && (c.minRatio === null || c.sizeRatio >= c.minRatio);
+      process.stdout.write(
+        `${c.task}: ${(c.before * 100).toFixed(2)}% -> ${(c.after * 100).toFixed(2)}% (${drop >= 0 ? '-' : '+'}${Math.abs(drop).toFixed(2)} points, ` +
+          `at most ${c.points}), weights ${c.sizeRatio.toFixed(2)}x smaller${c.minRatio ? ` (target ${c.minRatio}x)` : ''}, gzipped ${c.gzipRatio.toFixed(2)}x; ` +
+          `${ok ? 'meets' : 'MISSES'}; compression ${(c.compressMs / 1000).toFixed(2)} s, command with measuring ${c.seconds.toFixed(1)} s\n`,
       );
     }
   } finally {

@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { CheckpointService } from './checkpoints/checkpoint-service';
+import { CompressionService } from './compression/compression-service';
 import { DatasetService } from './datasets/dataset-service';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
@@ -34,6 +35,7 @@ export interface Studio {
   models: ModelService;
   runs: RunService;
   checkpoints: CheckpointService;
+  compression: CompressionService;
   /** Boots services in dependency order. */
   start(): Promise<void>;
   /** Cancels jobs, flushes autosave, releases locks: the reverse of start. */
@@ -68,6 +70,7 @@ export function createStudio(opts: StudioOptions): Studio {
   const datasets: DatasetService = new DatasetService({ projects, jobs });
   const models = new ModelService({ projects });
   const checkpoints: CheckpointService = new CheckpointService({ projects, appVersion: opts.appVersion });
+  const compression = new CompressionService({ projects, checkpoints, appVersion: opts.appVersion });
   const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
   const handlers = createHandlers({
     projects, jobs, recent, datasets, models, runs, checkpoints, platform: opts.platform, appVersion: opts.appVersion,
@@ -113,6 +116,7 @@ export function createStudio(opts: StudioOptions): Studio {
     models,
     runs,
     checkpoints,
+    compression,
     async start() {
       for (const svc of order) {
         try {

@@ -3,13 +3,14 @@
  * them load through tf.loadLayersModel. Importing this module registers them once.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FakeQuant } from './fake-quant';
 import { PatchEmbedding, TokenAndPositionEmbedding } from './embeddings';
 import { LayerNorm } from './layer-norm';
 import { MultiHeadAttention } from './multi-head-attention';
 import { SequenceMeanPool } from './sequence-mean-pool';
 
 /** Every custom layer class the engine builds. */
-export const CUSTOM_LAYERS = [MultiHeadAttention, TokenAndPositionEmbedding, PatchEmbedding, SequenceMeanPool, LayerNorm];
+export const CUSTOM_LAYERS = [MultiHeadAttention, TokenAndPositionEmbedding, PatchEmbedding, SequenceMeanPool, LayerNorm, FakeQuant];
 
 let registered = false;
 
@@ -22,4 +23,4 @@ export function registerCustomLayers(): void {
 
 registerCustomLayers();
 
-export { LayerNorm, MultiHeadAttention, PatchEmbedding, SequenceMeanPool, TokenAndPositionEmbedding };
+export { FakeQuant, LayerNorm, MultiHeadAttention, PatchEmbedding, SequenceMeanPool, TokenAndPositionEmbedding };

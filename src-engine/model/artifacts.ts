@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import type { WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
+import { decodeForTfjs } from '../compress/weight-codec';
 import { registerCustomLayers } from '../layers/register-layers';
 import type { CheckpointArtifacts } from '../train/types';
 
@@ -29,14 +30,19 @@ export async function modelArtifacts(model: LayersModel): Promise<Omit<Checkpoin
   };
 }
 
-/** Loads a model from its layers-format pieces. */
+/**
+ * Loads a model from its layers-format pieces. The studio's int8 weights are decoded to float32
+ * first (TF.js reads only its own uint8, uint16 and float16 schemes, which it decodes itself).
+ */
 export function loadModelFromArtifacts(a: Pick<CheckpointArtifacts, 'modelTopology' | 'weightSpecs' | 'weightData'>): Promise<LayersModel> {
   registerCustomLayers();
+  const weights = decodeForTfjs({ specs: a.weightSpecs, data: new Uint8Array(a.weightData) });
+  const data = weights.data.byteOffset === 0 && weights.data.byteLength === weights.data.buffer.byteLength ? weights.data.buffer : weights.data.slice().buffer;
   return loadLayersModel(
     tf.io.fromMemory({
       modelTopology: a.modelTopology,
-      weightSpecs: a.weightSpecs as tf.io.WeightsManifestEntry[],
-      weightData: a.weightData,
+      weightSpecs: weights.specs as tf.io.WeightsManifestEntry[],
+      weightData: data as ArrayBuffer,
     }),
   );
 }

@@ -7,6 +7,7 @@ import { initializers, input, layers, model, type LayersModel, type SymbolicTens
 import { inferModel, inputShape } from '../../src-shared/models/shape-inference';
 import { type LayerSpec, layerName, type ModelSpec, pair } from '../../src-shared/models/spec';
 import {
+  FakeQuant,
   LayerNorm,
   MultiHeadAttention,
   PatchEmbedding,
@@ -18,6 +19,19 @@ import {
 export interface BuildOptions {
   /** Seeds every initialiser, so two builds with the same seed start from the same weights. */
   seed?: number;
+  /**
+   * Full-integer simulation: uint8 quantize-dequantize of the model's input (`input`) and of
+   * the outputs of the spec layers named here (`<name>_quant` layers), with these ranges.
+   */
+  activationRanges?: { input?: ActivationRange; layers: Record<string, ActivationRange> };
+}
+
+/** A calibrated [min, max] of a tensor. */
+export type ActivationRange = readonly [number, number];
+
+/** The name of the layer that quantizes a spec layer's output (or the input's, for `input`). */
+export function quantLayerName(name: string): string {
+  return `${name}_quant`;
 }
 
 /** The tfjs layer names that make up one transformerBlock, for attention maps and tests. */
@@ -55,10 +69,14 @@ export function buildModel(spec: ModelSpec, options: BuildOptions = {}): LayersM
   const inp = input({ shape: inputShape(spec.input), dtype: text ? 'int32' : 'float32', name: 'input' });
   // The token ids travel beside the activations so attention and pooling can skip padding.
   const tokens = text ? inp : null;
-  let x: Sym = inp;
+  const ranges = options.activationRanges;
+  const quantize = (x: Sym, name: string, range: ActivationRange | undefined): Sym =>
+    range ? apply(new FakeQuant({ name: quantLayerName(name), min: range[0], max: range[1] }), x) : x;
+  let x: Sym = quantize(inp, 'input', text ? undefined : ranges?.input);
   spec.layers.forEach((layer, index) => {
     const seedBase = options.seed === undefined ? undefined : options.seed + index * 16;
-    x = addLayer(layer, layerName(layer, index), x, { spec, tokens, seedBase });
+    const name = layerName(layer, index);
+    x = quantize(addLayer(layer, name, x, { spec, tokens, seedBase }), name, ranges?.layers[name]);
   });
   return model({ inputs: inp, outputs: x, name: modelName(spec.name) });
 }

@@ -1,6 +1,6 @@
 /** Where a run resumed from a checkpoint goes on: the one rule the app and the CLI both use. */
-import type { EarlyStoppingState } from '../../src-shared/checkpoints/checkpoint-meta';
-import type { CheckpointArtifacts, CheckpointKind, ResumePoint } from '../train/types';
+import type { CheckpointKind, EarlyStoppingState } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { CheckpointArtifacts, ResumePoint } from '../train/types';
 
 /** The part of a checkpoint's meta a resume needs. */
 export interface ResumeCheckpoint {
@@ -15,8 +15,14 @@ export function resumeEpoch(meta: Pick<ResumeCheckpoint, 'epoch' | 'kind'>): num
   return meta.kind === 'stop' ? meta.epoch : meta.epoch + 1;
 }
 
+/** Whether a run can go on from this checkpoint: a compressed one has no optimizer state and weights a compression made. */
+export function canResume(meta: Pick<ResumeCheckpoint, 'kind'>): boolean {
+  return meta.kind !== 'compressed';
+}
+
 /** The trainer's resume point for a checkpoint's artifacts and meta. */
 export function resumePoint(artifacts: CheckpointArtifacts, meta: ResumeCheckpoint): ResumePoint {
+  if (!canResume(meta)) throw new Error('A compressed checkpoint cannot be resumed; train from its parent, or fine-tune it through a compression.');
   return {
     artifacts,
     nextEpoch: resumeEpoch(meta),

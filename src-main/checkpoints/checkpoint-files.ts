@@ -57,6 +57,8 @@ export interface CheckpointContent {
   optimizer?: { weightSpecs: WeightSpec[]; weightData: Uint8Array } | undefined;
   /** `generatedBy` of model.json. */
   generatedBy: string;
+  /** More files of the checkpoint, by name (a compression's report), listed in meta.json like the rest. */
+  extraFiles?: Record<string, string | Uint8Array> | undefined;
 }
 
 /** Writes a checkpoint through its incoming folder; returns the meta written. */
@@ -79,6 +81,12 @@ export async function writeCheckpoint(projectDir: string, c: CheckpointContent):
     if (c.optimizer) {
       await put(CHECKPOINT_FILES.optimizer, JSON.stringify({ weightSpecs: c.optimizer.weightSpecs }));
       await put(CHECKPOINT_FILES.optimizerWeights, c.optimizer.weightData);
+    }
+    for (const [file, data] of Object.entries(c.extraFiles ?? {})) {
+      if (file === META_FILE || Object.values(CHECKPOINT_FILES).includes(file as never) || !/^[a-z][a-z0-9-]*\.json$/.test(file)) {
+        throw new Error(`A checkpoint cannot hold an extra file named ${file}`);
+      }
+      await put(file, data);
     }
     const meta = CheckpointMeta.parse({ ...c.meta, files });
     await writeDurable(join(incoming, META_FILE), JSON.stringify(meta, null, 2));

@@ -25,6 +25,7 @@ import {
   checkpointPath,
   checkpointRelDir,
   cleanupCheckpoints,
+  type CheckpointContent,
   expectedWeightBytes,
   loadCheckpoint,
   readCheckpointMeta,
@@ -67,34 +68,44 @@ export class CheckpointService {
     if (req.optimizer && req.optimizerWeightData) checkBytes('optimizerWeightData', req.optimizer.weightSpecs, req.optimizerWeightData);
     const run = await readRun(view.dir, req.runId);
     const id = newEntityId('ck');
-    const incoming = `${INCOMING_PREFIX}${id}`;
     const name = `${run.name} · epoch ${req.epoch + 1}${req.kind === 'stop' ? ' (stopped)' : ''}`;
     const m = req.metrics;
+    return this.writeNew(clientId, {
+      meta: {
+        formatVersion: 1,
+        id,
+        name,
+        runId: run.id,
+        modelId: run.modelId,
+        datasetId: run.datasetId,
+        epoch: req.epoch,
+        step: req.step,
+        kind: req.kind,
+        metrics: { loss: m.loss ?? null, accuracy: m.accuracy ?? null, valLoss: m.valLoss ?? null, valAccuracy: m.valAccuracy ?? null },
+        ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
+        spec: run.spec,
+        createdAt: new Date().toISOString(),
+      },
+      modelTopology: req.modelTopology,
+      trainingConfig: req.trainingConfig,
+      weightSpecs: req.weightSpecs,
+      weightData: req.weightData,
+      optimizer: req.optimizer && req.optimizerWeightData ? { weightSpecs: req.optimizer.weightSpecs, weightData: req.optimizerWeightData } : undefined,
+      generatedBy: `Model Studio ${this.deps.appVersion}`,
+    });
+  }
+
+  /**
+   * Writes a new checkpoint (its id in `content.meta`) through its incoming folder and adds it
+   * to the project; a failure leaves neither the folder nor the entry.
+   */
+  async writeNew(clientId: string, content: CheckpointContent): Promise<CheckpointMeta> {
+    const view = requireProject(this.deps.projects, clientId);
+    const { id, name } = content.meta;
+    const incoming = `${INCOMING_PREFIX}${id}`;
     this.busy.add(incoming);
     try {
-      const meta = await writeCheckpoint(view.dir, {
-        meta: {
-          formatVersion: 1,
-          id,
-          name,
-          runId: run.id,
-          modelId: run.modelId,
-          datasetId: run.datasetId,
-          epoch: req.epoch,
-          step: req.step,
-          kind: req.kind,
-          metrics: { loss: m.loss ?? null, accuracy: m.accuracy ?? null, valLoss: m.valLoss ?? null, valAccuracy: m.valAccuracy ?? null },
-          ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
-          spec: run.spec,
-          createdAt: new Date().toISOString(),
-        },
-        modelTopology: req.modelTopology,
-        trainingConfig: req.trainingConfig,
-        weightSpecs: req.weightSpecs,
-        weightData: req.weightData,
-        optimizer: req.optimizer && req.optimizerWeightData ? { weightSpecs: req.optimizer.weightSpecs, weightData: req.optimizerWeightData } : undefined,
-        generatedBy: `Model Studio ${this.deps.appVersion}`,
-      });
+      const meta = await writeCheckpoint(view.dir, content);
       try {
         await this.deps.projects.update(clientId, (pm) => {
           if (pm.id !== view.manifest.id) throw new StudioError('CANCELLED', 'The project was closed while the checkpoint was being saved.');
@@ -103,11 +114,12 @@ export class CheckpointService {
             name,
             createdAt: meta.createdAt,
             dir: checkpointRelDir(id),
-            runId: run.id,
-            modelId: run.modelId,
-            epoch: req.epoch,
-            step: req.step,
-            kind: req.kind,
+            runId: meta.runId,
+            modelId: meta.modelId,
+            epoch: meta.epoch,
+            step: meta.step,
+            kind: meta.kind,
+            ...(meta.compression ? { parentId: meta.compression.parentId } : {}),
           });
         });
         await this.deps.projects.flushAll();

@@ -9,7 +9,7 @@ import { HyperParams } from '../../src-shared/runs/hyper-params';
 import type { LrSchedule, ModelSpec, Optimizer } from '../../src-shared/models/spec';
 import { listTemplates, templateFor } from '../../src-shared/models/templates';
 import { standardizationOf } from '../../src-engine/data/standardization';
-import { resumePoint } from '../../src-engine/session/resume';
+import { canResume, resumePoint } from '../../src-engine/session/resume';
 import { TrainingSession, type SessionOutcome } from '../../src-engine/session/training-session';
 import type { TrainResult } from '../../src-engine/train/types';
 import type { Studio } from '../container';
@@ -71,6 +71,9 @@ export async function trainHeadless(
   const view = requireProject(studio.projects, clientId);
   const recorder = new RunRecorder({ projects: studio.projects, runs: studio.runs, checkpoints: studio.checkpoints }, clientId);
   const resumed = req.resume ? await recorder.loadCheckpoint(req.resume) : null;
+  if (resumed && !canResume(resumed.meta)) {
+    throw new StudioError('BAD_REQUEST', `${resumed.meta.name} is a compressed checkpoint, which cannot be resumed (it has no optimizer state); resume from ${resumed.meta.compression?.parentId ?? 'its parent'} instead.`);
+  }
   const datasetKey = req.dataset ?? resumed?.meta.datasetId;
   if (!datasetKey) throw new StudioError('BAD_REQUEST', 'Say which dataset to train on (--dataset <id|name>).');
   const dsEntry = byIdOrName(view.manifest.datasets, datasetKey);

@@ -1,5 +1,6 @@
 /** `checkpoints/<id>/meta.json` and the TF.js weight specs a checkpoint's files follow. */
 import { z } from 'zod';
+import { CompressionRecipe } from '../compression/recipe';
 import { ModelSpec } from '../models/spec';
 import { CheckpointId, ModelId, RunId } from '../project/entry-ids';
 import { EpochMetrics, Metric } from '../runs/metrics';
@@ -7,7 +8,8 @@ import { EpochMetrics, Metric } from '../runs/metrics';
 const NonNegInt = z.number().int().min(0);
 const Iso = z.iso.datetime();
 
-export const CheckpointKind = z.enum(['epoch', 'stop', 'final']);
+/** `compressed`: made by a compression from another checkpoint (its `compression` says how). */
+export const CheckpointKind = z.enum(['epoch', 'stop', 'final', 'compressed']);
 export type CheckpointKind = z.infer<typeof CheckpointKind>;
 
 /** A TF.js weights-manifest entry (tf.io.WeightsManifestEntry; other keys are dropped). */
@@ -16,7 +18,20 @@ export const WeightSpec = z.object({
   shape: z.array(NonNegInt).max(16),
   dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']),
   group: z.string().max(100).optional(),
-  quantization: z.object({ scale: z.number().optional(), min: z.number().optional(), dtype: z.enum(['uint16', 'uint8', 'float16']) }).optional(),
+  /**
+   * TF.js's own schemes (uint8/uint16 affine per tensor: v * scale + min; float16), and the
+   * studio's int8: symmetric, v = q * scales[i] along `axis` (one scale per channel or row).
+   * Stock TF.js cannot read int8 (it throws on the dtype); the engine decodes it before loading.
+   */
+  quantization: z
+    .object({
+      scale: z.number().optional(),
+      min: z.number().optional(),
+      dtype: z.enum(['uint16', 'uint8', 'float16', 'int8']),
+      scales: z.array(z.number()).max(1_000_000).optional(),
+      axis: z.number().int().min(0).max(15).optional(),
+    })
+    .optional(),
 });
 export type WeightSpec = z.infer<typeof WeightSpec>;
 /** A weights manifest's entries. */
@@ -59,6 +74,8 @@ export const CheckpointMeta = z.object({
   /** Absent in checkpoints written before it was kept; a resume from one starts patience afresh. */
   earlyStopping: EarlyStoppingState.optional(),
   spec: ModelSpec,
+  /** Kind 'compressed': the checkpoint it was made from and the recipe (its report is compression.json). */
+  compression: z.strictObject({ parentId: CheckpointId, recipe: CompressionRecipe }).optional(),
   createdAt: Iso,
   /** sha256 and size of each file of the checkpoint, checked on load. */
   files: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: NonNegInt })),

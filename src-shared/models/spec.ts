@@ -19,10 +19,9 @@ export const Size2 = z.union([Size, z.tuple([Size, Size])]);
 export type Size2 = z.infer<typeof Size2>;
 
 /** Optional readable layer name; the builder derives one from the type and position otherwise. */
-const LayerName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must start with a letter and hold only letters, digits and _')
-  .optional();
+/** A layer's name, given or derived (`conv2d_1`): a letter, then letters, digits and _. */
+export const LayerNameText = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must start with a letter and hold only letters, digits and _');
+const LayerName = LayerNameText.optional();
 
 const Units = z.number().int().min(1).max(65_536);
 const Rate = z.number().min(0).max(0.95);

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { compressCommand } from './compress';
 import { datasetCommand } from './dataset';
 import { evalCommand } from './eval';
 import { infoCommand } from './info';
@@ -6,4 +7,4 @@ import { newCommand } from './new';
 import { trainCommand } from './train';
 
 /** Every command, in the order `--help` lists them; add new commands here. */
-export const COMMANDS: readonly CliCommand[] = [newCommand, infoCommand, datasetCommand, trainCommand, evalCommand];
+export const COMMANDS: readonly CliCommand[] = [newCommand, infoCommand, datasetCommand, trainCommand, evalCommand, compressCommand];

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBin } from './run-bin';
 import { createStudio } from '../../../src-main/container';
 import { createWebPlatform } from '../../../src-main/web-host/platform-adapter';
-
-const BIN = resolve('bin/model-studio.js');
 
 let work: string;
 
@@ -18,17 +16,7 @@ afterEach(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Runs the real bin as a user would (asynchronously, so this process can hold a lock meanwhile). */
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, MODEL_STUDIO_DATA_DIR: join(work, 'data') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runBin(work, args);
 
 describe('model-studio dataset', () => {
   it('answers an image size out of range as bad usage (exit 2) with the limits, not a schema dump', async () => {

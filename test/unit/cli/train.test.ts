@@ -2,32 +2,18 @@
  * `model-studio train` and `eval` end to end through the real bin: the MNIST sample, a short
  * seed-cnn run that beats chance by far, its checkpoints in the project, an evaluation, Ctrl+C.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from './run-bin';
 
-const BIN = resolve('bin/model-studio.js');
 let work: string;
 let project: string;
 let dataset: string;
 
-/** Runs the real bin; `onStderr` sees progress as it arrives (to interrupt at the right moment). */
-function cli(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, MODEL_STUDIO_DATA_DIR: join(work, 'data') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr, child);
-    });
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], onStderr?: Parameters<typeof runBin>[2]) => runBin(work, args, onStderr);
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ms-cli-train-'));

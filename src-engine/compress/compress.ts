@@ -1,0 +1,100 @@
+/**
+ * One compression, start to finish, as the worker and the CLI both run it: the recipe applied to
+ * the parent's model, then both models measured on the same evaluation samples in the same
+ * process, and the per-layer comparison. Sizes are left to the host, which reads them off the
+ * bytes it writes.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CompressionRecipe } from '../../src-shared/compression/recipe';
+import type { LayerFigures, MeasuredFigures } from '../../src-shared/compression/report';
+import type { ModelSpec } from '../../src-shared/models/spec';
+import type { FeatureStandardization } from '../data/standardization';
+import { loadModelFromArtifacts } from '../model/artifacts';
+import type { BatchProvider } from '../train/types';
+import { CompressionCancelled } from './cancelled';
+import { layerReport } from './layer-report';
+import { firstBatch, measureModel } from './measure';
+import { quantizeModel, type ModelArtifacts } from './quantize';
+
+/** The stages a compression reports progress in, in order. */
+export type CompressionPhase = 'calibrating' | 'measuring-before' | 'measuring-after';
+
+/** What runCompression needs. */
+export interface CompressionJob {
+  spec: ModelSpec;
+  artifacts: ModelArtifacts;
+  recipe: CompressionRecipe;
+  classes: readonly string[];
+  standardization: FeatureStandardization | null;
+  /** Training samples: calibration (a seeded subset of the recipe's size). */
+  calibration: BatchProvider | null;
+  /** The samples both models are measured on (the test split, in a fixed order). */
+  evaluation: BatchProvider;
+  onProgress?(phase: CompressionPhase, done: number, total: number): void;
+  cancelled?(): boolean;
+}
+
+/** What a compression made, and the engine's part of its report. */
+export interface CompressionOutcome {
+  spec: ModelSpec;
+  artifacts: ModelArtifacts;
+  before: MeasuredFigures;
+  after: MeasuredFigures;
+  layers: LayerFigures[];
+  backend: string;
+  evalSamples: number;
+  compressMs: number;
+}
+
+/** Samples the per-layer output comparison runs on. */
+const LAYER_SAMPLES = 64;
+
+/** Applies the recipe and measures the parent and the result. */
+export async function runCompression(job: CompressionJob): Promise<CompressionOutcome> {
+  const check = () => {
+    if (job.cancelled?.()) throw new CompressionCancelled();
+  };
+  const progress = (phase: CompressionPhase) => (done: number, total: number) => job.onProgress?.(phase, done, total);
+  const t0 = performance.now();
+  const made = await quantizeModel({
+    spec: job.spec,
+    artifacts: job.artifacts,
+    recipe: job.recipe,
+    calibration: job.calibration,
+    standardization: job.standardization,
+    onProgress: progress('calibrating'),
+    ...(job.cancelled ? { cancelled: job.cancelled } : {}),
+  });
+  const compressMs = performance.now() - t0;
+  check();
+  const spec = job.spec;
+  const beforeWeights = { specs: job.artifacts.weightSpecs, data: new Uint8Array(job.artifacts.weightData) };
+  const afterWeights = { specs: made.artifacts.weightSpecs, data: new Uint8Array(made.artifacts.weightData) };
+  const measure = { input: spec.input, standardization: job.standardization, classes: job.classes, ...(job.cancelled ? { cancelled: job.cancelled } : {}) };
+  const beforeNet = await loadModelFromArtifacts(job.artifacts);
+  try {
+    const afterNet = await loadModelFromArtifacts(made.artifacts);
+    try {
+      const before = await measureModel(beforeNet, beforeWeights, job.evaluation, { ...measure, onProgress: progress('measuring-before') });
+      const after = await measureModel(afterNet, afterWeights, job.evaluation, { ...measure, onProgress: progress('measuring-after') });
+      const samples = await firstBatch(job.evaluation, spec.input, job.standardization, LAYER_SAMPLES);
+      let layers: LayerFigures[];
+      try {
+        layers = await layerReport({
+          spec,
+          before: { net: beforeNet, weights: beforeWeights },
+          after: { net: afterNet, weights: afterWeights },
+          samples,
+          activationRanges: made.activationRanges?.layers ?? null,
+        });
+      } finally {
+        samples?.dispose();
+      }
+      return { spec, artifacts: made.artifacts, before, after, layers, backend: tf.getBackend() ?? 'unknown', evalSamples: job.evaluation.count, compressMs };
+    } finally {
+      afterNet.dispose();
+    }
+  } finally {
+    beforeNet.dispose();
+  }
+}

@@ -1,0 +1,117 @@
+import { resolve } from 'node:path';
+import { CompressionRecipe, QUANTIZATION_SCHEMES } from '../../../src-shared/compression/recipe';
+import { createStudio } from '../../container';
+import { formatCompressionReport } from '../../compression/format-report';
+import { createWebPlatform } from '../../web-host/platform-adapter';
+import { appVersion, resolveDataDir } from '../app-env';
+import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
+import { backendOption, intOption } from './train';
+
+/** The client id the CLI opens projects as; it takes the project lock like a window does. */
+const CLI_CLIENT = 'cli';
+
+type Values = CommandContext['values'];
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The recipe the options describe; bad usage before anything is opened. */
+export function recipeFromOptions(values: Values): CompressionRecipe {
+  const scheme = str(values.quantize);
+  if (scheme === undefined) throw new UsageError('compress needs a method: --quantize int8|uint8|float16|full-int8.');
+  if (!(QUANTIZATION_SCHEMES as readonly string[]).includes(scheme)) throw new UsageError(`--quantize takes ${QUANTIZATION_SCHEMES.join(', ')}.`);
+  const percentileText = str(values.percentile);
+  const percentile = percentileText === undefined ? undefined : Number(percentileText);
+  if (percentile !== undefined && !(percentile > 50 && percentile <= 100)) throw new UsageError('--percentile takes a number above 50 and at most 100.');
+  const samples = intOption(values, 'calibration', 1, 100_000);
+  if ((samples !== undefined || percentile !== undefined) && scheme !== 'full-int8') {
+    throw new UsageError('--calibration and --percentile calibrate activations: they go with --quantize full-int8.');
+  }
+  const keepFloat = str(values['keep-float'])?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const parsed = CompressionRecipe.safeParse({
+    method: 'quantize',
+    scheme,
+    calibration: { ...(samples !== undefined ? { samples } : {}), ...(percentile !== undefined ? { method: 'percentile', percentile } : {}) },
+    keepFloat,
+    ...(intOption(values, 'seed', 0, 2 ** 31 - 1) !== undefined ? { seed: intOption(values, 'seed', 0, 2 ** 31 - 1) } : {}),
+  });
+  if (!parsed.success) throw new UsageError(`The options do not make a recipe: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
+  return parsed.data;
+}
+
+async function run({ values, positionals, io }: CommandContext): Promise<number> {
+  const checkpoint = str(values.checkpoint);
+  if (!checkpoint) throw new UsageError('compress needs --checkpoint <id>.');
+  const recipe = recipeFromOptions(values);
+  const evalLimit = intOption(values, 'limit', 1);
+  const backend = backendOption(values);
+  const json = values.json === true;
+  const tty = process.stderr.isTTY === true;
+  const studio = createStudio({ dataDir: resolveDataDir(undefined, io.env), appVersion: appVersion(), platform: createWebPlatform() });
+  await studio.start();
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    await studio.projects.open(resolve(io.cwd, positionals[0]!), CLI_CLIENT);
+    // TensorFlow.js loads only for the commands that need it, so the others start fast.
+    const { compressHeadless } = await import('../../compression/headless-compress');
+    const { meta, report } = await compressHeadless(
+      studio,
+      CLI_CLIENT,
+      { checkpoint, recipe, name: str(values.name), backend, evalLimit },
+      (phase, done, total) => {
+        if (tty) io.stderr(`\r${phase.replace('-', ' ')}: ${done}/${total}`.padEnd(60));
+      },
+      abort.signal,
+    );
+    if (tty) io.stderr('\r'.padEnd(61) + '\r');
+    await studio.projects.close(CLI_CLIENT);
+    const parentId = meta.compression!.parentId;
+    if (json) {
+      io.stdout(`${JSON.stringify({ checkpointId: meta.id, parentId, name: meta.name, method: recipe.method, recipe, before: report.before, after: report.after, layers: report.layers, compressMs: report.compressMs, backend: report.backend }, null, 2)}\n`);
+    } else {
+      io.stdout(formatCompressionReport(report, { checkpointId: meta.id, parentId, name: meta.name }));
+    }
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await studio.stop();
+  }
+}
+
+/** `model-studio compress`: makes a compressed checkpoint from a checkpoint and reports before/after. */
+export const compressCommand: CliCommand = {
+  name: 'compress',
+  summary: 'Compress a checkpoint (quantization) into a new checkpoint, with a before/after report',
+  usage: `model-studio compress <project> --checkpoint <id> --quantize int8|uint8|float16|full-int8 [options]
+
+Makes a new checkpoint of kind "compressed" from the checkpoint (which stays as it is), then
+measures both on the same test samples in this process: weight bytes raw and gzipped,
+parameters, accuracy, loss, latency at batch 1, throughput at batch 256, FLOPs, and per layer
+the parameters, sparsity, bytes and the quantization error. The project is locked meanwhile.
+  --quantize int8        int8 weights, one scale per output channel (about 4x smaller)
+  --quantize uint8       uint8 weights, one scale per tensor (what stock TF.js loads)
+  --quantize float16     half-precision weights (2x smaller)
+  --quantize full-int8   int8 weights and uint8 activations, ranges calibrated on training samples
+  --calibration N        full-int8: calibrate on N training samples (default 256)
+  --percentile P         full-int8: ranges that hold P% of the values (e.g. 99.99) instead of min-max
+  --keep-float a,b       layers (as the report names them) left in float32
+  --limit N              measure on the first N test samples (default: all)
+  --name N               the new checkpoint's name (default: the parent's and the method)
+  --seed S               seed of the calibration subset (default 42)
+  --backend wasm|cpu|webgpu  (default wasm)
+  --json                 print {checkpointId, parentId, method, recipe, before, after, layers} as JSON`,
+  options: {
+    checkpoint: { type: 'string' },
+    quantize: { type: 'string' },
+    calibration: { type: 'string' },
+    percentile: { type: 'string' },
+    'keep-float': { type: 'string' },
+    limit: { type: 'string' },
+    name: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: 1,
+  run,
+};

@@ -1,0 +1,143 @@
+/**
+ * Compressed checkpoints: the checks made before any work (the parent exists and is whole, its
+ * dataset is there, the chain makes sense), and the save of what a compression made as a new
+ * checkpoint of kind `compressed` with its recipe, its lineage and its report. The report's sizes
+ * are read here off the bytes written (raw and gzipped, level 9), not taken from the engine.
+ */
+import { gzipSync } from 'node:zlib';
+import { StudioError } from '../../src-shared/errors';
+import type { CheckpointMeta, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
+import { type CompressionRecipe, CompressionRecipe as RecipeSchema } from '../../src-shared/compression/recipe';
+import { CompressionReport, type LayerFigures, type MeasuredFigures } from '../../src-shared/compression/report';
+import type { ModelSpec } from '../../src-shared/models/spec';
+import { CHECKPOINT_FILES, readCheckpointFile, readCheckpointMeta } from '../checkpoints/checkpoint-files';
+import type { CheckpointService } from '../checkpoints/checkpoint-service';
+import { readDatasetManifest } from '../datasets/dataset-files';
+import { newEntityId } from '../services/entity-ids';
+import { requireEntry, requireProject } from '../services/open-project';
+import type { ProjectService } from '../services/project-service';
+
+/** The report's file in a compressed checkpoint's folder. */
+export const REPORT_FILE = 'compression.json';
+
+/** What the compression service needs. */
+export interface CompressionServiceDeps {
+  projects: ProjectService;
+  checkpoints: CheckpointService;
+  appVersion: string;
+}
+
+/** What a compression made, as the engine hands it over. */
+export interface CompressedModel {
+  parentId: string;
+  recipe: CompressionRecipe;
+  /** Default: the parent's name and the method. */
+  name?: string | undefined;
+  spec: ModelSpec;
+  modelTopology: Record<string, unknown>;
+  weightSpecs: WeightSpec[];
+  weightData: Uint8Array;
+  measured: {
+    backend: string;
+    evalSplit: 'train' | 'validation' | 'test';
+    evalSamples: number;
+    before: MeasuredFigures;
+    after: MeasuredFigures;
+    layers: LayerFigures[];
+    compressMs: number;
+  };
+}
+
+/** A short label of what a recipe does, for checkpoint names and lists. */
+export function recipeLabel(recipe: CompressionRecipe): string {
+  switch (recipe.method) {
+    case 'quantize':
+      return recipe.scheme === 'full-int8' ? 'full int8' : recipe.scheme;
+  }
+}
+
+const gzipBytes = (data: Uint8Array) => gzipSync(data, { level: 9 }).byteLength;
+
+export class CompressionService {
+  constructor(private readonly deps: CompressionServiceDeps) {}
+
+  /**
+   * Checks, before any work, that `parentId` can be compressed: it exists, its
+   * dataset is there, and the chain makes sense (a quantized model is not quantized again).
+   * The checksums are checked when the parent is loaded, which comes next.
+   */
+  async checkParent(clientId: string, parentId: string): Promise<CheckpointMeta> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'checkpoints', parentId, 'checkpoint');
+    const parent = await readCheckpointMeta(view.dir, parentId);
+    if (parent.compression?.recipe.method === 'quantize') {
+      throw new StudioError('BAD_REQUEST', `${parent.name} is already quantized (${recipeLabel(parent.compression.recipe)}); compress its parent ${parent.compression.parentId} instead.`);
+    }
+    if (!view.manifest.datasets.some((d) => d.id === parent.datasetId)) {
+      throw new StudioError('NOT_FOUND', `The dataset ${parent.name} was trained on (${parent.datasetId}) is no longer in the project: a compression needs its samples to calibrate and to measure accuracy.`);
+    }
+    await readDatasetManifest(view.dir, parent.datasetId);
+    return parent;
+  }
+
+  /** Writes the compressed checkpoint and its report; returns both. */
+  async save(clientId: string, made: CompressedModel): Promise<{ meta: CheckpointMeta; report: CompressionReport }> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'checkpoints', made.parentId, 'checkpoint');
+    const recipe = RecipeSchema.parse(made.recipe);
+    const parent = await readCheckpointMeta(view.dir, made.parentId);
+    const parentWeights = await readCheckpointFile(view.dir, parent, CHECKPOINT_FILES.weights);
+    const m = made.measured;
+    const report = CompressionReport.parse({
+      formatVersion: 1,
+      method: recipe.method,
+      backend: m.backend,
+      evalSplit: m.evalSplit,
+      evalSamples: m.evalSamples,
+      before: { ...m.before, sizeBytes: parentWeights.byteLength, gzipBytes: gzipBytes(parentWeights) },
+      after: { ...m.after, sizeBytes: made.weightData.byteLength, gzipBytes: gzipBytes(made.weightData) },
+      layers: m.layers,
+      compressMs: m.compressMs,
+      createdAt: new Date().toISOString(),
+    });
+    const id = newEntityId('ck');
+    const meta = await this.deps.checkpoints.writeNew(clientId, {
+      meta: {
+        formatVersion: 1,
+        id,
+        name: made.name?.trim() || `${parent.name} · ${recipeLabel(recipe)}`,
+        runId: parent.runId,
+        modelId: parent.modelId,
+        datasetId: parent.datasetId,
+        epoch: parent.epoch,
+        step: parent.step,
+        kind: 'compressed',
+        // Training metrics belong to training; what this model scores is in its report.
+        metrics: { loss: null, accuracy: null, valLoss: null, valAccuracy: null },
+        spec: made.spec,
+        compression: { parentId: parent.id, recipe },
+        createdAt: new Date().toISOString(),
+      },
+      modelTopology: made.modelTopology,
+      weightSpecs: made.weightSpecs,
+      weightData: made.weightData,
+      generatedBy: `Model Studio ${this.deps.appVersion}`,
+      extraFiles: { [REPORT_FILE]: JSON.stringify(report) },
+    });
+    return { meta, report };
+  }
+
+  /** The report of a compressed checkpoint (checked against its sha256), or null for other checkpoints. */
+  async report(clientId: string, id: string): Promise<CompressionReport | null> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'checkpoints', id, 'checkpoint');
+    const meta = await readCheckpointMeta(view.dir, id);
+    if (!meta.files[REPORT_FILE]) return null;
+    const data = await readCheckpointFile(view.dir, meta, REPORT_FILE);
+    try {
+      return CompressionReport.parse(JSON.parse(data.toString('utf8')));
+    } catch (err) {
+      throw new StudioError('IO_ERROR', `The compression report of ${meta.name} is damaged: ${(err as Error).message}`);
+    }
+  }
+}

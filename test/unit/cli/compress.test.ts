@@ -1,0 +1,132 @@
+/**
+ * `model-studio compress --quantize` end to end through the real bin on an MNIST subset: a new
+ * compressed checkpoint with its lineage and report, sizes that are the bytes on disk, the
+ * parent untouched, the compressed model evaluating as the report says, and bad input refused
+ * before any work with nothing left behind.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from './run-bin';
+
+let work: string;
+let project: string;
+let parent: string;
+
+const cli = (args: string[]) => runBin(work, args);
+
+const checkpointDir = (id: string) => join(work, 'Digits', 'checkpoints', id);
+const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const folders = () => readdirSync(join(work, 'Digits', 'checkpoints')).sort();
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ms-cli-compress-'));
+  project = (await cli(['new', '.', '--name', 'Digits'])).stdout.trim();
+  expect((await cli(['dataset', 'add', project, '--sample', 'mnist'])).code).toBe(0);
+  const train = await cli(['train', project, '--dataset', 'MNIST', '--model', 'seed-cnn', '--limit', '2000', '--epochs', '1', '--json']);
+  expect(train.code, train.stderr).toBe(0);
+  parent = JSON.parse(train.stdout).checkpointIds[0];
+}, 90_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('model-studio compress --quantize', () => {
+  it('makes an int8 checkpoint about 4x smaller whose report is measured from the files, and leaves the parent as it was', async () => {
+    const parentSha = await sha(join(checkpointDir(parent), 'weights.bin'));
+    const out = await cli(['compress', project, '--checkpoint', parent, '--quantize', 'int8', '--limit', '500', '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout);
+    expect(r).toMatchObject({ parentId: parent, method: 'quantize', recipe: { method: 'quantize', scheme: 'int8', formatVersion: 1 } });
+    for (const k of ['sizeBytes', 'gzipBytes', 'params', 'nonZeroParams', 'accuracy', 'loss', 'latencyMs', 'throughput', 'flops']) {
+      expect(r.before[k], k).toEqual(expect.any(Number));
+      expect(r.after[k], k).toEqual(expect.any(Number));
+    }
+    expect(r.before.sizeBytes / r.after.sizeBytes).toBeGreaterThanOrEqual(3.9);
+    expect(Math.abs(r.after.accuracy - r.before.accuracy)).toBeLessThanOrEqual(0.01);
+    expect(r.after.params).toBe(r.before.params);
+    expect(r.layers.map((l: { layer: string }) => l.layer)).toEqual(['conv2d_1', 'maxPool2d_2', 'conv2d_3', 'maxPool2d_4', 'conv2d_5', 'flatten_6', 'dense_7', 'dense_8']);
+
+    // Sizes are the bytes on disk, raw and gzipped.
+    const weights = await readFile(join(checkpointDir(r.checkpointId), 'weights.bin'));
+    const parentWeights = await readFile(join(checkpointDir(parent), 'weights.bin'));
+    expect(r.after.sizeBytes).toBe(weights.byteLength);
+    expect(r.after.gzipBytes).toBe(gzipSync(weights, { level: 9 }).byteLength);
+    expect(r.before.sizeBytes).toBe(parentWeights.byteLength);
+    expect(await sha(join(checkpointDir(parent), 'weights.bin'))).toBe(parentSha);
+
+    const meta = JSON.parse(await readFile(join(checkpointDir(r.checkpointId), 'meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ kind: 'compressed', compression: { parentId: parent, recipe: { scheme: 'int8' } } });
+    expect(Object.keys(meta.files).sort()).toEqual(['compression.json', 'model.json', 'weights.bin']);
+    const info = JSON.parse((await cli(['info', project, '--json'])).stdout);
+    expect(info.manifest.checkpoints.find((c: { id: string }) => c.id === r.checkpointId)).toMatchObject({ kind: 'compressed', parentId: parent });
+
+    // The compressed checkpoint evaluates like any other, to the accuracy its report gives.
+    const evaluated = JSON.parse((await cli(['eval', project, '--checkpoint', r.checkpointId, '--limit', '500', '--json'])).stdout);
+    expect(evaluated.accuracy).toBe(r.after.accuracy);
+
+    // A quantized model is not quantized again, and it is not resumed.
+    const again = await cli(['compress', project, '--checkpoint', r.checkpointId, '--quantize', 'float16']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already quantized \(int8\)/);
+    const resume = await cli(['train', project, '--resume', r.checkpointId, '--epochs', '2']);
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toMatch(/compressed checkpoint, which cannot be resumed/);
+  }, 90_000);
+
+  it('full-int8 calibrates on the asked number of samples and prints the report as a table', async () => {
+    const out = await cli(['compress', project, '--checkpoint', parent, '--quantize', 'full-int8', '--calibration', '64', '--percentile', '99.9', '--limit', '300', '--name', 'Edge build']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^Compressed ck-\w{8} into ck-\w{8} \(Edge build\)/);
+    expect(out.stdout).toMatch(/^Weights +[\d.]+ KB +[\d.]+ KB +3\.9\dx smaller$/m);
+    expect(out.stdout).toMatch(/^Accuracy +\d+\.\d\d% +\d+\.\d\d% +[+-]\d+\.\d\d points$/m);
+    expect(out.stdout).toMatch(/^conv2d_1 +320 /m);
+    const info = JSON.parse((await cli(['info', project, '--json'])).stdout);
+    const made = info.manifest.checkpoints.find((c: { name: string }) => c.name === 'Edge build');
+    const meta = JSON.parse(await readFile(join(checkpointDir(made.id), 'meta.json'), 'utf8'));
+    expect(meta.compression.recipe).toMatchObject({ scheme: 'full-int8', calibration: { samples: 64, method: 'percentile', percentile: 99.9 } });
+    const report = JSON.parse(await readFile(join(checkpointDir(made.id), 'compression.json'), 'utf8'));
+    expect(report.layers.find((l: { layer: string }) => l.layer === 'conv2d_1').activationRange).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(report.layers.find((l: { layer: string }) => l.layer === 'dense_8').activationRange).toBeNull();
+  }, 60_000);
+
+  it('refuses bad options with exit 2 and bad requests with exit 1, before any work and leaving no folder', async () => {
+    const before = folders();
+    const usage = [
+      ['--quantize', 'int4'],
+      ['--quantize', 'int8', '--calibration', '10'],
+      ['--quantize', 'full-int8', '--percentile', '40'],
+      [],
+    ];
+    for (const args of usage) {
+      const r = await cli(['compress', project, '--checkpoint', parent, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    const unknown = await cli(['compress', project, '--checkpoint', parent, '--quantize', 'int8', '--keep-float', 'dense_7,conv9']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no layer conv9 to keep in float/);
+    expect((await cli(['compress', project, '--checkpoint', 'ck-00000000', '--quantize', 'int8'])).code).toBe(1);
+    expect(folders()).toEqual(before);
+  }, 60_000);
+
+  it('refuses a parent that fails its checksum, and one whose dataset is gone', async () => {
+    const file = join(checkpointDir(parent), 'weights.bin');
+    const good = await readFile(file);
+    const bad = Buffer.from(good);
+    bad[100] = bad[100]! ^ 0xff;
+    await writeFile(file, bad);
+    const before = folders();
+    const damaged = await cli(['compress', project, '--checkpoint', parent, '--quantize', 'int8']);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/weights\.bin failed its checksum/);
+    expect(folders()).toEqual(before);
+    await writeFile(file, good);
+
+    expect((await cli(['dataset', 'remove', project, 'MNIST', '--yes'])).code).toBe(0);
+    const gone = await cli(['compress', project, '--checkpoint', parent, '--quantize', 'int8']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/is no longer in the project/);
+  }, 60_000);
+});
