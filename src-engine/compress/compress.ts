@@ -14,10 +14,11 @@ import type { BatchProvider } from '../train/types';
 import { CompressionCancelled } from './cancelled';
 import { layerReport } from './layer-report';
 import { firstBatch, measureModel } from './measure';
+import { pruneModel } from './prune';
 import { quantizeModel, type ModelArtifacts } from './quantize';
 
 /** The stages a compression reports progress in, in order. */
-export type CompressionPhase = 'calibrating' | 'measuring-before' | 'measuring-after';
+export type CompressionPhase = 'calibrating' | 'fine-tuning' | 'measuring-before' | 'measuring-after';
 
 /** What runCompression needs. */
 export interface CompressionJob {
@@ -28,6 +29,8 @@ export interface CompressionJob {
   standardization: FeatureStandardization | null;
   /** Training samples: calibration (a seeded subset of the recipe's size). */
   calibration: BatchProvider | null;
+  /** The training split for fine-tuning, shuffled with the recipe's seed (and limit). */
+  train?: BatchProvider | null;
   /** The samples both models are measured on (the test split, in a fixed order). */
   evaluation: BatchProvider;
   onProgress?(phase: CompressionPhase, done: number, total: number): void;
@@ -56,15 +59,15 @@ export async function runCompression(job: CompressionJob): Promise<CompressionOu
   };
   const progress = (phase: CompressionPhase) => (done: number, total: number) => job.onProgress?.(phase, done, total);
   const t0 = performance.now();
-  const made = await quantizeModel({
-    spec: job.spec,
-    artifacts: job.artifacts,
-    recipe: job.recipe,
-    calibration: job.calibration,
-    standardization: job.standardization,
-    onProgress: progress('calibrating'),
-    ...(job.cancelled ? { cancelled: job.cancelled } : {}),
-  });
+  const cancelled = job.cancelled ? { cancelled: job.cancelled } : {};
+  const recipe = job.recipe;
+  const made =
+    recipe.method === 'quantize'
+      ? await quantizeModel({ spec: job.spec, artifacts: job.artifacts, recipe, calibration: job.calibration, standardization: job.standardization, onProgress: progress('calibrating'), ...cancelled })
+      : {
+          artifacts: await pruneModel({ spec: job.spec, artifacts: job.artifacts, recipe, train: job.train ?? null, standardization: job.standardization, onStep: progress('fine-tuning'), ...cancelled }),
+          activationRanges: null,
+        };
   const compressMs = performance.now() - t0;
   check();
   const spec = job.spec;

@@ -53,6 +53,8 @@ export function recipeLabel(recipe: CompressionRecipe): string {
   switch (recipe.method) {
     case 'quantize':
       return recipe.scheme === 'full-int8' ? 'full int8' : recipe.scheme;
+    case 'prune':
+      return `pruned ${Math.round(recipe.sparsity * 1000) / 10}%`;
   }
 }
 

@@ -46,7 +46,7 @@ export async function compressHeadless(
   const recipe = req.recipe;
   const parent = await studio.compression.checkParent(clientId, req.checkpoint);
   const { checkKeepFloat } = await import('../../src-engine/compress/quantize');
-  checkBadRequest(() => checkKeepFloat(parent.spec, recipe.keepFloat));
+  if (recipe.method === 'quantize') checkBadRequest(() => checkKeepFloat(parent.spec, recipe.keepFloat));
   const manifest = await readDatasetManifest(view.dir, parent.datasetId);
   if (manifest.classNames.length !== parent.spec.numClasses) {
     throw new StudioError('BAD_REQUEST', `${parent.name} has ${parent.spec.numClasses} classes but its dataset ${manifest.name} now has ${manifest.classNames.length}.`);
@@ -57,9 +57,14 @@ export async function compressHeadless(
   if (calibrating && manifest.splits.train.count === 0) {
     throw new StudioError('BAD_REQUEST', `Full-integer quantization calibrates on training samples, and ${manifest.name} has none.`);
   }
+  if (recipe.method === 'prune' && recipe.fineTuneEpochs > 0 && manifest.splits.train.count === 0) {
+    throw new StudioError('BAD_REQUEST', `Fine-tuning after pruning trains on ${manifest.name}'s training samples, and it has none (use --fine-tune-epochs 0 to prune without it).`);
+  }
   const { artifacts } = await loadCheckpointArtifacts(view.dir, parent.id);
   const data = await loadDataset(view.dir, manifest);
   const calibration = calibrating ? new DiskBatchProvider(data, 'train', { shuffle: true, seed: recipe.seed, limit: recipe.calibration.samples }) : null;
+  const fineTuning = recipe.method === 'prune' && recipe.fineTuneEpochs > 0;
+  const train = fineTuning ? new DiskBatchProvider(data, 'train', { shuffle: true, seed: recipe.seed, limit: recipe.limit }) : null;
   const evaluation = new DiskBatchProvider(data, evalSplit, { shuffle: false, seed: 0, limit: req.evalLimit ?? null });
   await setupNodeBackend(req.backend);
   const { runCompression } = await import('../../src-engine/compress/compress');
@@ -70,6 +75,7 @@ export async function compressHeadless(
     classes: manifest.classNames,
     standardization: standardizationOf(manifest),
     calibration,
+    train,
     evaluation,
     ...(progress ? { onProgress: progress } : {}),
     cancelled: () => signal?.aborted === true,

@@ -48,8 +48,45 @@ export const QuantizeRecipe = z.strictObject({
 });
 export type QuantizeRecipe = z.output<typeof QuantizeRecipe>;
 
+/** How the target sparsity is reached over the fine-tuning steps. */
+export const PruningSchedule = z.enum(['polynomial', 'constant']);
+export type PruningSchedule = z.infer<typeof PruningSchedule>;
+
+/**
+ * Magnitude pruning, unstructured: the smallest weights of conv and dense kernels, attention
+ * projections and embeddings are set to exactly zero, then the model is fine-tuned with the
+ * zeros held after every optimizer step, and stored as plain weights with exact zeros.
+ */
+export const PruneRecipe = z.strictObject({
+  formatVersion: z.literal(COMPRESSION_RECIPE_FORMAT_VERSION).default(COMPRESSION_RECIPE_FORMAT_VERSION),
+  method: z.literal('prune'),
+  /** The share of prunable weights that end at zero (0 < s < 1). */
+  sparsity: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1'),
+  /** `layer`: each layer reaches the sparsity; `global`: one threshold over all prunable weights. */
+  scope: z.enum(['layer', 'global']).default('layer'),
+  /**
+   * `polynomial`: from `initialSparsity` to `sparsity` as TF-MOT's PolynomialDecay (power 3)
+   * over the first 70% of the fine-tuning steps, the rest at `sparsity` to recover; masks
+   * updated every `frequency` steps, and at least ten times over the ramp.
+   * `constant`: the final sparsity from the first step.
+   */
+  schedule: PruningSchedule.default('polynomial'),
+  initialSparsity: z.number().min(0).lt(1).default(0),
+  frequency: z.number().int().min(1).max(1_000_000).default(100),
+  /** Fine-tuning epochs on the model's training split; 0 prunes once without training. */
+  fineTuneEpochs: z.number().int().min(0).max(1000).default(2),
+  /** Adam's learning rate for fine-tuning, with cosine decay to 0 over it (Keras's default rate). */
+  learningRate: z.number().positive().max(1).default(0.001),
+  /** Default: the model's training batch size. */
+  batchSize: z.number().int().min(1).max(65_536).optional(),
+  /** Fine-tune on at most this many training samples (a seeded subset), or all when null. */
+  limit: z.number().int().min(1).nullable().default(null),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+});
+export type PruneRecipe = z.output<typeof PruneRecipe>;
+
 /** Any recipe; the method says which. */
-export const CompressionRecipe = z.discriminatedUnion('method', [QuantizeRecipe]);
+export const CompressionRecipe = z.discriminatedUnion('method', [QuantizeRecipe, PruneRecipe]);
 export type CompressionRecipe = z.output<typeof CompressionRecipe>;
 export type CompressionRecipeInput = z.input<typeof CompressionRecipe>;
 export type CompressionMethod = CompressionRecipe['method'];

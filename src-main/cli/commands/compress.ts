@@ -13,26 +13,68 @@ const CLI_CLIENT = 'cli';
 type Values = CommandContext['values'];
 const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** The recipe the options describe; bad usage before anything is opened. */
-export function recipeFromOptions(values: Values): CompressionRecipe {
-  const scheme = str(values.quantize);
-  if (scheme === undefined) throw new UsageError('compress needs a method: --quantize int8|uint8|float16|full-int8.');
+/** A number option within (min, max] or [min, max], or undefined when not given. */
+function numberOption(values: Values, name: string, ok: (n: number) => boolean, range: string): number | undefined {
+  const text = str(values[name]);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new UsageError(`--${name} takes ${range}.`);
+  return n;
+}
+
+/** Only the options given, so the recipe's defaults fill the rest. */
+const given = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+function quantizeRecipe(values: Values, scheme: string): unknown {
   if (!(QUANTIZATION_SCHEMES as readonly string[]).includes(scheme)) throw new UsageError(`--quantize takes ${QUANTIZATION_SCHEMES.join(', ')}.`);
-  const percentileText = str(values.percentile);
-  const percentile = percentileText === undefined ? undefined : Number(percentileText);
-  if (percentile !== undefined && !(percentile > 50 && percentile <= 100)) throw new UsageError('--percentile takes a number above 50 and at most 100.');
+  const percentile = numberOption(values, 'percentile', (n) => n > 50 && n <= 100, 'a number above 50 and at most 100');
   const samples = intOption(values, 'calibration', 1, 100_000);
   if ((samples !== undefined || percentile !== undefined) && scheme !== 'full-int8') {
     throw new UsageError('--calibration and --percentile calibrate activations: they go with --quantize full-int8.');
   }
-  const keepFloat = str(values['keep-float'])?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
-  const parsed = CompressionRecipe.safeParse({
+  return {
     method: 'quantize',
     scheme,
-    calibration: { ...(samples !== undefined ? { samples } : {}), ...(percentile !== undefined ? { method: 'percentile', percentile } : {}) },
-    keepFloat,
-    ...(intOption(values, 'seed', 0, 2 ** 31 - 1) !== undefined ? { seed: intOption(values, 'seed', 0, 2 ** 31 - 1) } : {}),
-  });
+    calibration: given({ samples, ...(percentile !== undefined ? { method: 'percentile', percentile } : {}) }),
+    keepFloat: str(values['keep-float'])?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+    ...given({ seed: intOption(values, 'seed', 0, 2 ** 31 - 1) }),
+  };
+}
+
+function pruneRecipe(values: Values): unknown {
+  const sparsity = numberOption(values, 'prune', (n) => n > 0 && n < 1, 'a sparsity above 0 and below 1 (0.8 zeroes 80% of the prunable weights)');
+  const scope = str(values.scope);
+  if (scope !== undefined && scope !== 'layer' && scope !== 'global') throw new UsageError('--scope takes layer or global.');
+  const schedule = str(values.schedule);
+  if (schedule !== undefined && schedule !== 'polynomial' && schedule !== 'constant') throw new UsageError('--schedule takes polynomial or constant.');
+  return {
+    method: 'prune',
+    sparsity,
+    ...given({
+      scope,
+      schedule,
+      initialSparsity: numberOption(values, 'initial-sparsity', (n) => n >= 0 && n < 1, 'a number from 0 up to (not including) 1'),
+      frequency: intOption(values, 'frequency', 1, 1_000_000),
+      fineTuneEpochs: intOption(values, 'fine-tune-epochs', 0, 1000),
+      learningRate: numberOption(values, 'lr', (n) => n > 0 && n <= 1, 'a number above 0 and at most 1'),
+      batchSize: intOption(values, 'batch', 1, 65_536),
+      limit: intOption(values, 'train-limit', 1),
+      seed: intOption(values, 'seed', 0, 2 ** 31 - 1),
+    }),
+  };
+}
+
+/** The recipe the options describe; bad usage before anything is opened. */
+export function recipeFromOptions(values: Values): CompressionRecipe {
+  const scheme = str(values.quantize);
+  const prune = str(values.prune);
+  if (scheme !== undefined && prune !== undefined) throw new UsageError('Give one method at a time: prune first, then quantize the pruned checkpoint.');
+  if (scheme === undefined && prune === undefined) throw new UsageError('compress needs a method: --quantize int8|uint8|float16|full-int8 or --prune <sparsity>.');
+  const pruneOnly = ['scope', 'schedule', 'initial-sparsity', 'frequency', 'fine-tune-epochs', 'lr', 'batch', 'train-limit'].filter((k) => values[k] !== undefined);
+  if (scheme !== undefined && pruneOnly.length) throw new UsageError(`--${pruneOnly[0]} goes with --prune.`);
+  const quantizeOnly = ['calibration', 'percentile', 'keep-float'].filter((k) => values[k] !== undefined);
+  if (prune !== undefined && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} goes with --quantize.`);
+  const parsed = CompressionRecipe.safeParse(scheme !== undefined ? quantizeRecipe(values, scheme) : pruneRecipe(values));
   if (!parsed.success) throw new UsageError(`The options do not make a recipe: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
   return parsed.data;
 }
@@ -81,8 +123,9 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
 /** `model-studio compress`: makes a compressed checkpoint from a checkpoint and reports before/after. */
 export const compressCommand: CliCommand = {
   name: 'compress',
-  summary: 'Compress a checkpoint (quantization) into a new checkpoint, with a before/after report',
+  summary: 'Compress a checkpoint (quantization, pruning) into a new checkpoint, with a before/after report',
   usage: `model-studio compress <project> --checkpoint <id> --quantize int8|uint8|float16|full-int8 [options]
+       model-studio compress <project> --checkpoint <id> --prune <sparsity> [options]
 
 Makes a new checkpoint of kind "compressed" from the checkpoint (which stays as it is), then
 measures both on the same test samples in this process: weight bytes raw and gzipped,
@@ -95,9 +138,19 @@ the parameters, sparsity, bytes and the quantization error. The project is locke
   --calibration N        full-int8: calibrate on N training samples (default 256)
   --percentile P         full-int8: ranges that hold P% of the values (e.g. 99.99) instead of min-max
   --keep-float a,b       layers (as the report names them) left in float32
+  --prune S              zero the share S (0 < S < 1) of the smallest conv, dense, attention and
+                         embedding weights, fine-tune with the zeros held, store exact zeros
+  --scope layer|global   each layer at S (default), or one threshold over all prunable weights
+  --schedule polynomial|constant   polynomial (default): from --initial-sparsity (default 0)
+                         to S over the first 70% of the fine-tuning steps, then S; masks updated
+                         every --frequency steps (default 100, at least 10 times over the ramp)
+  --fine-tune-epochs N   epochs of fine-tuning on the training split (default 2; 0: prune only)
+  --lr X                 fine-tuning learning rate (Adam, cosine to 0; default 0.001)
+  --batch B              fine-tuning batch size (default: the model's)
+  --train-limit N        fine-tune on a seeded subset of N training samples
   --limit N              measure on the first N test samples (default: all)
   --name N               the new checkpoint's name (default: the parent's and the method)
-  --seed S               seed of the calibration subset (default 42)
+  --seed S               seed of the calibration subset and of fine-tuning (default 42)
   --backend wasm|cpu|webgpu  (default wasm)
   --json                 print {checkpointId, parentId, method, recipe, before, after, layers} as JSON`,
   options: {
@@ -106,6 +159,15 @@ the parameters, sparsity, bytes and the quantization error. The project is locke
     calibration: { type: 'string' },
     percentile: { type: 'string' },
     'keep-float': { type: 'string' },
+    prune: { type: 'string' },
+    scope: { type: 'string' },
+    schedule: { type: 'string' },
+    'initial-sparsity': { type: 'string' },
+    frequency: { type: 'string' },
+    'fine-tune-epochs': { type: 'string' },
+    lr: { type: 'string' },
+    batch: { type: 'string' },
+    'train-limit': { type: 'string' },
     limit: { type: 'string' },
     name: { type: 'string' },
     seed: { type: 'string' },

@@ -111,6 +111,41 @@ describe('model-studio compress --quantize', () => {
     expect(folders()).toEqual(before);
   }, 60_000);
 
+  it('prunes to 80% with fine-tuning: exact zeros per layer, the same raw size, a smaller gzip, and int8 after it keeps the zeros', async () => {
+    const out = await cli(['compress', project, '--checkpoint', parent, '--prune', '0.8', '--fine-tune-epochs', '2', '--train-limit', '2000', '--limit', '300', '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout);
+    expect(r.recipe).toMatchObject({ method: 'prune', sparsity: 0.8, scope: 'layer', schedule: 'polynomial', fineTuneEpochs: 2, limit: 2000 });
+    // Each kernel at floor(0.8 n) zeros at least (a bias may be zero too, but is not pruned).
+    const biases: Record<string, number> = { conv2d_1: 32, conv2d_3: 64, conv2d_5: 64, dense_7: 64, dense_8: 10 };
+    for (const l of r.layers.filter((x: { type: string }) => x.type === 'conv2d' || x.type === 'dense')) {
+      const kernel = l.params - biases[l.layer]!;
+      expect(l.params - l.nonZeroParams, l.layer).toBeGreaterThanOrEqual(Math.floor(0.8 * kernel));
+      expect(l.params - l.nonZeroParams, l.layer).toBeLessThanOrEqual(Math.floor(0.8 * kernel) + biases[l.layer]! + 2);
+    }
+    expect(r.after.sizeBytes).toBe(r.before.sizeBytes);
+    expect(r.after.gzipBytes).toBeLessThan(r.before.gzipBytes * 0.5);
+    expect(r.after.nonZeroParams).toBeLessThan(r.before.params * 0.21);
+    // The parent saw 2,000 digits once; two epochs on them bring it back within 10 points here
+    // (one-shot 80% loses about half its accuracy). npm run bench:quality measures the target on all of MNIST.
+    expect(r.after.accuracy).toBeGreaterThan(r.before.accuracy - 0.1);
+    expect(out.stderr).toBe('');
+
+    const q = JSON.parse((await cli(['compress', project, '--checkpoint', r.checkpointId, '--quantize', 'int8', '--limit', '300', '--json'])).stdout);
+    expect(q.parentId).toBe(r.checkpointId);
+    expect(q.after.nonZeroParams).toBeLessThanOrEqual(r.after.nonZeroParams);
+    expect(q.after.gzipBytes).toBeLessThan(r.before.gzipBytes / 8);
+    const meta = JSON.parse(await readFile(join(checkpointDir(q.checkpointId), 'meta.json'), 'utf8'));
+    expect(meta.compression.parentId).toBe(r.checkpointId);
+  }, 120_000);
+
+  it('refuses pruning options that make no recipe', async () => {
+    for (const args of [['--prune', '1'], ['--prune', '0'], ['--prune', 'lots'], ['--prune', '0.5', '--quantize', 'int8'], ['--prune', '0.5', '--calibration', '8'], ['--quantize', 'int8', '--scope', 'global'], ['--prune', '0.5', '--schedule', 'cubic']]) {
+      const r = await cli(['compress', project, '--checkpoint', parent, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+  }, 60_000);
+
   it('refuses a parent that fails its checksum, and one whose dataset is gone', async () => {
     const file = join(checkpointDir(parent), 'weights.bin');
     const good = await readFile(file);
