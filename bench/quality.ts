@@ -7,7 +7,10 @@
  * `-- compress` measures compression against the issue's targets: each quantization scheme of
  * seed-cnn (the one-epoch MNIST checkpoint), pruning to 80% with 2 fine-tuning epochs and int8
  * of that, and int8 of text-transformer on spam (one epoch): accuracy on the whole test split
- * against the float model's, sizes raw and gzipped, and how long each took.
+ * against the float model's, sizes raw and gzipped, and how long each took. `-- distill` trains a
+ * student of at most a quarter of the teacher's parameters (seed-cnn x0.45 from the one-epoch
+ * MNIST checkpoint, text-transformer x0.5 from the one-epoch spam one) with distillation and
+ * alone, one epoch each, same seed and data, and prints both.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +29,7 @@ const seedOpt = option('seed');
 const backend = backendOpt.value ?? 'wasm';
 const taken = new Set([...backendOpt.at, ...seedOpt.at]);
 const parts = args.filter((a, i) => !a.startsWith('--') && !taken.has(i));
-const chosen = parts.length ? parts : ['mnist', 'spam', 'compress'];
+const chosen = parts.length ? parts : ['mnist', 'spam', 'compress', 'distill'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Runs one CLI command in this process; stdout is returned, stderr passed through. */
@@ -127,6 +130,37 @@ async function compressRows(project: string): Promise<CompressRow[]> {
   return rows;
 }
 
+interface DistillRow {
+  task: string;
+  teacher: number;
+  distilled: number;
+  alone: number;
+  paramsRatio: number;
+  minutes: number;
+}
+
+/** Distillation into a student of at most a quarter of the teacher's parameters, against the same student alone. */
+async function distillRows(project: string): Promise<DistillRow[]> {
+  const rows: DistillRow[] = [];
+  for (const [sample, student, width, epochs] of [['mnist', 'seed-cnn', '0.45', '1'], ['spam', 'text-transformer', '0.5', '1']] as const) {
+    if (!oneEpoch[sample]) await trainAndEval(project, sample, student, 1, [], []);
+    const t0 = performance.now();
+    log(`${sample}: distilling into ${student} x${width} for ${epochs} epoch, and the same student alone…`);
+    const r = JSON.parse(
+      await cli('compress', project, '--checkpoint', oneEpoch[sample]!, '--distill', '--student', student, '--width', width, '--epochs', epochs, '--compare', '--backend', backend, '--json'),
+    ) as { before: { accuracy: number; params: number }; after: { accuracy: number; params: number }; compare: { accuracy: number } };
+    rows.push({
+      task: `${student} x${width} from ${sample === 'mnist' ? 'seed-cnn on MNIST' : 'text-transformer on spam'}, ${epochs} epoch`,
+      teacher: r.before.accuracy,
+      distilled: r.after.accuracy,
+      alone: r.compare.accuracy,
+      paramsRatio: r.after.params / r.before.params,
+      minutes: (performance.now() - t0) / 60_000,
+    });
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ms-quality-'));
   process.env.MODEL_STUDIO_DATA_DIR = join(dir, 'data');
@@ -141,6 +175,7 @@ async function main(): Promise<void> {
     }
     if (chosen.includes('spam')) rows.push(...(await trainAndEval(project, 'spam', 'text-transformer', 5, [1, 5], [0.97, 0.97])));
     const compressed = chosen.includes('compress') ? await compressRows(project) : [];
+    const distilled = chosen.includes('distill') ? await distillRows(project) : [];
     process.stdout.write(`Model Studio quality (${backend}, seed ${seedOpt.value ?? 42})\nMachine: ${machine()}\n\n`);
     for (const r of rows) {
       const verdict = r.accuracy >= r.target ? 'meets' : 'BELOW';
@@ -156,6 +191,13 @@ async function main(): Promise<void> {
         `${c.task}: ${(c.before * 100).toFixed(2)}% -> ${(c.after * 100).toFixed(2)}% (${drop >= 0 ? '-' : '+'}${Math.abs(drop).toFixed(2)} points, ` +
           `at most ${c.points}), weights ${c.sizeRatio.toFixed(2)}x smaller${c.minRatio ? ` (target ${c.minRatio}x)` : ''}, gzipped ${c.gzipRatio.toFixed(2)}x${c.gzipTarget ? ` (target ${c.gzipTarget}x)` : ''}; ` +
           `${ok ? 'meets' : 'MISSES'}; compression ${(c.compressMs / 1000).toFixed(2)} s, command with measuring ${c.seconds.toFixed(1)} s\n`,
+      );
+    }
+    for (const d of distilled) {
+      const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+      process.stdout.write(
+        `${d.task}: teacher ${pct(d.teacher)}, distilled ${pct(d.distilled)}, alone ${pct(d.alone)} ` +
+          `(${d.distilled > d.alone ? 'distillation wins' : 'distillation does NOT win'}), ${(d.paramsRatio * 100).toFixed(1)}% of the teacher's parameters; ${d.minutes.toFixed(1)} min\n`,
       );
     }
   } finally {

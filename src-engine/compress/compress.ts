@@ -14,11 +14,12 @@ import type { BatchProvider } from '../train/types';
 import { CompressionCancelled } from './cancelled';
 import { layerReport } from './layer-report';
 import { firstBatch, measureModel } from './measure';
+import { distillModel } from './distill';
 import { pruneModel } from './prune';
 import { quantizeModel, type ModelArtifacts } from './quantize';
 
 /** The stages a compression reports progress in, in order. */
-export type CompressionPhase = 'calibrating' | 'fine-tuning' | 'measuring-before' | 'measuring-after';
+export type CompressionPhase = 'calibrating' | 'fine-tuning' | 'training-student' | 'measuring-before' | 'measuring-after';
 
 /** What runCompression needs. */
 export interface CompressionJob {
@@ -29,8 +30,10 @@ export interface CompressionJob {
   standardization: FeatureStandardization | null;
   /** Training samples: calibration (a seeded subset of the recipe's size). */
   calibration: BatchProvider | null;
-  /** The training split for fine-tuning, shuffled with the recipe's seed (and limit). */
+  /** The training split for fine-tuning and distillation, shuffled with the recipe's seed (and limit). */
   train?: BatchProvider | null;
+  /** Distillation: the student's spec. */
+  student?: ModelSpec | null;
   /** The samples both models are measured on (the test split, in a fixed order). */
   evaluation: BatchProvider;
   onProgress?(phase: CompressionPhase, done: number, total: number): void;
@@ -43,6 +46,8 @@ export interface CompressionOutcome {
   artifacts: ModelArtifacts;
   before: MeasuredFigures;
   after: MeasuredFigures;
+  /** Distillation with `compare`: the student trained alone, and its weights (for its sizes). */
+  compare: { figures: MeasuredFigures; artifacts: ModelArtifacts } | null;
   layers: LayerFigures[];
   backend: string;
   evalSamples: number;
@@ -61,18 +66,27 @@ export async function runCompression(job: CompressionJob): Promise<CompressionOu
   const t0 = performance.now();
   const cancelled = job.cancelled ? { cancelled: job.cancelled } : {};
   const recipe = job.recipe;
-  const made =
-    recipe.method === 'quantize'
-      ? await quantizeModel({ spec: job.spec, artifacts: job.artifacts, recipe, calibration: job.calibration, standardization: job.standardization, onProgress: progress('calibrating'), ...cancelled })
-      : {
-          artifacts: await pruneModel({ spec: job.spec, artifacts: job.artifacts, recipe, train: job.train ?? null, standardization: job.standardization, onStep: progress('fine-tuning'), ...cancelled }),
-          activationRanges: null,
-        };
+  let spec = job.spec;
+  let alone: ModelArtifacts | null = null;
+  let made: { artifacts: ModelArtifacts; activationRanges: Awaited<ReturnType<typeof quantizeModel>>['activationRanges'] };
+  if (recipe.method === 'quantize') {
+    made = await quantizeModel({ spec, artifacts: job.artifacts, recipe, calibration: job.calibration, standardization: job.standardization, onProgress: progress('calibrating'), ...cancelled });
+  } else if (recipe.method === 'prune') {
+    const artifacts = await pruneModel({ spec, artifacts: job.artifacts, recipe, train: job.train ?? null, standardization: job.standardization, onStep: progress('fine-tuning'), ...cancelled });
+    made = { artifacts, activationRanges: null };
+  } else {
+    if (!job.student) throw new Error('Distillation needs a student model');
+    if (!job.train) throw new Error('Distillation trains on the training split, and it has none');
+    const out = await distillModel({ teacher: job.artifacts, teacherSpec: spec, student: job.student, recipe, train: job.train, standardization: job.standardization, onStep: progress('training-student'), ...cancelled });
+    spec = job.student;
+    alone = out.alone;
+    made = { artifacts: out.artifacts, activationRanges: null };
+  }
   const compressMs = performance.now() - t0;
   check();
-  const spec = job.spec;
   const beforeWeights = { specs: job.artifacts.weightSpecs, data: new Uint8Array(job.artifacts.weightData) };
   const afterWeights = { specs: made.artifacts.weightSpecs, data: new Uint8Array(made.artifacts.weightData) };
+  const weightsOf = (a: ModelArtifacts) => ({ specs: a.weightSpecs, data: new Uint8Array(a.weightData) });
   const measure = { input: spec.input, standardization: job.standardization, classes: job.classes, ...(job.cancelled ? { cancelled: job.cancelled } : {}) };
   const beforeNet = await loadModelFromArtifacts(job.artifacts);
   try {
@@ -80,20 +94,29 @@ export async function runCompression(job: CompressionJob): Promise<CompressionOu
     try {
       const before = await measureModel(beforeNet, beforeWeights, job.evaluation, { ...measure, onProgress: progress('measuring-before') });
       const after = await measureModel(afterNet, afterWeights, job.evaluation, { ...measure, onProgress: progress('measuring-after') });
+      let compare: CompressionOutcome['compare'] = null;
+      if (alone) {
+        const aloneNet = await loadModelFromArtifacts(alone);
+        try {
+          compare = { figures: await measureModel(aloneNet, weightsOf(alone), job.evaluation, { ...measure, onProgress: progress('measuring-after') }), artifacts: alone };
+        } finally {
+          aloneNet.dispose();
+        }
+      }
       const samples = await firstBatch(job.evaluation, spec.input, job.standardization, LAYER_SAMPLES);
       let layers: LayerFigures[];
       try {
         layers = await layerReport({
-          spec,
+          spec: job.spec,
           before: { net: beforeNet, weights: beforeWeights },
-          after: { net: afterNet, weights: afterWeights },
+          after: { net: afterNet, weights: afterWeights, spec },
           samples,
           activationRanges: made.activationRanges?.layers ?? null,
         });
       } finally {
         samples?.dispose();
       }
-      return { spec, artifacts: made.artifacts, before, after, layers, backend: tf.getBackend() ?? 'unknown', evalSamples: job.evaluation.count, compressMs };
+      return { spec, artifacts: made.artifacts, before, after, compare, layers, backend: tf.getBackend() ?? 'unknown', evalSamples: job.evaluation.count, compressMs };
     } finally {
       afterNet.dispose();
     }

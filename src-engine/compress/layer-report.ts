@@ -120,6 +120,7 @@ export async function layerReport(r: LayerReportInput): Promise<LayerFigures[]> 
       sparsity: params ? 1 - nonZero / params : 0,
       bytes: pieces.reduce((s, p) => s + p.bytes, 0),
       encoding: encodingOf(largest?.dtype),
+      compared: comparable,
       weightSqnrDb: params && comparable ? sqnrDb(refs, news) : null,
       outputMaxDiff: sameOutput ? maxAbsDiff(b, a) : null,
       outputSqnrDb: sameOutput ? sqnrDb(b, a) : null,

@@ -34,6 +34,8 @@ export interface CompressedModel {
   /** Default: the parent's name and the method. */
   name?: string | undefined;
   spec: ModelSpec;
+  /** The project model it is a version of (default: the parent's; a distilled template student has none). */
+  modelId?: string | null;
   modelTopology: Record<string, unknown>;
   weightSpecs: WeightSpec[];
   weightData: Uint8Array;
@@ -45,6 +47,8 @@ export interface CompressedModel {
     after: MeasuredFigures;
     layers: LayerFigures[];
     compressMs: number;
+    /** Distillation with `compare`: the student trained alone, and the weights it would store. */
+    compare?: { figures: MeasuredFigures; weightData: Uint8Array } | null;
   };
 }
 
@@ -55,6 +59,8 @@ export function recipeLabel(recipe: CompressionRecipe): string {
       return recipe.scheme === 'full-int8' ? 'full int8' : recipe.scheme;
     case 'prune':
       return `pruned ${Math.round(recipe.sparsity * 1000) / 10}%`;
+    case 'distill':
+      return 'template' in recipe.student ? `distilled into ${recipe.student.template} ×${recipe.student.width}` : `distilled into ${recipe.student.modelId}`;
   }
 }
 
@@ -99,6 +105,7 @@ export class CompressionService {
       before: { ...m.before, sizeBytes: parentWeights.byteLength, gzipBytes: gzipBytes(parentWeights) },
       after: { ...m.after, sizeBytes: made.weightData.byteLength, gzipBytes: gzipBytes(made.weightData) },
       layers: m.layers,
+      ...(m.compare ? { compare: { ...m.compare.figures, sizeBytes: m.compare.weightData.byteLength, gzipBytes: gzipBytes(m.compare.weightData) } } : {}),
       compressMs: m.compressMs,
       createdAt: new Date().toISOString(),
     });
@@ -109,7 +116,7 @@ export class CompressionService {
         id,
         name: made.name?.trim() || `${parent.name} · ${recipeLabel(recipe)}`,
         runId: parent.runId,
-        modelId: parent.modelId,
+        modelId: made.modelId !== undefined ? made.modelId : parent.modelId,
         datasetId: parent.datasetId,
         epoch: parent.epoch,
         step: parent.step,

@@ -36,7 +36,12 @@ function table(header: string[], body: string[][]): string {
 
 /** The report as text, with the checkpoint it made. */
 export function formatCompressionReport(r: CompressionReport, ids: { checkpointId: string; parentId: string; name: string }): string {
-  const summary = table(['', 'before', 'after', 'change'], rows(r.before, r.after).map((x) => [x.label, x.before, x.after, x.change]));
+  const summary = r.compare
+    ? table(
+        ['', 'teacher', 'distilled', 'student alone'],
+        rows(r.before, r.after).map((x, i) => [x.label, x.before, x.after, rows(r.before, r.compare!)[i]!.after]),
+      )
+    : table(['', 'before', 'after', 'change'], rows(r.before, r.after).map((x) => [x.label, x.before, x.after, x.change]));
   const layers = table(
     ['layer', 'params', 'sparsity', 'bytes', 'stored', 'weight SQNR', 'output SQNR', 'max diff'],
     r.layers.map((l) => [
@@ -45,7 +50,7 @@ export function formatCompressionReport(r: CompressionReport, ids: { checkpointI
       l.params ? pct(l.sparsity) : '-',
       l.bytes ? kb(l.bytes) : '-',
       l.params ? l.encoding : '-',
-      l.params ? db(l.weightSqnrDb) : '-',
+      l.params && l.compared ? db(l.weightSqnrDb) : '-',
       l.outputSqnrDb === null && l.outputMaxDiff === 0 ? 'exact' : l.outputSqnrDb === null ? '-' : db(l.outputSqnrDb),
       l.outputMaxDiff === null ? '-' : l.outputMaxDiff.toPrecision(3),
     ]),

@@ -5,7 +5,12 @@
  * the app does. Cancelling (the signal) leaves nothing behind. The project must be open for `clientId`.
  */
 import { StudioError } from '../../src-shared/errors';
-import type { CompressionRecipe } from '../../src-shared/compression/recipe';
+import type { CompressionRecipe, Student } from '../../src-shared/compression/recipe';
+import type { DatasetManifest } from '../../src-shared/datasets/schema';
+import type { ModelSpec } from '../../src-shared/models/spec';
+import { listTemplates, templateFor } from '../../src-shared/models/templates';
+import { scaleSpec } from '../../src-shared/models/width';
+import { readModelSpec } from '../models/model-service';
 import type { CompressionReport } from '../../src-shared/compression/report';
 import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { SplitName } from '../../src-shared/datasets/schema';
@@ -48,6 +53,11 @@ export async function compressHeadless(
   const { checkKeepFloat } = await import('../../src-engine/compress/quantize');
   if (recipe.method === 'quantize') checkBadRequest(() => checkKeepFloat(parent.spec, recipe.keepFloat));
   const manifest = await readDatasetManifest(view.dir, parent.datasetId);
+  const student = recipe.method === 'distill' ? await studentSpec(view.dir, view.manifest.models, recipe.student, manifest) : null;
+  if (student) {
+    const { checkStudent } = await import('../../src-engine/compress/distill');
+    checkBadRequest(() => checkStudent(parent.spec, student.spec));
+  }
   if (manifest.classNames.length !== parent.spec.numClasses) {
     throw new StudioError('BAD_REQUEST', `${parent.name} has ${parent.spec.numClasses} classes but its dataset ${manifest.name} now has ${manifest.classNames.length}.`);
   }
@@ -57,14 +67,17 @@ export async function compressHeadless(
   if (calibrating && manifest.splits.train.count === 0) {
     throw new StudioError('BAD_REQUEST', `Full-integer quantization calibrates on training samples, and ${manifest.name} has none.`);
   }
+  if (recipe.method === 'distill' && manifest.splits.train.count === 0) {
+    throw new StudioError('BAD_REQUEST', `Distillation trains the student on ${manifest.name}'s training samples, and it has none.`);
+  }
   if (recipe.method === 'prune' && recipe.fineTuneEpochs > 0 && manifest.splits.train.count === 0) {
     throw new StudioError('BAD_REQUEST', `Fine-tuning after pruning trains on ${manifest.name}'s training samples, and it has none (use --fine-tune-epochs 0 to prune without it).`);
   }
   const { artifacts } = await loadCheckpointArtifacts(view.dir, parent.id);
   const data = await loadDataset(view.dir, manifest);
   const calibration = calibrating ? new DiskBatchProvider(data, 'train', { shuffle: true, seed: recipe.seed, limit: recipe.calibration.samples }) : null;
-  const fineTuning = recipe.method === 'prune' && recipe.fineTuneEpochs > 0;
-  const train = fineTuning ? new DiskBatchProvider(data, 'train', { shuffle: true, seed: recipe.seed, limit: recipe.limit }) : null;
+  const training = (recipe.method === 'prune' && recipe.fineTuneEpochs > 0) || recipe.method === 'distill';
+  const train = training ? new DiskBatchProvider(data, 'train', { shuffle: true, seed: recipe.seed, limit: recipe.limit }) : null;
   const evaluation = new DiskBatchProvider(data, evalSplit, { shuffle: false, seed: 0, limit: req.evalLimit ?? null });
   await setupNodeBackend(req.backend);
   const { runCompression } = await import('../../src-engine/compress/compress');
@@ -76,6 +89,7 @@ export async function compressHeadless(
     standardization: standardizationOf(manifest),
     calibration,
     train,
+    student: student?.spec ?? null,
     evaluation,
     ...(progress ? { onProgress: progress } : {}),
     cancelled: () => signal?.aborted === true,
@@ -85,11 +99,30 @@ export async function compressHeadless(
     recipe,
     name: req.name,
     spec: outcome.spec,
+    ...(student ? { modelId: student.modelId } : {}),
     modelTopology: outcome.artifacts.modelTopology,
     weightSpecs: outcome.artifacts.weightSpecs,
     weightData: new Uint8Array(outcome.artifacts.weightData),
-    measured: { ...outcome, evalSplit },
+    measured: { ...outcome, evalSplit, compare: outcome.compare ? { figures: outcome.compare.figures, weightData: new Uint8Array(outcome.compare.artifacts.weightData) } : null },
   });
+}
+
+/** The student's spec: a template fitted to the dataset at a width, or a model of the project. */
+async function studentSpec(
+  projectDir: string,
+  models: { id: string; name: string }[],
+  student: Student,
+  manifest: DatasetManifest,
+): Promise<{ spec: ModelSpec; modelId: string | null }> {
+  if ('modelId' in student) {
+    if (!models.some((m) => m.id === student.modelId)) throw new StudioError('NOT_FOUND', `The project has no model ${student.modelId} to train as the student.`);
+    return { spec: await readModelSpec(projectDir, student.modelId), modelId: student.modelId };
+  }
+  if (!listTemplates().some((t) => t.name === student.template)) {
+    throw new StudioError('NOT_FOUND', `"${student.template}" is neither a model of the project nor a template (${listTemplates().map((t) => t.name).join(', ')}).`);
+  }
+  const base = templateFor(student.template, manifest.input, manifest.classNames.length);
+  return { spec: student.width === 1 ? base : scaleSpec(base, student.width), modelId: null };
 }
 
 /** Runs a check of the engine's, turning what it throws into a BAD_REQUEST. */

@@ -85,8 +85,38 @@ export const PruneRecipe = z.strictObject({
 });
 export type PruneRecipe = z.output<typeof PruneRecipe>;
 
+/** The model a distillation trains: a template at a width, or a model of the project. */
+export const Student = z.union([
+  z.strictObject({ template: z.string().min(1).max(64), width: z.number().gt(0).max(4).default(1) }),
+  z.strictObject({ modelId: z.string().regex(/^md-[a-z0-9]{8}$/, 'is not a model id') }),
+]);
+export type Student = z.output<typeof Student>;
+
+/**
+ * Knowledge distillation (Hinton et al. 2015): the student trains on
+ * α·T²·KL(softmax(z_t/T) ‖ softmax(z_s/T)) + (1−α)·CE(y, softmax(z_s)), the teacher (the
+ * parent checkpoint) in inference mode on the same batches. With `compare`, the same student
+ * also trains alone (cross-entropy only) from the same seed on the same data, for the report.
+ */
+export const DistillRecipe = z.strictObject({
+  formatVersion: z.literal(COMPRESSION_RECIPE_FORMAT_VERSION).default(COMPRESSION_RECIPE_FORMAT_VERSION),
+  method: z.literal('distill'),
+  student: Student,
+  temperature: z.number().gt(0).max(100).default(4),
+  alpha: z.number().min(0).max(1).default(0.9),
+  epochs: z.number().int().min(1).max(1000).default(5),
+  /** Default: the student's training defaults (optimizer, rate, schedule, batch size). */
+  learningRate: z.number().positive().max(10).optional(),
+  batchSize: z.number().int().min(1).max(65_536).optional(),
+  /** Train on at most this many training samples (a seeded subset), or all when null. */
+  limit: z.number().int().min(1).nullable().default(null),
+  compare: z.boolean().default(false),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+});
+export type DistillRecipe = z.output<typeof DistillRecipe>;
+
 /** Any recipe; the method says which. */
-export const CompressionRecipe = z.discriminatedUnion('method', [QuantizeRecipe, PruneRecipe]);
+export const CompressionRecipe = z.discriminatedUnion('method', [QuantizeRecipe, PruneRecipe, DistillRecipe]);
 export type CompressionRecipe = z.output<typeof CompressionRecipe>;
 export type CompressionRecipeInput = z.input<typeof CompressionRecipe>;
 export type CompressionMethod = CompressionRecipe['method'];

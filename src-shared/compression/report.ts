@@ -47,7 +47,9 @@ export const LayerFigures = z.strictObject({
   bytes: Count,
   /** How its largest weight is stored (float32 for a layer kept in float or without weights). */
   encoding: WeightEncoding,
-  /** Signal-to-quantization-noise ratio of its weights against the parent's, in dB (null: equal). */
+  /** Whether the parent has this layer with weights of the same shapes (not so for a distilled student). */
+  compared: z.boolean(),
+  /** Signal-to-quantization-noise ratio of its weights against the parent's, in dB (null: equal, or not compared). */
   weightSqnrDb: Finite.nullable(),
   /** Its output against the parent's on the same samples: the largest difference, and the SQNR. */
   outputMaxDiff: Finite.min(0).nullable(),
@@ -69,6 +71,8 @@ export const CompressionReport = z.strictObject({
   before: ModelFigures,
   after: ModelFigures,
   layers: z.array(LayerFigures).max(10_000),
+  /** Distillation with `compare`: the same student trained alone (same seed, epochs and data). */
+  compare: ModelFigures.optional(),
   /** Wall-clock milliseconds of the compression itself (not the measuring). */
   compressMs: Finite.min(0),
   createdAt: z.iso.datetime(),

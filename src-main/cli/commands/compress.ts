@@ -64,17 +64,48 @@ function pruneRecipe(values: Values): unknown {
   };
 }
 
+function distillRecipe(values: Values): unknown {
+  const student = str(values.student);
+  if (!student) throw new UsageError('--distill needs --student <template|model-id>: a template (seed-cnn, text-transformer, vit-tiny, mlp) or a model of the project (md-…).');
+  const width = numberOption(values, 'width', (n) => n > 0 && n <= 4, 'a width factor above 0 and at most 4 (0.5 halves every layer)');
+  const isModel = /^md-[a-z0-9]{8}$/.test(student);
+  if (isModel && width !== undefined) throw new UsageError('--width scales a template; a model of the project trains as it is.');
+  return {
+    method: 'distill',
+    student: isModel ? { modelId: student } : given({ template: student, width }),
+    ...given({
+      temperature: numberOption(values, 'temperature', (n) => n > 0 && n <= 100, 'a temperature above 0 and at most 100'),
+      alpha: numberOption(values, 'alpha', (n) => n >= 0 && n <= 1, 'a weight from 0 to 1'),
+      epochs: intOption(values, 'epochs', 1, 1000),
+      learningRate: numberOption(values, 'lr', (n) => n > 0 && n <= 10, 'a number above 0 and at most 10'),
+      batchSize: intOption(values, 'batch', 1, 65_536),
+      limit: intOption(values, 'train-limit', 1),
+      seed: intOption(values, 'seed', 0, 2 ** 31 - 1),
+      compare: values.compare === true ? true : undefined,
+    }),
+  };
+}
+
+/** Options that belong to one method only. */
+const ONLY: Record<'quantize' | 'prune' | 'distill', string[]> = {
+  quantize: ['calibration', 'percentile', 'keep-float'],
+  prune: ['scope', 'schedule', 'initial-sparsity', 'frequency', 'fine-tune-epochs'],
+  distill: ['student', 'width', 'temperature', 'alpha', 'epochs', 'compare'],
+};
+
 /** The recipe the options describe; bad usage before anything is opened. */
 export function recipeFromOptions(values: Values): CompressionRecipe {
   const scheme = str(values.quantize);
-  const prune = str(values.prune);
-  if (scheme !== undefined && prune !== undefined) throw new UsageError('Give one method at a time: prune first, then quantize the pruned checkpoint.');
-  if (scheme === undefined && prune === undefined) throw new UsageError('compress needs a method: --quantize int8|uint8|float16|full-int8 or --prune <sparsity>.');
-  const pruneOnly = ['scope', 'schedule', 'initial-sparsity', 'frequency', 'fine-tune-epochs', 'lr', 'batch', 'train-limit'].filter((k) => values[k] !== undefined);
-  if (scheme !== undefined && pruneOnly.length) throw new UsageError(`--${pruneOnly[0]} goes with --prune.`);
-  const quantizeOnly = ['calibration', 'percentile', 'keep-float'].filter((k) => values[k] !== undefined);
-  if (prune !== undefined && quantizeOnly.length) throw new UsageError(`--${quantizeOnly[0]} goes with --quantize.`);
-  const parsed = CompressionRecipe.safeParse(scheme !== undefined ? quantizeRecipe(values, scheme) : pruneRecipe(values));
+  const chosen = (['quantize', 'prune', 'distill'] as const).filter((m) => values[m] !== undefined);
+  if (chosen.length > 1) throw new UsageError('Give one method at a time: e.g. prune or distill first, then quantize the checkpoint it makes.');
+  const method = chosen[0];
+  if (!method) throw new UsageError('compress needs a method: --quantize int8|uint8|float16|full-int8, --prune <sparsity> or --distill --student <template|model>.');
+  for (const [other, names] of Object.entries(ONLY)) {
+    const stray = other === method ? [] : names.filter((k) => values[k] !== undefined);
+    if (stray.length) throw new UsageError(`--${stray[0]} goes with --${other}.`);
+  }
+  if (method === 'quantize') for (const k of ['lr', 'batch', 'train-limit']) if (values[k] !== undefined) throw new UsageError(`--${k} goes with --prune or --distill.`);
+  const parsed = CompressionRecipe.safeParse(method === 'quantize' ? quantizeRecipe(values, scheme!) : method === 'prune' ? pruneRecipe(values) : distillRecipe(values));
   if (!parsed.success) throw new UsageError(`The options do not make a recipe: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
   return parsed.data;
 }
@@ -109,7 +140,8 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
     await studio.projects.close(CLI_CLIENT);
     const parentId = meta.compression!.parentId;
     if (json) {
-      io.stdout(`${JSON.stringify({ checkpointId: meta.id, parentId, name: meta.name, method: recipe.method, recipe, before: report.before, after: report.after, layers: report.layers, compressMs: report.compressMs, backend: report.backend }, null, 2)}\n`);
+      const compare = report.compare ? { compare: report.compare } : {};
+      io.stdout(`${JSON.stringify({ checkpointId: meta.id, parentId, name: meta.name, method: recipe.method, recipe, before: report.before, after: report.after, ...compare, layers: report.layers, compressMs: report.compressMs, backend: report.backend }, null, 2)}\n`);
     } else {
       io.stdout(formatCompressionReport(report, { checkpointId: meta.id, parentId, name: meta.name }));
     }
@@ -126,6 +158,7 @@ export const compressCommand: CliCommand = {
   summary: 'Compress a checkpoint (quantization, pruning) into a new checkpoint, with a before/after report',
   usage: `model-studio compress <project> --checkpoint <id> --quantize int8|uint8|float16|full-int8 [options]
        model-studio compress <project> --checkpoint <id> --prune <sparsity> [options]
+       model-studio compress <project> --checkpoint <id> --distill --student <template|model-id> [options]
 
 Makes a new checkpoint of kind "compressed" from the checkpoint (which stays as it is), then
 measures both on the same test samples in this process: weight bytes raw and gzipped,
@@ -145,14 +178,23 @@ the parameters, sparsity, bytes and the quantization error. The project is locke
                          to S over the first 70% of the fine-tuning steps, then S; masks updated
                          every --frequency steps (default 100, at least 10 times over the ramp)
   --fine-tune-epochs N   epochs of fine-tuning on the training split (default 2; 0: prune only)
-  --lr X                 fine-tuning learning rate (Adam, cosine to 0; default 0.001)
-  --batch B              fine-tuning batch size (default: the model's)
-  --train-limit N        fine-tune on a seeded subset of N training samples
+  --lr X                 fine-tuning learning rate (Adam, cosine to 0; default 0.001); for
+                         distillation the student's (default: its template's)
+  --batch B              fine-tuning or student batch size (default: the model's)
+  --distill              train a student on the checkpoint's (the teacher's) softened outputs
+                         and the labels: alpha*T^2*KL(teacher_T || student_T) + (1-alpha)*CE
+  --student S            a template (fitted to the dataset) or a model id of the project
+  --width F              a template student at F times the width (0.5: half the filters and units)
+  --temperature T        softening temperature (default 4)
+  --alpha A              weight of the teacher's part (default 0.9)
+  --epochs N             epochs of student training (default 5)
+  --compare              also train the same student alone (same seed, epochs, data), for the report
+  --train-limit N        fine-tune or distill on a seeded subset of N training samples
   --limit N              measure on the first N test samples (default: all)
   --name N               the new checkpoint's name (default: the parent's and the method)
   --seed S               seed of the calibration subset and of fine-tuning (default 42)
   --backend wasm|cpu|webgpu  (default wasm)
-  --json                 print {checkpointId, parentId, method, recipe, before, after, layers} as JSON`,
+  --json                 print {checkpointId, parentId, method, recipe, before, after, compare?, layers} as JSON`,
   options: {
     checkpoint: { type: 'string' },
     quantize: { type: 'string' },
@@ -168,6 +210,13 @@ the parameters, sparsity, bytes and the quantization error. The project is locke
     lr: { type: 'string' },
     batch: { type: 'string' },
     'train-limit': { type: 'string' },
+    distill: { type: 'boolean' },
+    student: { type: 'string' },
+    width: { type: 'string' },
+    temperature: { type: 'string' },
+    alpha: { type: 'string' },
+    epochs: { type: 'string' },
+    compare: { type: 'boolean' },
     limit: { type: 'string' },
     name: { type: 'string' },
     seed: { type: 'string' },

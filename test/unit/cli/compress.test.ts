@@ -33,7 +33,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('model-studio compress --quantize', () => {
+describe('model-studio compress', () => {
   it('makes an int8 checkpoint about 4x smaller whose report is measured from the files, and leaves the parent as it was', async () => {
     const parentSha = await sha(join(checkpointDir(parent), 'weights.bin'));
     const out = await cli(['compress', project, '--checkpoint', parent, '--quantize', 'int8', '--limit', '500', '--json']);
@@ -145,6 +145,30 @@ describe('model-studio compress --quantize', () => {
       expect(r.code, args.join(' ')).toBe(2);
     }
   }, 60_000);
+
+  it('distills into a quarter-size student, trains the same student alone with --compare, and stores the student as the new model', async () => {
+    const out = await cli(['compress', project, '--checkpoint', parent, '--distill', '--student', 'seed-cnn', '--width', '0.45', '--epochs', '1', '--train-limit', '2000', '--compare', '--limit', '300', '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout);
+    expect(r.recipe).toMatchObject({ method: 'distill', student: { template: 'seed-cnn', width: 0.45 }, temperature: 4, alpha: 0.9, epochs: 1, compare: true });
+    expect(r.after.params).toBeLessThanOrEqual(r.before.params / 4);
+    expect(r.compare.params).toBe(r.after.params);
+    expect(r.compare.sizeBytes).toBe(r.after.sizeBytes);
+    expect(r.compare.accuracy).toEqual(expect.any(Number));
+    // One epoch on 2,000 digits from fresh weights: well above chance (10%), for both.
+    expect(r.after.accuracy).toBeGreaterThan(0.5);
+    expect(r.compare.accuracy).toBeGreaterThan(0.5);
+    const meta = JSON.parse(await readFile(join(checkpointDir(r.checkpointId), 'meta.json'), 'utf8'));
+    expect(meta.spec.layers[0]).toMatchObject({ type: 'conv2d', filters: 14 });
+    expect(meta.modelId).toBeNull();
+    expect(r.layers.find((l: { layer: string }) => l.layer === 'conv2d_1')).toMatchObject({ compared: false, weightSqnrDb: null });
+
+    const wrong = await cli(['compress', project, '--checkpoint', parent, '--distill', '--student', 'mlp']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/needs tabular input/);
+    expect((await cli(['compress', project, '--checkpoint', parent, '--distill', '--student', 'md-abcdefgh', '--width', '0.5'])).code).toBe(2);
+    expect((await cli(['compress', project, '--checkpoint', parent, '--distill'])).code).toBe(2);
+  }, 120_000);
 
   it('refuses a parent that fails its checksum, and one whose dataset is gone', async () => {
     const file = join(checkpointDir(parent), 'weights.bin');
