@@ -73,7 +73,7 @@ export function createStudio(opts: StudioOptions): Studio {
   const compression = new CompressionService({ projects, checkpoints, appVersion: opts.appVersion });
   const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
   const handlers = createHandlers({
-    projects, jobs, recent, datasets, models, runs, checkpoints, platform: opts.platform, appVersion: opts.appVersion,
+    projects, jobs, recent, datasets, models, runs, checkpoints, compression, platform: opts.platform, appVersion: opts.appVersion,
   });
 
   // Jobs write into open projects, so they start after and stop before the project service.

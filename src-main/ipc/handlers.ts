@@ -1,4 +1,5 @@
 /** The handler table: one function per contract channel, each delegating to a service. */
+import type { CompressionService } from '../compression/compression-service';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import type { DatasetService } from '../datasets/dataset-service';
 import type { ModelService } from '../models/model-service';
@@ -21,6 +22,7 @@ export interface HandlerDeps {
   models: ModelService;
   runs: RunService;
   checkpoints: CheckpointService;
+  compression: CompressionService;
   platform: PlatformAdapter;
   appVersion: string;
 }
@@ -66,6 +68,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'job:cancel': (req, ctx) => jobs.cancel(req.id, ctx.clientId),
     ...createDatasetHandlers(deps.datasets),
     ...createModelHandlers(deps.models),
-    ...createTrainingHandlers(deps.runs, deps.checkpoints),
+    ...createTrainingHandlers(deps.runs, deps.checkpoints, deps.compression),
   };
 }

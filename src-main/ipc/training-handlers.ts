@@ -1,12 +1,13 @@
-/** The run:*, checkpoint:* and eval:* channel handlers, each delegating to its service. */
+/** The run:*, checkpoint:*, eval:* and compression:* channel handlers, each delegating to its service. */
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
+import type { CompressionService } from '../compression/compression-service';
 import type { RunService } from '../runs/run-service';
 import type { Handlers } from './dispatch';
 
-type TrainingChannel = Extract<keyof Handlers, `run:${string}` | `checkpoint:${string}` | `eval:${string}`>;
+type TrainingChannel = Extract<keyof Handlers, `run:${string}` | `checkpoint:${string}` | `eval:${string}` | `compression:${string}`>;
 
 /** Builds the training part of the handler table; createHandlers spreads it in. */
-export function createTrainingHandlers(runs: RunService, checkpoints: CheckpointService): Pick<Handlers, TrainingChannel> {
+export function createTrainingHandlers(runs: RunService, checkpoints: CheckpointService, compression: CompressionService): Pick<Handlers, TrainingChannel> {
   return {
     'run:create': (req, ctx) => runs.create(ctx.clientId, req),
     'run:appendMetrics': (req, ctx) => runs.appendMetrics(ctx.clientId, req.runId, req.records),
@@ -26,5 +27,6 @@ export function createTrainingHandlers(runs: RunService, checkpoints: Checkpoint
     },
     'eval:save': (req, ctx) => checkpoints.saveEval(ctx.clientId, req.checkpointId, req.split, req.result),
     'eval:get': (req, ctx) => checkpoints.getEval(ctx.clientId, req.checkpointId, req.split),
+    'compression:report': (req, ctx) => compression.report(ctx.clientId, req.checkpointId),
   };
 }

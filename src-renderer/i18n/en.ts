@@ -1,8 +1,10 @@
 /** English UI text. */
+import compression from './en-compression';
 import training from './en-training';
 
 export default {
   ...training,
+  ...compression,
   app: { name: 'Model Studio', tagline: 'Train, compress and export neural networks on your own machine.' },
   start: {
     newProject: 'New Project',

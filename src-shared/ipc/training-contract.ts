@@ -4,6 +4,7 @@
  * formats it carries live in their own modules (runs/, checkpoints/, evaluations/).
  */
 import { z } from 'zod';
+import { CompressionReport } from '../compression/report';
 import { CheckpointKind, CheckpointMeta, CheckpointMetrics, EarlyStoppingState, Topology, WeightSpecs } from '../checkpoints/checkpoint-meta';
 import { SplitName } from '../datasets/schema';
 import { EvalResult } from '../evaluations/eval-result';
@@ -124,4 +125,6 @@ export const trainingChannels = {
   'checkpoint:remove': { request: z.strictObject({ id: CheckpointId }), response: z.null() },
   'eval:save': { request: z.strictObject({ checkpointId: CheckpointId, split: SplitName, result: EvalResult }), response: EvalResult },
   'eval:get': { request: z.strictObject({ checkpointId: CheckpointId, split: SplitName }), response: EvalResult.nullable() },
+  /** The before/after report of a compressed checkpoint (null for a checkpoint training made). */
+  'compression:report': { request: z.strictObject({ checkpointId: CheckpointId }), response: CompressionReport.nullable() },
 } as const;
