@@ -143,10 +143,17 @@ export class CompressionService {
     const meta = await readCheckpointMeta(view.dir, id);
     if (!meta.files[REPORT_FILE]) return null;
     const data = await readCheckpointFile(view.dir, meta, REPORT_FILE);
+    let json: unknown;
     try {
-      return CompressionReport.parse(JSON.parse(data.toString('utf8')));
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `The compression report of ${meta.name} is damaged: ${(err as Error).message}`);
+      json = JSON.parse(data.toString('utf8'));
+    } catch {
+      throw new StudioError('IO_ERROR', `The compression report of ${meta.name} is not valid JSON.`);
     }
+    const parsed = CompressionReport.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'the report'}: ${i.message}`);
+      throw new StudioError('IO_ERROR', `The compression report of ${meta.name} is damaged (${issues.join('; ')}${parsed.error.issues.length > 3 ? '; …' : ''}).`);
+    }
+    return parsed.data;
   }
 }
