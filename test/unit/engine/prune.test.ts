@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PruneRecipe } from '../../../src-shared/compression/recipe';
 import { HyperParams } from '../../../src-shared/runs/hyper-params';
-import { parseModelSpec } from '../../../src-shared/models/spec';
 import { runCompression } from '../../../src-engine/compress/compress';
 import { isPrunable, magnitudeMasks, PruningHooks, scheduledSparsity } from '../../../src-engine/compress/prune';
 import type { ModelArtifacts } from '../../../src-engine/compress/quantize';
@@ -16,6 +15,7 @@ import type { StepContext } from '../../../src-engine/train/hooks';
 import { Trainer } from '../../../src-engine/train/trainer';
 import { ArrayProvider, loadMnistArrays } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
+import { mnistModel, trainOneEpoch } from './compress-fixtures';
 
 describe('magnitude masks', () => {
   it('zero exactly floor(s·n) of the smallest |w| of each tensor, or under one global threshold', () => {
@@ -54,34 +54,19 @@ describe('the sparsity schedule', () => {
   });
 });
 
-const spec = parseModelSpec({
-  formatVersion: 1,
-  name: 'small',
-  template: null,
-  input: { kind: 'image', height: 28, width: 28, channels: 1 },
-  numClasses: 10,
-  layers: [
-    { type: 'conv2d', filters: 8, kernelSize: 3 },
-    { type: 'maxPool2d', poolSize: 2 },
-    { type: 'flatten' },
-    { type: 'dense', units: 32, activation: 'relu' },
-    { type: 'dense', units: 10, activation: 'softmax' },
-  ],
-  training: { batchSize: 32 },
-});
+const spec = mnistModel([
+  { type: 'conv2d', filters: 8, kernelSize: 3 },
+  { type: 'maxPool2d', poolSize: 2 },
+  { type: 'flatten' },
+  { type: 'dense', units: 32, activation: 'relu' },
+  { type: 'dense', units: 10, activation: 'softmax' },
+]);
 const train = new ArrayProvider(loadMnistArrays('train', 1500), 9);
 let trained: ModelArtifacts;
 
 beforeAll(async () => {
   await setupNodeBackend('wasm');
-  const trainer = new Trainer({
-    spec,
-    hyper: HyperParams.parse({ epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.003, seed: 4, backend: 'wasm' }),
-    train,
-    validation: null,
-    callbacks: { onCheckpoint: async (a) => void (trained = { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }) },
-  });
-  await trainer.run();
+  trained = await trainOneEpoch(spec, train, { seed: 4, learningRate: 0.003 });
 }, 120_000);
 
 const zeros = (v: ArrayLike<number>) => Array.from(v).filter((x) => x === 0).length;

@@ -7,33 +7,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import { model as functionalModel, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QuantizeRecipe } from '../../../src-shared/compression/recipe';
-import { HyperParams } from '../../../src-shared/runs/hyper-params';
-import { parseModelSpec } from '../../../src-shared/models/spec';
 import { runCompression } from '../../../src-engine/compress/compress';
 import { quantizeModel, type ModelArtifacts } from '../../../src-engine/compress/quantize';
 import { decodeAll } from '../../../src-engine/compress/weight-codec';
 import { uint8Params } from '../../../src-engine/layers/fake-quant';
 import { loadModelFromArtifacts } from '../../../src-engine/model/artifacts';
-import { Trainer } from '../../../src-engine/train/trainer';
 import { ArrayProvider, loadMnistArrays } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
+import { mnistModel, trainOneEpoch } from './compress-fixtures';
 
-const spec = parseModelSpec({
-  formatVersion: 1,
-  name: 'small',
-  template: null,
-  input: { kind: 'image', height: 28, width: 28, channels: 1 },
-  numClasses: 10,
-  layers: [
-    { type: 'conv2d', filters: 8, kernelSize: 3 },
-    { type: 'maxPool2d', poolSize: 2 },
-    { type: 'conv2d', filters: 16, kernelSize: 3 },
-    { type: 'maxPool2d', poolSize: 2 },
-    { type: 'flatten' },
-    { type: 'dense', units: 32, activation: 'relu' },
-    { type: 'dense', units: 10, activation: 'softmax' },
-  ],
-});
+const spec = mnistModel([
+  { type: 'conv2d', filters: 8, kernelSize: 3 },
+  { type: 'maxPool2d', poolSize: 2 },
+  { type: 'conv2d', filters: 16, kernelSize: 3 },
+  { type: 'maxPool2d', poolSize: 2 },
+  { type: 'flatten' },
+  { type: 'dense', units: 32, activation: 'relu' },
+  { type: 'dense', units: 10, activation: 'softmax' },
+]);
 const classes = Array.from({ length: 10 }, (_, i) => String(i));
 const test = new ArrayProvider(loadMnistArrays('test', 400), null);
 const calibration = new ArrayProvider(loadMnistArrays('train', 256, 3000), null);
@@ -44,20 +35,7 @@ const job = (r: object) => ({ spec, artifacts: trained, recipe: recipe(r), calib
 
 beforeAll(async () => {
   await setupNodeBackend('wasm');
-  let last: ModelArtifacts | null = null;
-  const trainer = new Trainer({
-    spec,
-    hyper: HyperParams.parse({ epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.003, seed: 5, backend: 'wasm' }),
-    train: new ArrayProvider(loadMnistArrays('train', 2000), 5),
-    validation: null,
-    callbacks: {
-      onCheckpoint: async (a) => {
-        last = { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData };
-      },
-    },
-  });
-  await trainer.run();
-  trained = last!;
+  trained = await trainOneEpoch(spec, new ArrayProvider(loadMnistArrays('train', 2000), 5), { seed: 5, learningRate: 0.003 });
 }, 120_000);
 
 /** The first n test digits as the model takes them. */
