@@ -6,7 +6,9 @@
  * `-- --backend cpu` picks the backend (default wasm), `-- --seed 7` the seed (default 42).
  * `-- compress` measures compression against the issue's targets: each quantization scheme of
  * seed-cnn (the one-epoch MNIST checkpoint), pruning to 80% with 2 fine-tuning epochs and int8
- * of that, and int8 of text-transformer on spam (one epoch): accuracy on the whole test split
+ * of that, structured pruning of half of every conv's filters and hidden dense units (2
+ * fine-tuning epochs; `-- structured` runs only this one) with the latency ratio, and int8 of
+ * text-transformer on spam (one epoch): accuracy on the whole test split
  * against the float model's, sizes raw and gzipped, and how long each took. `-- distill` trains a
  * student of at most a quarter of the teacher's parameters (seed-cnn x0.45 from the one-epoch
  * MNIST checkpoint, text-transformer x0.5 from the one-epoch spam one) with distillation and
@@ -88,16 +90,19 @@ interface CompressRow {
   gzipTarget: number | null;
   seconds: number;
   compressMs: number;
+  /** Latency per sample at batch 1, and throughput at batch 256: after / before. */
+  latencyRatio: number;
+  throughputRatio: number;
 }
 
 interface CompressJson {
   checkpointId: string;
-  before: { accuracy: number; sizeBytes: number; gzipBytes: number };
-  after: { accuracy: number; sizeBytes: number; gzipBytes: number };
+  before: { accuracy: number; sizeBytes: number; gzipBytes: number; latencyMs: number; throughput: number };
+  after: { accuracy: number; sizeBytes: number; gzipBytes: number; latencyMs: number; throughput: number };
   compressMs: number;
 }
 
-async function compressRows(project: string): Promise<CompressRow[]> {
+async function compressRows(project: string, onlyStructured = false): Promise<CompressRow[]> {
   const rows: CompressRow[] = [];
   /** Compresses `from` (default: the sample's one-epoch checkpoint); ratios against `base` (default: its own before). */
   const run = async (sample: 'mnist' | 'spam', label: string, args: string[], points: number, minRatio: number | null, from?: CompressJson, gzipTarget?: number) => {
@@ -117,18 +122,31 @@ async function compressRows(project: string): Promise<CompressRow[]> {
       gzipTarget: gzipTarget ?? null,
       seconds: (performance.now() - t0) / 1000,
       compressMs: r.compressMs,
+      latencyRatio: r.after.latencyMs / r.before.latencyMs,
+      throughputRatio: r.after.throughput / r.before.throughput,
     });
     return r;
   };
+  if (onlyStructured) {
+    await structuredRow(run);
+    return rows;
+  }
   await run('mnist', 'int8', ['--quantize', 'int8'], 0.2, 3.9);
   await run('mnist', 'full-int8', ['--quantize', 'full-int8'], 0.5, 3.9);
   await run('mnist', 'float16', ['--quantize', 'float16'], 0.05, 2);
   await run('mnist', 'uint8', ['--quantize', 'uint8'], 0.5, 3.9);
   const pruned = await run('mnist', 'pruned to 80% with 2 fine-tuning epochs', ['--prune', '0.8', '--fine-tune-epochs', '2'], 0.5, null, undefined, 3);
   await run('mnist', 'pruned to 80%, then int8', ['--quantize', 'int8'], 0.5, null, pruned, 10);
+  await structuredRow(run);
   await run('spam', 'int8', ['--quantize', 'int8'], 0.5, 3.9);
   return rows;
 }
+
+type RunCompression = (sample: 'mnist' | 'spam', label: string, args: string[], points: number, minRatio: number | null) => Promise<CompressJson>;
+
+/** Structured pruning of half the filters and units: within 1 point, with the latency ratio. */
+const structuredRow = (run: RunCompression) =>
+  run('mnist', 'structured: half the filters and units, 2 fine-tuning epochs', ['--prune', '0.5', '--structured', '--fine-tune-epochs', '2'], 1, null);
 
 interface DistillRow {
   task: string;
@@ -174,7 +192,7 @@ async function main(): Promise<void> {
       rows.push(...(await trainAndEval(project, 'mnist', 'seed-cnn', 5, [5], [0.99])));
     }
     if (chosen.includes('spam')) rows.push(...(await trainAndEval(project, 'spam', 'text-transformer', 5, [1, 5], [0.97, 0.97])));
-    const compressed = chosen.includes('compress') ? await compressRows(project) : [];
+    const compressed = chosen.includes('compress') ? await compressRows(project) : chosen.includes('structured') ? await compressRows(project, true) : [];
     const distilled = chosen.includes('distill') ? await distillRows(project) : [];
     process.stdout.write(`Model Studio quality (${backend}, seed ${seedOpt.value ?? 42})\nMachine: ${machine()}\n\n`);
     for (const r of rows) {
@@ -190,7 +208,8 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${c.task}: ${(c.before * 100).toFixed(2)}% -> ${(c.after * 100).toFixed(2)}% (${drop >= 0 ? '-' : '+'}${Math.abs(drop).toFixed(2)} points, ` +
           `at most ${c.points}), weights ${c.sizeRatio.toFixed(2)}x smaller${c.minRatio ? ` (target ${c.minRatio}x)` : ''}, gzipped ${c.gzipRatio.toFixed(2)}x${c.gzipTarget ? ` (target ${c.gzipTarget}x)` : ''}; ` +
-          `${ok ? 'meets' : 'MISSES'}; compression ${(c.compressMs / 1000).toFixed(2)} s, command with measuring ${c.seconds.toFixed(1)} s\n`,
+          `${ok ? 'meets' : 'MISSES'}; latency after/before ${c.latencyRatio.toFixed(2)}, throughput ${c.throughputRatio.toFixed(2)}x; ` +
+          `compression ${(c.compressMs / 1000).toFixed(2)} s, command with measuring ${c.seconds.toFixed(1)} s\n`,
       );
     }
     for (const d of distilled) {

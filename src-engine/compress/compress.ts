@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CompressionRecipe } from '../../src-shared/compression/recipe';
 import type { LayerFigures, MeasuredFigures } from '../../src-shared/compression/report';
 import type { ModelSpec } from '../../src-shared/models/spec';
+import type { StructureCut } from '../../src-shared/compression/structured-plan';
 import type { FeatureStandardization } from '../data/standardization';
 import { loadModelFromArtifacts } from '../model/artifacts';
 import type { BatchProvider } from '../train/types';
@@ -15,7 +16,7 @@ import { CompressionCancelled } from './cancelled';
 import { layerReport } from './layer-report';
 import { firstBatch, measureModel } from './measure';
 import { distillModel } from './distill';
-import { pruneModel } from './prune';
+import { pruneModel, structuredPruneModel } from './prune';
 import { quantizeModel, type ModelArtifacts } from './quantize';
 
 /** The stages a compression reports progress in, in order. */
@@ -54,6 +55,15 @@ export interface CompressionOutcome {
   compressMs: number;
 }
 
+/** The layer rows with what structured pruning cut from each. */
+function withCuts(layers: LayerFigures[], cuts: readonly StructureCut[]): LayerFigures[] {
+  if (cuts.length === 0) return layers;
+  return layers.map((l) => {
+    const mine = cuts.filter((c) => c.layer === l.layer).map(({ kind, before, after }) => ({ kind, before, after }));
+    return mine.length ? { ...l, cuts: mine } : l;
+  });
+}
+
 /** Samples the per-layer output comparison runs on. */
 const LAYER_SAMPLES = 64;
 
@@ -68,12 +78,20 @@ export async function runCompression(job: CompressionJob): Promise<CompressionOu
   const recipe = job.recipe;
   let spec = job.spec;
   let alone: ModelArtifacts | null = null;
+  let cuts: StructureCut[] = [];
   let made: { artifacts: ModelArtifacts; activationRanges: Awaited<ReturnType<typeof quantizeModel>>['activationRanges'] };
   if (recipe.method === 'quantize') {
     made = await quantizeModel({ spec, artifacts: job.artifacts, recipe, calibration: job.calibration, standardization: job.standardization, onProgress: progress('calibrating'), ...cancelled });
   } else if (recipe.method === 'prune') {
-    const artifacts = await pruneModel({ spec, artifacts: job.artifacts, recipe, train: job.train ?? null, standardization: job.standardization, onStep: progress('fine-tuning'), ...cancelled });
-    made = { artifacts, activationRanges: null };
+    const pruneJob = { spec, artifacts: job.artifacts, recipe, train: job.train ?? null, standardization: job.standardization, onStep: progress('fine-tuning'), ...cancelled };
+    if (recipe.structured) {
+      const out = await structuredPruneModel(pruneJob);
+      spec = out.spec;
+      cuts = out.cuts;
+      made = { artifacts: out.artifacts, activationRanges: null };
+    } else {
+      made = { artifacts: await pruneModel(pruneJob), activationRanges: null };
+    }
   } else {
     if (!job.student) throw new Error('Distillation needs a student model');
     if (!job.train) throw new Error('Distillation trains on the training split, and it has none');
@@ -116,7 +134,7 @@ export async function runCompression(job: CompressionJob): Promise<CompressionOu
       } finally {
         samples?.dispose();
       }
-      return { spec, artifacts: made.artifacts, before, after, compare, layers, backend: tf.getBackend() ?? 'unknown', evalSamples: job.evaluation.count, compressMs };
+      return { spec, artifacts: made.artifacts, before, after, compare, layers: withCuts(layers, cuts), backend: tf.getBackend() ?? 'unknown', evalSamples: job.evaluation.count, compressMs };
     } finally {
       afterNet.dispose();
     }

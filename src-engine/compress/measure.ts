@@ -47,7 +47,9 @@ export function modelFlops(net: LayersModel): number {
     } else if (kind === 'MultiHeadAttention') {
       const seq = out[1] ?? 1;
       const dim = out[out.length - 1] ?? 1;
-      flops += 2 * seq * dim * dim * 4 + 2 * 2 * seq * seq * dim;
+      // The heads' total width (dim unless structured pruning removed heads).
+      const inner = layer.weights.find((w) => w.originalName.endsWith('/query_kernel'))?.shape[1] ?? dim;
+      flops += 2 * seq * dim * inner * 4 + 2 * 2 * seq * seq * inner;
     }
   }
   return Math.round(flops);

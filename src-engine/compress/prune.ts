@@ -16,6 +16,7 @@ import { Trainer } from '../train/trainer';
 import type { BatchProvider } from '../train/types';
 import { CompressionCancelled } from './cancelled';
 import { channelAxis } from './layer-map';
+import { cutModel, type StructuredCut } from './structured-prune';
 import type { ModelArtifacts } from './quantize';
 import { decodeWeight, eachWeight, encodeWeight, type WeightSet } from './weight-codec';
 
@@ -146,14 +147,36 @@ export async function pruneModel(job: PruneJob): Promise<ModelArtifacts> {
     return { modelTopology: a.modelTopology, weightSpecs: out.specs, weightData: out.data.slice().buffer };
   };
   if (recipe.fineTuneEpochs === 0) return strip(job.artifacts);
+  const hooks = new PruningHooks(job.artifacts, recipe, fineTuneSteps(job));
+  try {
+    // The masks already hold the zeros; stripping checks it holds exactly the final sparsity.
+    return strip(await fineTune(job, job.spec, hooks));
+  } finally {
+    hooks.dispose();
+  }
+}
+
+/** Structured pruning: the smaller spec, its sliced weights fine-tuned as the recipe says, and what was cut. */
+export async function structuredPruneModel(job: PruneJob): Promise<{ spec: ModelSpec; artifacts: ModelArtifacts; cuts: StructuredCut[] }> {
+  const cut = await cutModel(job.spec, job.artifacts, job.recipe);
+  if (job.recipe.fineTuneEpochs === 0) return cut;
+  const artifacts = await fineTune(job, cut.spec, { model: () => loadModelFromArtifacts(cut.artifacts) });
+  return { ...cut, artifacts };
+}
+
+function fineTuneSteps(job: PruneJob): number {
   if (!job.train || job.train.count === 0) throw new Error('Fine-tuning needs training samples, and the training split has none');
-  const batchSize = recipe.batchSize ?? job.spec.training.batchSize;
-  const stepsPerEpoch = Math.max(1, Math.ceil(job.train.count / batchSize));
-  const totalSteps = stepsPerEpoch * recipe.fineTuneEpochs;
-  const hooks = new PruningHooks(job.artifacts, recipe, totalSteps);
+  const batchSize = job.recipe.batchSize ?? job.spec.training.batchSize;
+  return Math.max(1, Math.ceil(job.train.count / batchSize)) * job.recipe.fineTuneEpochs;
+}
+
+/** The recipe's fine-tuning of the model the hooks give (Adam, cosine decay to 0); its last weights. */
+async function fineTune(job: PruneJob, spec: ModelSpec, hooks: TrainerHooks): Promise<ModelArtifacts> {
+  const { recipe } = job;
+  const totalSteps = fineTuneSteps(job);
   const hyper = HyperParams.parse({
     epochs: recipe.fineTuneEpochs,
-    batchSize,
+    batchSize: recipe.batchSize ?? job.spec.training.batchSize,
     optimizer: 'adam',
     learningRate: recipe.learningRate,
     schedule: { type: 'cosine', minLearningRate: 0 },
@@ -162,9 +185,9 @@ export async function pruneModel(job: PruneJob): Promise<ModelArtifacts> {
   });
   let last: ModelArtifacts | null = null;
   const trainer = new Trainer({
-    spec: job.spec,
+    spec,
     hyper,
-    train: job.train,
+    train: job.train!,
     validation: null,
     standardization: job.standardization,
     hooks,
@@ -178,13 +201,8 @@ export async function pruneModel(job: PruneJob): Promise<ModelArtifacts> {
       },
     },
   });
-  try {
-    const result = await trainer.run();
-    if (result.status === 'stopped' || job.cancelled?.()) throw new CompressionCancelled();
-  } finally {
-    hooks.dispose();
-  }
+  const result = await trainer.run();
+  if (result.status === 'stopped' || job.cancelled?.()) throw new CompressionCancelled();
   if (!last) throw new Error('Fine-tuning ended without a model');
-  // The masks already hold the zeros; stripping checks it holds exactly the final sparsity.
-  return strip(last);
+  return last;
 }

@@ -9,6 +9,8 @@ import { initializers, layers, type LayerVariable, type Shape } from '@tensorflo
 /** Constructor arguments (and serialized config) of MultiHeadAttention. */
 export interface MultiHeadAttentionArgs {
   heads: number;
+  /** Each head's width; null: the input's dim / heads. */
+  headDim?: number | null;
   /** Seed for the projection initialisers, so a seeded build gives the same weights. */
   seed?: number | null;
   name?: string;
@@ -38,6 +40,7 @@ export function paddingBias(tokenIds: tf.Tensor): tf.Tensor {
 export class MultiHeadAttention extends layers.Layer {
   static className = 'MultiHeadAttention';
   readonly heads: number;
+  readonly headDim: number | null;
   private readonly seed: number | null;
   private projections: Record<'query' | 'key' | 'value' | 'output', Projection> | null = null;
 
@@ -45,23 +48,27 @@ export class MultiHeadAttention extends layers.Layer {
     super(args);
     if (!Number.isInteger(args.heads) || args.heads < 1) throw new Error(`heads must be a positive integer, got ${args.heads}`);
     this.heads = args.heads;
+    if (args.headDim != null && (!Number.isInteger(args.headDim) || args.headDim < 1)) throw new Error(`headDim must be a positive integer, got ${args.headDim}`);
+    this.headDim = args.headDim ?? null;
     this.seed = args.seed ?? null;
   }
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = firstShape(inputShape);
     const dim = shape[shape.length - 1];
-    if (dim == null || dim % this.heads !== 0) {
+    if (dim == null || (this.headDim === null && dim % this.heads !== 0)) {
       throw new Error(`MultiHeadAttention: dim ${dim} is not divisible by ${this.heads} heads`);
     }
+    // The heads' total width; the output projection maps it back to dim.
+    const inner = this.heads * (this.headDim ?? dim / this.heads);
     const make = (part: string, i: number): Projection => ({
       kernel: this.addWeight(
         `${part}_kernel`,
-        [dim, dim],
+        part === 'output' ? [inner, dim] : [dim, inner],
         'float32',
         initializers.glorotUniform({ seed: this.seed == null ? undefined : this.seed + i }),
       ),
-      bias: this.addWeight(`${part}_bias`, [dim], 'float32', initializers.zeros()),
+      bias: this.addWeight(`${part}_bias`, [part === 'output' ? dim : inner], 'float32', initializers.zeros()),
     });
     this.projections = { query: make('query', 0), key: make('key', 1), value: make('value', 2), output: make('output', 3) };
     this.built = true;
@@ -94,7 +101,7 @@ export class MultiHeadAttention extends layers.Layer {
     if (!p) throw new Error('MultiHeadAttention used before build');
     const [b, s, d] = x.shape as [number, number, number];
     const h = this.heads;
-    const dk = d / h;
+    const dk = this.headDim ?? d / h;
     const flat = tf.reshape(x, [b * s, d]);
     const project = (proj: Projection, t: tf.Tensor) => tf.add(tf.matMul(t as tf.Tensor2D, proj.kernel.read() as tf.Tensor2D), proj.bias.read());
     // [b*s, d] -> [b, h, s, dk]: each head sees its own dk-wide slice of the projection.
@@ -105,13 +112,13 @@ export class MultiHeadAttention extends layers.Layer {
     let scores: tf.Tensor = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dk));
     if (ids) scores = tf.add(scores, paddingBias(ids));
     const weights = tf.softmax(scores) as tf.Tensor4D;
-    const context = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [b * s, d]);
+    const context = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [b * s, h * dk]);
     const output = tf.reshape(project(p.output, context), [b, s, d]);
     return { output, weights };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), heads: this.heads, seed: this.seed };
+    return { ...super.getConfig(), heads: this.heads, ...(this.headDim === null ? {} : { headDim: this.headDim }), seed: this.seed };
   }
 }
 

@@ -148,7 +148,7 @@ function addLayer(layer: LayerSpec, name: string, x: Sym, ctx: Context): Sym {
 function transformerBlock(layer: Extract<LayerSpec, { type: 'transformerBlock' }>, name: string, x: Sym, ctx: Context): Sym {
   const n = blockLayerNames(name);
   const norm1 = apply(new LayerNorm({ name: n.norm1, epsilon: 1e-5 }), x);
-  const attention = new MultiHeadAttention({ name: n.attention, heads: layer.heads, seed: seeded(ctx, 0) ?? null });
+  const attention = new MultiHeadAttention({ name: n.attention, heads: layer.heads, headDim: layer.headDim ?? null, seed: seeded(ctx, 0) ?? null });
   const attended = apply(attention, ctx.tokens ? [norm1, ctx.tokens] : norm1);
   const drop1 = apply(layers.dropout({ name: n.dropout1, rate: layer.dropout, seed: seeded(ctx, 4) }), attended);
   const mid = apply(layers.add({ name: n.residual1 }), [x, drop1]);

@@ -58,7 +58,7 @@ export function recipeLabel(recipe: CompressionRecipe): string {
     case 'quantize':
       return recipe.scheme === 'full-int8' ? 'full int8' : recipe.scheme;
     case 'prune':
-      return `pruned ${Math.round(recipe.sparsity * 1000) / 10}%`;
+      return `${recipe.structured ? 'structured, ' : ''}pruned ${Math.round(recipe.sparsity * 1000) / 10}%`;
     case 'distill':
       return 'template' in recipe.student ? `distilled into ${recipe.student.template} ×${recipe.student.width}` : `distilled into ${recipe.student.modelId}`;
   }

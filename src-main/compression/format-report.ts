@@ -42,10 +42,14 @@ export function formatCompressionReport(r: CompressionReport, ids: { checkpointI
         rows(r.before, r.after).map((x, i) => [x.label, x.before, x.after, rows(r.before, r.compare!)[i]!.after]),
       )
     : table(['', 'before', 'after', 'change'], rows(r.before, r.after).map((x) => [x.label, x.before, x.after, x.change]));
+  const structured = r.layers.some((l) => l.cuts);
+  const cuts = (l: CompressionReport['layers'][number]) =>
+    (l.cuts ?? []).map((c) => `${c.before}→${c.after} ${c.kind === 'ffUnits' ? 'ff units' : c.kind}`).join(', ') || '-';
   const layers = table(
-    ['layer', 'params', 'sparsity', 'bytes', 'stored', 'weight SQNR', 'output SQNR', 'max diff'],
+    ['layer', ...(structured ? ['kept'] : []), 'params', 'sparsity', 'bytes', 'stored', 'weight SQNR', 'output SQNR', 'max diff'],
     r.layers.map((l) => [
       l.layer,
+      ...(structured ? [cuts(l)] : []),
       num(l.params),
       l.params ? pct(l.sparsity) : '-',
       l.bytes ? kb(l.bytes) : '-',

@@ -4,6 +4,7 @@
  * compression on a Node backend, and saves the result as a compressed checkpoint, exactly as
  * the app does. Cancelling (the signal) leaves nothing behind. The project must be open for `clientId`.
  */
+import { requireStructuredPlan } from '../../src-shared/compression/structured-plan';
 import { StudioError } from '../../src-shared/errors';
 import type { CompressionRecipe, Student } from '../../src-shared/compression/recipe';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
@@ -52,6 +53,7 @@ export async function compressHeadless(
   const parent = await studio.compression.checkParent(clientId, req.checkpoint);
   const { checkKeepFloat } = await import('../../src-engine/compress/quantize');
   if (recipe.method === 'quantize') checkBadRequest(() => checkKeepFloat(parent.spec, recipe.keepFloat));
+  if (recipe.method === 'prune' && recipe.structured) checkBadRequest(() => requireStructuredPlan(parent.spec, recipe.sparsity));
   const manifest = await readDatasetManifest(view.dir, parent.datasetId);
   const student = recipe.method === 'distill' ? await studentSpec(view.dir, view.manifest.models, recipe.student, manifest) : null;
   if (student) {

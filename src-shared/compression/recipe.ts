@@ -53,15 +53,24 @@ export const PruningSchedule = z.enum(['polynomial', 'constant']);
 export type PruningSchedule = z.infer<typeof PruningSchedule>;
 
 /**
- * Magnitude pruning, unstructured: the smallest weights of conv and dense kernels, attention
- * projections and embeddings are set to exactly zero, then the model is fine-tuned with the
- * zeros held after every optimizer step, and stored as plain weights with exact zeros.
+ * Magnitude pruning. Unstructured (the default): the smallest weights of conv and dense kernels,
+ * attention projections and embeddings are set to exactly zero, then the model is fine-tuned
+ * with the zeros held after every optimizer step, and stored as plain weights with exact zeros.
+ * Structured: the conv filters, dense units, attention heads and feed-forward units with the
+ * smallest norm are removed at once, the spec rebuilt smaller, then fine-tuned (the schedule,
+ * scope and frequency are for unstructured pruning only).
  */
 export const PruneRecipe = z.strictObject({
   formatVersion: z.literal(COMPRESSION_RECIPE_FORMAT_VERSION).default(COMPRESSION_RECIPE_FORMAT_VERSION),
   method: z.literal('prune'),
-  /** The share of prunable weights that end at zero (0 < s < 1). */
+  /**
+   * The share of prunable weights that end at zero (0 < s < 1); structured: the share of each
+   * layer's filters, units or heads removed (floor(s·n), at least one kept).
+   */
   sparsity: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1'),
+  structured: z.boolean().default(false),
+  /** Structured: the norm that ranks filters, units and heads (the smallest go). */
+  criterion: z.enum(['l1', 'l2']).default('l1'),
   /** `layer`: each layer reaches the sparsity; `global`: one threshold over all prunable weights. */
   scope: z.enum(['layer', 'global']).default('layer'),
   /**
@@ -82,6 +91,9 @@ export const PruneRecipe = z.strictObject({
   /** Fine-tune on at most this many training samples (a seeded subset), or all when null. */
   limit: z.number().int().min(1).nullable().default(null),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+}).refine((r) => !(r.structured && r.scope === 'global'), {
+  path: ['scope'],
+  message: 'structured pruning removes the same share of every layer; a global threshold is for unstructured pruning',
 });
 export type PruneRecipe = z.output<typeof PruneRecipe>;
 

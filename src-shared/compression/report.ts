@@ -56,6 +56,8 @@ export const LayerFigures = z.strictObject({
   outputSqnrDb: Finite.nullable(),
   /** The calibrated range of its output, when activations are quantized after it. */
   activationRange: z.tuple([Finite, Finite]).nullable(),
+  /** Structured pruning: what the layer lost (filters, units, heads, feed-forward units), counted in the two models. */
+  cuts: z.array(z.strictObject({ kind: z.enum(['filters', 'units', 'heads', 'ffUnits']), before: Count, after: Count })).max(4).optional(),
 });
 export type LayerFigures = z.output<typeof LayerFigures>;
 

@@ -143,14 +143,16 @@ function step(layer: LayerSpec, flow: Flow, input: ModelInput): Step {
         fail(`transformerBlock needs a sequence (add tokenEmbedding or patchEmbedding first), got ${describe(flow.shape)}`);
       }
       const [seq, d] = flow.shape as [number, number];
-      if (layer.dim % layer.heads !== 0) {
+      if (layer.headDim === undefined && layer.dim % layer.heads !== 0) {
         fail(`transformerBlock dim ${layer.dim} is not divisible by ${layer.heads} heads`);
       }
       if (layer.dim !== d) fail(`transformerBlock dim ${layer.dim} does not match its input's ${d} features`);
       const f = layer.ffDim;
-      const params = 4 * (d * d + d) + 4 * d + (d * f + f) + (f * d + d);
+      // The heads' total width: dim unless headDim says otherwise.
+      const inner = layer.heads * (layer.headDim ?? layer.dim / layer.heads);
+      const params = 3 * (d * inner + inner) + (inner * d + d) + 4 * d + (d * f + f) + (f * d + d);
       // Q, K, V and output projections, Q K^T and weights x V over all heads, the feed-forward pair.
-      const macs = 4 * seq * d * d + 2 * seq * seq * d + 2 * seq * d * f;
+      const macs = 4 * seq * d * inner + 2 * seq * seq * inner + 2 * seq * d * f;
       return { shape: [seq, d], params, flops: 2 * macs };
     }
   }

@@ -88,6 +88,11 @@ export const TransformerBlockLayer = z.strictObject({
   name: LayerName,
   heads: z.number().int().min(1).max(64),
   dim: Units,
+  /**
+   * The width of each head's query, key and value; default dim / heads (dim must divide).
+   * Structured pruning sets it when it removes heads, so the kept heads keep their width.
+   */
+  headDim: Units.optional(),
   ffDim: Units,
   dropout: Rate.default(0.1),
 });

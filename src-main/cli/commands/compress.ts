@@ -47,10 +47,20 @@ function pruneRecipe(values: Values): unknown {
   if (scope !== undefined && scope !== 'layer' && scope !== 'global') throw new UsageError('--scope takes layer or global.');
   const schedule = str(values.schedule);
   if (schedule !== undefined && schedule !== 'polynomial' && schedule !== 'constant') throw new UsageError('--schedule takes polynomial or constant.');
+  const structured = values.structured === true;
+  const criterion = str(values.criterion);
+  if (criterion !== undefined && criterion !== 'l1' && criterion !== 'l2') throw new UsageError('--criterion takes l1 or l2.');
+  if (criterion !== undefined && !structured) throw new UsageError('--criterion ranks filters, units and heads: it goes with --structured.');
+  if (structured) {
+    const stray = ['scope', 'schedule', 'initial-sparsity', 'frequency'].find((k) => values[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} is for unstructured pruning; --structured removes the same share of each layer at once, then fine-tunes.`);
+  }
   return {
     method: 'prune',
     sparsity,
     ...given({
+      structured: structured || undefined,
+      criterion,
       scope,
       schedule,
       initialSparsity: numberOption(values, 'initial-sparsity', (n) => n >= 0 && n < 1, 'a number from 0 up to (not including) 1'),
@@ -89,7 +99,7 @@ function distillRecipe(values: Values): unknown {
 /** Options that belong to one method only. */
 const ONLY: Record<'quantize' | 'prune' | 'distill', string[]> = {
   quantize: ['calibration', 'percentile', 'keep-float'],
-  prune: ['scope', 'schedule', 'initial-sparsity', 'frequency', 'fine-tune-epochs'],
+  prune: ['structured', 'criterion', 'scope', 'schedule', 'initial-sparsity', 'frequency', 'fine-tune-epochs'],
   distill: ['student', 'width', 'temperature', 'alpha', 'epochs', 'compare'],
 };
 
@@ -155,7 +165,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
 /** `model-studio compress`: makes a compressed checkpoint from a checkpoint and reports before/after. */
 export const compressCommand: CliCommand = {
   name: 'compress',
-  summary: 'Compress a checkpoint (quantization, pruning) into a new checkpoint, with a before/after report',
+  summary: 'Compress a checkpoint (quantization, pruning, distillation) into a new checkpoint, with a before/after report',
   usage: `model-studio compress <project> --checkpoint <id> --quantize int8|uint8|float16|full-int8 [options]
        model-studio compress <project> --checkpoint <id> --prune <sparsity> [options]
        model-studio compress <project> --checkpoint <id> --distill --student <template|model-id> [options]
@@ -173,6 +183,10 @@ the parameters, sparsity, bytes and the quantization error. The project is locke
   --keep-float a,b       layers (as the report names them) left in float32
   --prune S              zero the share S (0 < S < 1) of the smallest conv, dense, attention and
                          embedding weights, fine-tune with the zeros held, store exact zeros
+  --structured           remove the share S of each conv's filters, dense layer's units and
+                         transformer block's heads and feed-forward units (the smallest by norm),
+                         rebuild the smaller model and fine-tune it: the file and latency shrink
+  --criterion l1|l2      structured: the norm that ranks them (default l1)
   --scope layer|global   each layer at S (default), or one threshold over all prunable weights
   --schedule polynomial|constant   polynomial (default): from --initial-sparsity (default 0)
                          to S over the first 70% of the fine-tuning steps, then S; masks updated
@@ -202,6 +216,8 @@ the parameters, sparsity, bytes and the quantization error. The project is locke
     percentile: { type: 'string' },
     'keep-float': { type: 'string' },
     prune: { type: 'string' },
+    structured: { type: 'boolean' },
+    criterion: { type: 'string' },
     scope: { type: 'string' },
     schedule: { type: 'string' },
     'initial-sparsity': { type: 'string' },

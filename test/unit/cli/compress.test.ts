@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -139,8 +139,39 @@ describe('model-studio compress', () => {
     expect(meta.compression.parentId).toBe(r.checkpointId);
   }, 120_000);
 
+  it('prunes half the filters and units structurally: a smaller spec, a file a third the size, and evaluation as the report says', async () => {
+    const out = await cli(['compress', project, '--checkpoint', parent, '--prune', '0.5', '--structured', '--fine-tune-epochs', '1', '--train-limit', '1000', '--limit', '300', '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout);
+    expect(r.recipe).toMatchObject({ method: 'prune', sparsity: 0.5, structured: true, criterion: 'l1', fineTuneEpochs: 1 });
+    const cuts = Object.fromEntries(r.layers.filter((l: { cuts?: unknown }) => l.cuts).map((l: { layer: string; cuts: unknown }) => [l.layer, l.cuts]));
+    expect(cuts).toEqual({
+      conv2d_1: [{ kind: 'filters', before: 32, after: 16 }],
+      conv2d_3: [{ kind: 'filters', before: 64, after: 32 }],
+      conv2d_5: [{ kind: 'filters', before: 64, after: 32 }],
+      dense_7: [{ kind: 'units', before: 64, after: 32 }],
+    });
+    const meta = JSON.parse(await readFile(join(checkpointDir(r.checkpointId), 'meta.json'), 'utf8'));
+    expect(meta.spec.layers.map((l: { filters?: number; units?: number }) => l.filters ?? l.units ?? null)).toEqual([16, null, 32, null, 32, null, 32, 10]);
+    // The bytes on disk: the weight file itself is what shrank.
+    const { size } = await stat(join(checkpointDir(r.checkpointId), 'weights.bin'));
+    expect(r.after.sizeBytes).toBe(size);
+    expect(r.after.sizeBytes).toBeLessThan(r.before.sizeBytes / 3);
+    expect(r.after.flops).toBeLessThan(r.before.flops / 3);
+    expect(r.after.accuracy).toBeGreaterThan(r.before.accuracy - 0.1);
+    const ev = await cli(['eval', project, '--checkpoint', r.checkpointId, '--limit', '300', '--json']);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(JSON.parse(ev.stdout).accuracy).toBeCloseTo(r.after.accuracy, 10);
+    // A share too small to remove a single filter is refused before any work.
+    const before = folders();
+    const none = await cli(['compress', project, '--checkpoint', parent, '--prune', '0.01', '--structured']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/removes nothing from this model \(conv2d_1: 32 filters leave nothing to remove at 0.01;/);
+    expect(folders()).toEqual(before);
+  }, 120_000);
+
   it('refuses pruning options that make no recipe', async () => {
-    for (const args of [['--prune', '1'], ['--prune', '0'], ['--prune', 'lots'], ['--prune', '0.5', '--quantize', 'int8'], ['--prune', '0.5', '--calibration', '8'], ['--quantize', 'int8', '--scope', 'global'], ['--prune', '0.5', '--schedule', 'cubic']]) {
+    for (const args of [['--prune', '1'], ['--prune', '0'], ['--prune', 'lots'], ['--prune', '0.5', '--quantize', 'int8'], ['--prune', '0.5', '--calibration', '8'], ['--quantize', 'int8', '--scope', 'global'], ['--prune', '0.5', '--schedule', 'cubic'], ['--prune', '0.5', '--structured', '--scope', 'global'], ['--prune', '0.5', '--criterion', 'l2'], ['--prune', '0.5', '--structured', '--criterion', 'l3'], ['--quantize', 'int8', '--structured']]) {
       const r = await cli(['compress', project, '--checkpoint', parent, ...args]);
       expect(r.code, args.join(' ')).toBe(2);
     }
