@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { checkStudent } from '../../src-shared/compression/checks';
 import type { DistillRecipe } from '../../src-shared/compression/recipe';
 import { Backend, HyperParams } from '../../src-shared/runs/hyper-params';
 import type { ModelSpec } from '../../src-shared/models/spec';
@@ -67,14 +68,6 @@ export interface DistillJob {
   /** Training progress: steps done of all (both students with `compare`), and the batch's loss. */
   onStep?(done: number, total: number, loss: number | null): void;
   cancelled?(): boolean;
-}
-
-/** Throws, saying what differs, when the student cannot learn from the teacher. */
-export function checkStudent(teacher: ModelSpec, student: ModelSpec): void {
-  if (student.numClasses !== teacher.numClasses) throw new Error(`The student has ${student.numClasses} classes but the teacher has ${teacher.numClasses}`);
-  if (JSON.stringify(student.input) !== JSON.stringify(teacher.input)) {
-    throw new Error(`The student takes ${JSON.stringify(student.input)} but the teacher takes ${JSON.stringify(teacher.input)}`);
-  }
 }
 
 /** The distilled student, and with `compare` the same student trained alone. */

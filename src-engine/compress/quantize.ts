@@ -6,6 +6,7 @@
  */
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
+import { checkKeepFloat } from '../../src-shared/compression/checks';
 import type { QuantizeRecipe } from '../../src-shared/compression/recipe';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import type { FeatureStandardization } from '../data/standardization';
@@ -39,13 +40,6 @@ export interface QuantizedModel {
 
 /** Layers whose output keeps the grid of their input (ONNX's quantizers give them its scale). */
 const SAME_GRID = new Set(['maxPool2d', 'flatten', 'dropout']);
-
-/** Throws, naming them, when keep-in-float names no layer of the spec. */
-export function checkKeepFloat(spec: ModelSpec, keepFloat: readonly string[]): void {
-  const names = new Set(specLayers(spec).map((l) => l.name));
-  const unknown = keepFloat.filter((n) => !names.has(n));
-  if (unknown.length) throw new Error(`The model has no layer ${unknown.join(', ')} to keep in float (its layers: ${[...names].join(', ')})`);
-}
 
 /** The spec layers whose outputs full-int8 quantizes. */
 export function quantizedOutputs(spec: ModelSpec, keepFloat: readonly string[]): string[] {

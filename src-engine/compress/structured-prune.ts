@@ -51,7 +51,7 @@ export function normsAlong(w: Weight, axis: number, criterion: 'l1' | 'l2'): Flo
         const v = w.values[i]!;
         s += criterion === 'l1' ? Math.abs(v) : v * v;
       }
-      sums[k] += s;
+      sums[k] = sums[k]! + s;
     }
   }
   return sums;
@@ -104,7 +104,7 @@ export function planSlices(spec: ModelSpec, cuts: readonly StructureCut[], weigh
       const scores = new Float64Array(layer.heads);
       const add = (name: string, axis: number) => {
         const per = normsAlong(get(name), axis, criterion);
-        per.forEach((s, i) => (scores[Math.floor(i / dk)] += s));
+        per.forEach((s, i) => (scores[Math.floor(i / dk)] = scores[Math.floor(i / dk)]! + s));
       };
       for (const part of ['query', 'key', 'value']) add(`${n.attention}/${part}_kernel`, 1);
       add(`${n.attention}/output_kernel`, 0);

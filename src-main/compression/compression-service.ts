@@ -7,7 +7,14 @@
 import { gzipSync } from 'node:zlib';
 import { StudioError } from '../../src-shared/errors';
 import type { CheckpointMeta, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
-import { type CompressionRecipe, CompressionRecipe as RecipeSchema } from '../../src-shared/compression/recipe';
+import { checkKeepFloat, checkStudent } from '../../src-shared/compression/checks';
+import { type CompressionRecipe, CompressionRecipe as RecipeSchema, type Student } from '../../src-shared/compression/recipe';
+import { recipeLabel } from '../../src-shared/compression/recipe-label';
+import { requireStructuredPlan } from '../../src-shared/compression/structured-plan';
+import type { DatasetManifest, SplitName } from '../../src-shared/datasets/schema';
+import { listTemplates, templateFor } from '../../src-shared/models/templates';
+import { scaleSpec } from '../../src-shared/models/width';
+import { readModelSpec } from '../models/model-service';
 import { CompressionReport, type LayerFigures, type MeasuredFigures } from '../../src-shared/compression/report';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import { CHECKPOINT_FILES, readCheckpointFile, readCheckpointMeta } from '../checkpoints/checkpoint-files';
@@ -52,15 +59,38 @@ export interface CompressedModel {
   };
 }
 
-/** A short label of what a recipe does, for checkpoint names and lists. */
-export function recipeLabel(recipe: CompressionRecipe): string {
-  switch (recipe.method) {
-    case 'quantize':
-      return recipe.scheme === 'full-int8' ? 'full int8' : recipe.scheme;
-    case 'prune':
-      return `${recipe.structured ? 'structured, ' : ''}pruned ${Math.round(recipe.sparsity * 1000) / 10}%`;
-    case 'distill':
-      return 'template' in recipe.student ? `distilled into ${recipe.student.template} ×${recipe.student.width}` : `distilled into ${recipe.student.modelId}`;
+/** What prepare found: the parent, its dataset, the student (distillation) and the split both models are measured on. */
+export interface CompressionPlan {
+  parent: CheckpointMeta;
+  manifest: DatasetManifest;
+  student: { spec: ModelSpec; modelId: string | null } | null;
+  evalSplit: SplitName;
+}
+
+/** The student's spec: a template fitted to the dataset at a width, or a model of the project. */
+async function studentSpec(
+  projectDir: string,
+  models: readonly { id: string }[],
+  student: Student,
+  manifest: DatasetManifest,
+): Promise<{ spec: ModelSpec; modelId: string | null }> {
+  if ('modelId' in student) {
+    if (!models.some((m) => m.id === student.modelId)) throw new StudioError('NOT_FOUND', `The project has no model ${student.modelId} to train as the student.`);
+    return { spec: await readModelSpec(projectDir, student.modelId), modelId: student.modelId };
+  }
+  if (!listTemplates().some((t) => t.name === student.template)) {
+    throw new StudioError('NOT_FOUND', `"${student.template}" is neither a model of the project nor a template (${listTemplates().map((t) => t.name).join(', ')}).`);
+  }
+  const base = templateFor(student.template, manifest.input, manifest.classNames.length);
+  return { spec: student.width === 1 ? base : scaleSpec(base, student.width), modelId: null };
+}
+
+/** Runs a check, turning what it throws into a BAD_REQUEST. */
+function badRequest(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    throw new StudioError('BAD_REQUEST', (err as Error).message);
   }
 }
 
@@ -86,6 +116,37 @@ export class CompressionService {
     }
     await readDatasetManifest(view.dir, parent.datasetId);
     return parent;
+  }
+
+  /**
+   * Every check a compression gets before any work: the parent (checkParent), the recipe against
+   * its model (layers to keep in float, something for structured pruning to remove, a student
+   * whose classes and input match), and the samples each step needs. Returns what the work needs.
+   */
+  async prepare(clientId: string, checkpointId: string, recipe: CompressionRecipe): Promise<CompressionPlan> {
+    const view = requireProject(this.deps.projects, clientId);
+    const parent = await this.checkParent(clientId, checkpointId);
+    if (recipe.method === 'quantize') badRequest(() => checkKeepFloat(parent.spec, recipe.keepFloat));
+    if (recipe.method === 'prune' && recipe.structured) badRequest(() => requireStructuredPlan(parent.spec, recipe.sparsity));
+    const manifest = await readDatasetManifest(view.dir, parent.datasetId);
+    const student = recipe.method === 'distill' ? await studentSpec(view.dir, view.manifest.models, recipe.student, manifest) : null;
+    if (student) badRequest(() => checkStudent(parent.spec, student.spec));
+    if (manifest.classNames.length !== parent.spec.numClasses) {
+      throw new StudioError('BAD_REQUEST', `${parent.name} has ${parent.spec.numClasses} classes but its dataset ${manifest.name} now has ${manifest.classNames.length}.`);
+    }
+    const evalSplit: SplitName | null = manifest.splits.test.count > 0 ? 'test' : manifest.splits.validation.count > 0 ? 'validation' : null;
+    if (!evalSplit) throw new StudioError('BAD_REQUEST', `${manifest.name} has no test or validation samples to measure the compression on.`);
+    const train = manifest.splits.train.count;
+    if (recipe.method === 'quantize' && recipe.scheme === 'full-int8' && train === 0) {
+      throw new StudioError('BAD_REQUEST', `Full-integer quantization calibrates on training samples, and ${manifest.name} has none.`);
+    }
+    if (recipe.method === 'distill' && train === 0) {
+      throw new StudioError('BAD_REQUEST', `Distillation trains the student on ${manifest.name}'s training samples, and it has none.`);
+    }
+    if (recipe.method === 'prune' && recipe.fineTuneEpochs > 0 && train === 0) {
+      throw new StudioError('BAD_REQUEST', `Fine-tuning after pruning trains on ${manifest.name}'s training samples, and it has none (use 0 fine-tuning epochs to prune without it).`);
+    }
+    return { parent, manifest, student, evalSplit };
   }
 
   /** Writes the compressed checkpoint and its report; returns both. */

@@ -28,5 +28,17 @@ export function createTrainingHandlers(runs: RunService, checkpoints: Checkpoint
     'eval:save': (req, ctx) => checkpoints.saveEval(ctx.clientId, req.checkpointId, req.split, req.result),
     'eval:get': (req, ctx) => checkpoints.getEval(ctx.clientId, req.checkpointId, req.split),
     'compression:report': (req, ctx) => compression.report(ctx.clientId, req.checkpointId),
+    'compression:prepare': async (req, ctx) => {
+      const plan = await compression.prepare(ctx.clientId, req.checkpointId, req.recipe);
+      return { datasetId: plan.manifest.id, evalSplit: plan.evalSplit, student: plan.student };
+    },
+    'compression:save': (req, ctx) => {
+      const { weightData, compare, compareWeightData, backend, evalSplit, evalSamples, before, after, layers, compressMs, ...made } = req;
+      return compression.save(ctx.clientId, {
+        ...made,
+        weightData,
+        measured: { backend, evalSplit, evalSamples, before, after, layers, compressMs, compare: compare && compareWeightData ? { figures: compare, weightData: compareWeightData } : null },
+      });
+    },
   };
 }

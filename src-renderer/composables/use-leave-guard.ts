@@ -1,9 +1,10 @@
 /**
- * Leaving while work runs: the page holds its unload (beforeunload) while a run trains or a job
- * runs, so the browser asks, and the Electron shell asks in its own dialog (will-prevent-unload).
+ * Leaving while work runs: the page holds its unload (beforeunload) while a run trains, a
+ * compression runs or a job runs, so the browser asks, and the Electron shell asks in its own dialog (will-prevent-unload).
  * When the person chooses to stop and close there, the run is stopped with a checkpoint and the
  * window closes once that checkpoint is saved.
  */
+import { useCompressionStore } from '../stores/compression';
 import { useJobsStore } from '../stores/jobs';
 import { useTrainingStore } from '../stores/training';
 
@@ -13,10 +14,11 @@ let leaving = false;
 export function useLeaveGuard() {
   const training = useTrainingStore();
   const jobs = useJobsStore();
+  const compression = useCompressionStore();
 
-  /** Whether closing now would lose work: a run training or paused, or a job of main running. */
+  /** Whether closing now would lose work: a run training or paused, a compression, or a job of main running. */
   function working(): boolean {
-    return training.busy || jobs.running.length > 0;
+    return training.busy || compression.job !== null || jobs.running.length > 0;
   }
 
   function listen(signal: AbortSignal): void {

@@ -1,16 +1,18 @@
 /**
  * The typed message protocol between the UI and the ML worker. Every request carries an id and
  * gets exactly one response with that id; the worker may also push events (progress, logs).
- * New capabilities add entries to the two maps below (training: training-protocol.ts).
+ * New capabilities add entries to the two maps below (training: training-protocol.ts;
+ * compression: compression-protocol.ts).
  */
 
 import type { AugmentOptions } from '../../src-engine/data/augment';
 import type { BackendName, BackendReport } from './backend-report';
 import type { FeedPlan } from './feed-protocol';
+import type { CompressionEvents, CompressionMethods } from './compression-protocol';
 import type { TrainingEvents, TrainingMethods } from './training-protocol';
 
 /** Request types the worker answers: request payload and response value (training ones in training-protocol.ts). */
-export interface WorkerMethods extends TrainingMethods {
+export interface WorkerMethods extends TrainingMethods, CompressionMethods {
   /** Initialises TensorFlow.js on the best working backend (optionally a preferred one first). */
   init: { request: { preferred?: BackendName }; response: BackendReport };
   /** Reports the backend chosen by an earlier init, or null if none ran yet. */
@@ -45,7 +47,7 @@ export interface FeedDrainReport {
 }
 
 /** Events the worker pushes without being asked (training ones in training-protocol.ts). */
-export interface WorkerEvents extends TrainingEvents {
+export interface WorkerEvents extends TrainingEvents, CompressionEvents {
   /** Diagnostic text worth showing in a developer console. */
   log: { level: 'info' | 'warn' | 'error'; message: string };
 }

@@ -13,6 +13,8 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
+import { cancelCompression, compressionBuffers, runCompressionJob } from './worker-compress';
+import type { CompressRunResult } from './compression-protocol';
 import { cancelEvaluation, explainAttention, explainGradCam, runEvaluation } from './worker-explain';
 import { controlTraining, isTraining, startTraining, type PostEvent } from './worker-training';
 
@@ -77,6 +79,12 @@ const handlers: Handlers = {
     return runEvaluation(req, postEvent);
   },
   'eval:cancel': async ({ evalId }) => cancelEvaluation(evalId),
+  'compress:run': async (req) => {
+    await ready();
+    if (isTraining()) throw new Error('A compression waits until the run that is training ends: both would share the GPU.');
+    return runCompressionJob(req, postEvent);
+  },
+  'compress:cancel': async ({ jobId }) => cancelCompression(jobId),
   'explain:attention': async (req) => {
     await ready();
     return explainAttention(req);
@@ -89,10 +97,16 @@ const handlers: Handlers = {
 
 // Answers that carry big typed arrays move them instead of copying.
 function transferOf(value: unknown): Transferable[] {
+  if (isCompressResult(value)) return compressionBuffers(value);
   const v = value as { data?: unknown; maps?: { data: Float32Array }[] } | null;
   if (v?.data instanceof Float32Array) return [v.data.buffer as ArrayBuffer];
   if (Array.isArray(v?.maps)) return v.maps.map((m) => m.data.buffer as ArrayBuffer);
   return [];
+}
+
+function isCompressResult(value: unknown): value is CompressRunResult {
+  const v = value as { model?: { weightData?: unknown } } | null;
+  return v?.model?.weightData instanceof ArrayBuffer;
 }
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {

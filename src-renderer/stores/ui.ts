@@ -11,5 +11,7 @@ export const useUiStore = defineStore('ui', () => {
   const dialog = ref<'new-project' | 'open-path' | 'add-dataset' | null>(null);
   /** Set by the model editor's "Train…": the runs section opens New run for this model. */
   const trainModelId = ref<string | null>(null);
-  return { section, dialog, trainModelId };
+  /** Set by "Compress…" on a checkpoint: the compression section opens its form for it. */
+  const compressCheckpointId = ref<string | null>(null);
+  return { section, dialog, trainModelId, compressCheckpointId };
 });

@@ -82,4 +82,5 @@ export const CompressionReport = z.strictObject({
 export type CompressionReport = z.output<typeof CompressionReport>;
 
 /** The report as the engine measures it: everything but the sizes, which main reads off the bytes. */
-export type MeasuredFigures = Omit<ModelFigures, 'sizeBytes' | 'gzipBytes'>;
+export const MeasuredFigures = ModelFigures.omit({ sizeBytes: true, gzipBytes: true });
+export type MeasuredFigures = z.output<typeof MeasuredFigures>;

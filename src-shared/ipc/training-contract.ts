@@ -4,7 +4,8 @@
  * formats it carries live in their own modules (runs/, checkpoints/, evaluations/).
  */
 import { z } from 'zod';
-import { CompressionReport } from '../compression/report';
+import { CompressionRecipe } from '../compression/recipe';
+import { CompressionReport, LayerFigures, MeasuredFigures } from '../compression/report';
 import { CheckpointKind, CheckpointMeta, CheckpointMetrics, EarlyStoppingState, Topology, WeightSpecs } from '../checkpoints/checkpoint-meta';
 import { SplitName } from '../datasets/schema';
 import { EvalResult } from '../evaluations/eval-result';
@@ -67,6 +68,44 @@ export const CheckpointSaveRequest = z
   });
 export type CheckpointSaveRequest = z.input<typeof CheckpointSaveRequest>;
 
+/**
+ * What a compression run in the ML worker made, for main to store as a compressed checkpoint:
+ * main reads the sizes off these bytes. Byte fields are top-level (the web host's binary frames).
+ */
+export const CompressionSaveRequest = z.strictObject({
+  parentId: CheckpointId,
+  recipe: CompressionRecipe,
+  name: EntryName.optional(),
+  spec: ModelSpec,
+  modelId: ModelId.nullable().optional(),
+  modelTopology: Topology,
+  weightSpecs: WeightSpecs,
+  weightData: Bytes,
+  backend: z.string().min(1).max(50),
+  evalSplit: SplitName,
+  evalSamples: NonNegInt,
+  before: MeasuredFigures,
+  after: MeasuredFigures,
+  layers: z.array(LayerFigures).max(10_000),
+  compressMs: z.number().min(0),
+  /** Distillation with `compare`: the student trained alone, and its weight bytes. */
+  compare: MeasuredFigures.optional(),
+  compareWeightData: Bytes.optional(),
+}).refine((r) => (r.compare === undefined) === (r.compareWeightData === undefined), {
+  path: ['compareWeightData'],
+  message: 'must be given together with compare (and only then)',
+});
+export type CompressionSaveRequest = z.input<typeof CompressionSaveRequest>;
+
+/** What compression:prepare found: what the worker needs besides the parent and the dataset. */
+export const CompressionPrepared = z.strictObject({
+  datasetId: DatasetRef,
+  evalSplit: SplitName,
+  /** Distillation: the student's spec, and the project model it is (null for a template). */
+  student: z.strictObject({ spec: ModelSpec, modelId: ModelId.nullable() }).nullable(),
+});
+export type CompressionPrepared = z.output<typeof CompressionPrepared>;
+
 /** A loaded checkpoint, checksums verified. */
 export const CheckpointData = z.object({
   modelTopology: Topology,
@@ -127,4 +166,8 @@ export const trainingChannels = {
   'eval:get': { request: z.strictObject({ checkpointId: CheckpointId, split: SplitName }), response: EvalResult.nullable() },
   /** The before/after report of a compressed checkpoint (null for a checkpoint training made). */
   'compression:report': { request: z.strictObject({ checkpointId: CheckpointId }), response: CompressionReport.nullable() },
+  /** Checks a recipe against a checkpoint before any work (the same checks as the CLI's). */
+  'compression:prepare': { request: z.strictObject({ checkpointId: CheckpointId, recipe: CompressionRecipe }), response: CompressionPrepared },
+  /** Stores what a compression made as a new checkpoint of kind `compressed`, with its report. */
+  'compression:save': { request: CompressionSaveRequest, response: z.strictObject({ meta: CheckpointMeta, report: CompressionReport }) },
 } as const;

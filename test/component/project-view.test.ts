@@ -22,7 +22,7 @@ describe('project view', () => {
   it('shows the project name, the five sections and what each will hold', async () => {
     const wrapper = mountWithStudio(
       App,
-      fakeStudio({ 'project:current': () => withDataset(), 'dataset:list': () => [mnistManifest()] }),
+      fakeStudio({ 'project:current': () => withDataset(), 'dataset:list': () => [mnistManifest()], 'checkpoint:list': () => [] }),
     );
     await flushPromises();
 
@@ -38,7 +38,8 @@ describe('project view', () => {
     await wrapper.find('[data-testid="sidebar-models"]').trigger('click');
     expect(wrapper.find('[data-testid="empty-state"]').text()).toContain('No models yet');
     await wrapper.find('[data-testid="sidebar-compression"]').trigger('click');
-    expect(wrapper.find('[data-testid="empty-state"]').text()).toContain('Nothing compressed yet');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="empty-state"]').text()).toContain('Nothing to compress yet: train a model first');
   });
 
   it('switches sections with Ctrl+1..5', async () => {

@@ -8,7 +8,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templateFor } from '../../../src-shared/models/templates';
 import { scaleSpec } from '../../../src-shared/models/width';
-import { checkStudent, distillationLoss } from '../../../src-engine/compress/distill';
+import { checkStudent } from '../../../src-shared/compression/checks';
+import { distillationLoss } from '../../../src-engine/compress/distill';
 import { buildModel } from '../../../src-engine/model/build-model';
 
 beforeAll(async () => {

@@ -91,7 +91,12 @@ describe('slicing by norm', () => {
 async function randomised(spec: ModelSpec, seed: number): Promise<ModelArtifacts> {
   const net = buildModel(spec, { seed });
   try {
-    net.setWeights(net.getWeights().map((w, i) => tf.tidy(() => (w.name.includes('variance') ? tf.randomUniform(w.shape, 0.5, 2, 'float32', seed + i) : tf.randomNormal(w.shape, 0, 0.3, 'float32', seed + i)))));
+    net.setWeights(
+      net.weights.map((w, i) => {
+        const shape = w.shape as number[];
+        return tf.tidy(() => (w.originalName.includes('variance') ? tf.randomUniform(shape, 0.5, 2, 'float32', seed + i) : tf.randomNormal(shape, 0, 0.3, 'float32', seed + i)));
+      }),
+    );
     return await modelArtifacts(net);
   } finally {
     net.dispose();
