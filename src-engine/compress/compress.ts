@@ -13,6 +13,7 @@ import type { FeatureStandardization } from '../data/standardization';
 import { loadModelFromArtifacts } from '../model/artifacts';
 import type { BatchProvider } from '../train/types';
 import { CompressionCancelled } from './cancelled';
+import type { StepMetrics } from './step-metrics';
 import { layerReport } from './layer-report';
 import { firstBatch, measureModel } from './measure';
 import { distillModel } from './distill';
@@ -37,7 +38,8 @@ export interface CompressionJob {
   student?: ModelSpec | null;
   /** The samples both models are measured on (the test split, in a fixed order). */
   evaluation: BatchProvider;
-  onProgress?(phase: CompressionPhase, done: number, total: number): void;
+  /** Where it is; training phases also give each step's metrics (for live charts). */
+  onProgress?(phase: CompressionPhase, done: number, total: number, metrics?: StepMetrics): void;
   cancelled?(): boolean;
 }
 
@@ -72,7 +74,7 @@ export async function runCompression(job: CompressionJob): Promise<CompressionOu
   const check = () => {
     if (job.cancelled?.()) throw new CompressionCancelled();
   };
-  const progress = (phase: CompressionPhase) => (done: number, total: number) => job.onProgress?.(phase, done, total);
+  const progress = (phase: CompressionPhase) => (done: number, total: number, metrics?: StepMetrics) => job.onProgress?.(phase, done, total, metrics);
   const t0 = performance.now();
   const cancelled = job.cancelled ? { cancelled: job.cancelled } : {};
   const recipe = job.recipe;

@@ -17,6 +17,7 @@ import { crossEntropy } from '../train/loss';
 import { Trainer } from '../train/trainer';
 import type { BatchProvider } from '../train/types';
 import { CompressionCancelled } from './cancelled';
+import type { StepMetrics } from './step-metrics';
 import type { ModelArtifacts } from './quantize';
 
 /** Smallest probability whose log is taken (float32 softmax can round to 0). */
@@ -66,7 +67,7 @@ export interface DistillJob {
   train: BatchProvider;
   standardization: FeatureStandardization | null;
   /** Training progress: steps done of all (both students with `compare`), and the batch's loss. */
-  onStep?(done: number, total: number, loss: number | null): void;
+  onStep?(done: number, total: number, metrics: StepMetrics): void;
   cancelled?(): boolean;
 }
 
@@ -99,7 +100,7 @@ export async function distillModel(job: DistillJob): Promise<{ artifacts: ModelA
       ...(hooks ? { hooks } : {}),
       callbacks: {
         onBatch: (r) => {
-          job.onStep?.(offset + r.step, total, r.loss ?? null);
+          job.onStep?.(offset + r.step, total, { loss: r.loss ?? null, accuracy: r.accuracy ?? null, alone: offset > 0 });
           if (job.cancelled?.()) trainer.stop();
         },
         onCheckpoint: async (a) => void (last = { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }),

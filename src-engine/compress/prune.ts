@@ -15,6 +15,7 @@ import type { StepContext, TrainerHooks } from '../train/hooks';
 import { Trainer } from '../train/trainer';
 import type { BatchProvider } from '../train/types';
 import { CompressionCancelled } from './cancelled';
+import type { StepMetrics } from './step-metrics';
 import { channelAxis } from './layer-map';
 import { cutModel, type StructuredCut } from './structured-prune';
 import type { ModelArtifacts } from './quantize';
@@ -133,8 +134,8 @@ export interface PruneJob {
   /** The training split, served shuffled with the recipe's seed (and limit). */
   train: BatchProvider | null;
   standardization: FeatureStandardization | null;
-  /** Fine-tuning progress: steps done of all, and the batch's loss. */
-  onStep?(done: number, total: number, loss: number | null): void;
+  /** Fine-tuning progress: steps done of all, and the batch's loss and accuracy. */
+  onStep?(done: number, total: number, metrics: StepMetrics): void;
   cancelled?(): boolean;
 }
 
@@ -193,7 +194,7 @@ async function fineTune(job: PruneJob, spec: ModelSpec, hooks: TrainerHooks): Pr
     hooks,
     callbacks: {
       onBatch: (r) => {
-        job.onStep?.(r.step, totalSteps, r.loss ?? null);
+        job.onStep?.(r.step, totalSteps, { loss: r.loss ?? null, accuracy: r.accuracy ?? null });
         if (job.cancelled?.()) trainer.stop();
       },
       onCheckpoint: async (a) => {

@@ -62,7 +62,10 @@ export default {
       'measuring-before': 'Measuring the original',
       'measuring-after': 'Measuring the compressed model',
     },
+    live: { fineTuning: 'Fine-tuning', distilled: 'Student with the teacher', alone: 'Student alone' },
+    statusJob: 'Compressing {name}: {phase}',
     job: {
+      preparingShort: 'preparing',
       title: 'Compressing {name} by {method}',
       preparing: 'Checking the recipe and loading the checkpoint and its data…',
       progress: '{phase}: {done} of {total}',

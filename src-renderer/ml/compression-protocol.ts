@@ -57,7 +57,19 @@ export interface CompressionMethods {
   'compress:cancel': { request: { jobId: string }; response: null };
 }
 
+/** One training step of a fine-tuning or a student's training, for the live charts. */
+export interface CompressionStepRecord {
+  step: number;
+  loss: number | null;
+  accuracy: number | null;
+  /** The student trained without the teacher (distillation with compare). */
+  alone: boolean;
+}
+
 export interface CompressionEvents {
-  /** Where a compression is: the phase and its steps (batches or samples) done of all, a few times a second. */
-  'compress:progress': { jobId: string; phase: CompressionPhase; done: number; total: number };
+  /**
+   * Where a compression is: the phase and its steps (batches or samples) done of all, a few
+   * times a second, with the training steps since the last event.
+   */
+  'compress:progress': { jobId: string; phase: CompressionPhase; done: number; total: number; records: CompressionStepRecord[] };
 }

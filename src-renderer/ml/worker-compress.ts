@@ -7,7 +7,7 @@
 import { runCompression } from '../../src-engine/compress/compress';
 import { CompressionCancelled } from '../../src-engine/compress/cancelled';
 import { limitProvider } from '../../src-engine/data/limited-provider';
-import type { CompressRunRequest, CompressRunResult } from './compression-protocol';
+import type { CompressionStepRecord, CompressRunRequest, CompressRunResult } from './compression-protocol';
 import { getFeed } from './feeds';
 import type { PostEvent } from './worker-training';
 
@@ -23,6 +23,8 @@ export async function runCompressionJob(req: CompressRunRequest, post: PostEvent
   const state = jobs.get(req.jobId) ?? { cancelled: false };
   jobs.set(req.jobId, state);
   let last = 0;
+  // Training steps not yet posted (a few hundred a second at most: small).
+  let records: CompressionStepRecord[] = [];
   try {
     if (state.cancelled) throw new CompressionCancelled();
     const train = req.feeds.train ? getFeed(req.feeds.train) : null;
@@ -40,11 +42,13 @@ export async function runCompressionJob(req: CompressRunRequest, post: PostEvent
       student: req.student,
       evaluation: limitProvider(getFeed(req.feeds.evaluation), req.evalLimit),
       cancelled: () => state.cancelled,
-      onProgress: (phase, done, total) => {
+      onProgress: (phase, done, total, metrics) => {
+        if (metrics) records.push({ step: done, loss: metrics.loss, accuracy: metrics.accuracy, alone: metrics.alone === true });
         const now = performance.now();
         if (now - last < PROGRESS_MS && done < total) return;
         last = now;
-        post('compress:progress', { jobId: req.jobId, phase, done, total });
+        post('compress:progress', { jobId: req.jobId, phase, done, total, records });
+        records = [];
       },
     });
     return {

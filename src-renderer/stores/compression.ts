@@ -11,7 +11,7 @@ import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-met
 import type { CompressionRecipe } from '../../src-shared/compression/recipe';
 import type { CompressionReport } from '../../src-shared/compression/report';
 import { useMl, useStudio } from '../bridge';
-import type { CompressionPhase } from '../ml/compression-protocol';
+import type { CompressionPhase, CompressionStepRecord } from '../ml/compression-protocol';
 import { openDataFeed, studioShardReader, type DataFeed } from '../ml/data-feed';
 import { standardizationOf } from '../../src-engine/data/standardization';
 import type { BackendChoice } from '../components/runs/run-form';
@@ -59,6 +59,8 @@ export const useCompressionStore = defineStore('compression', () => {
   const job = ref<CompressionJob | null>(null);
   /** The checkpoint the last compression made, to show it. */
   const made = ref<CheckpointMeta | null>(null);
+  /** The running compression's training steps (fine-tuning or the student's), for the live charts. */
+  const steps = shallowRef<CompressionStepRecord[]>([]);
   let count = 0;
 
   ml.on('compress:progress', (p) => {
@@ -70,6 +72,7 @@ export const useCompressionStore = defineStore('compression', () => {
     }
     j.done = p.done;
     j.total = p.total;
+    if (p.records.length) steps.value = [...steps.value, ...p.records];
   });
 
   const compressed = computed(() => checkpoints.value.filter((c) => c.compression));
@@ -103,6 +106,7 @@ export const useCompressionStore = defineStore('compression', () => {
     const jobId = `compress-${++count}`;
     job.value = { jobId, checkpoint, recipe, phase: 'preparing', done: 0, total: 0, phaseStartedAt: performance.now(), cancelling: false };
     made.value = null;
+    steps.value = [];
     const feeds: DataFeed[] = [];
     const cancelled = () => job.value?.cancelling === true;
     try {
@@ -178,5 +182,5 @@ export const useCompressionStore = defineStore('compression', () => {
     await ml.request('compress:cancel', { jobId: j.jobId }).catch((err: unknown) => project.reportError(err));
   }
 
-  return { checkpoints, reports, job, made, compressed, secondsLeft, refresh, start, cancel };
+  return { checkpoints, reports, job, made, steps, compressed, secondsLeft, refresh, start, cancel };
 });

@@ -118,9 +118,14 @@ describe('the Compression section', () => {
     expect(req!.recipe).toEqual(prepared!.recipe);
     expect(req!.evalLimit).toBeNull();
 
-    worker.emit('compress:progress', { jobId: req!.jobId, phase: 'fine-tuning', done: 10, total: 100 });
+    worker.emit('compress:progress', { jobId: req!.jobId, phase: 'fine-tuning', done: 10, total: 100, records: Array.from({ length: 10 }, (_, i) => ({ step: i + 1, loss: 1 / (i + 1), accuracy: 0.5, alone: false })) });
     await flushPromises();
     expect(wrapper.find('[data-testid="compression-phase"]').text()).toBe('Fine-tuning: 10 of 100');
+    // The fine-tuning's live charts, as a run's.
+    expect(wrapper.find('[data-testid="compression-loss-chart"]').attributes('data-points')).toBe('10');
+    // The status bar says what runs, and counts it.
+    expect(wrapper.find('[data-testid="status-compression"]').text()).toBe('Compressing Run 1 · epoch 1: Fine-tuning 10%');
+    expect(wrapper.find('[data-testid="status-jobs"]').text()).toBe('1 running job');
     expect(wrapper.find('[role="progressbar"][aria-valuenow="10"]').exists()).toBe(true);
 
     run$.resolve(result());

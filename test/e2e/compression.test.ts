@@ -86,6 +86,8 @@ describe('compression in the real UI', () => {
     expect(await page.getByTestId('compress-structured-preview').textContent()).toMatch(/conv2d_1: 32 → 16 filters/);
     await page.getByTestId('compress-start').click();
     await expect.poll(() => page.getByTestId('compression-phase').textContent(), { timeout: 120_000 }).toMatch(/Fine-tuning: \d/);
+    // The fine-tuning draws its live loss as a run does.
+    await expect.poll(async () => Number(await page.getByTestId('compression-loss-chart').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
     await page.getByTestId('compression-cancel').click();
     await page.getByTestId('compression-job').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await version.count()).toBe(1);

@@ -17,7 +17,7 @@ let work: string;
 let project: string;
 let parent: string;
 
-const cli = (args: string[]) => runBin(work, args);
+const cli = (args: string[], onStderr?: Parameters<typeof runBin>[2], onSpawn?: Parameters<typeof runBin>[3]) => runBin(work, args, onStderr, onSpawn);
 
 const checkpointDir = (id: string) => join(work, 'Digits', 'checkpoints', id);
 const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
@@ -169,6 +169,19 @@ describe('model-studio compress', () => {
     expect(none.stderr).toMatch(/removes nothing from this model \(conv2d_1: 32 filters leave nothing to remove at 0.01;/);
     expect(folders()).toEqual(before);
   }, 120_000);
+
+  it('stops at Ctrl+C while fine-tuning, says so, and leaves no checkpoint and no half folder', async () => {
+    const before = folders();
+    const entries = JSON.parse((await cli(['info', project, '--json'])).stdout).manifest.checkpoints.length;
+    // Far more fine-tuning than the 4 s before the interrupt allow; the handler is set up well before it.
+    const started = Date.now();
+    const r = await cli(['compress', project, '--checkpoint', parent, '--prune', '0.5', '--fine-tune-epochs', '100', '--train-limit', '2000'], undefined, (child) => setTimeout(() => child.kill('SIGINT'), 4000));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/The compression was cancelled\./);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(folders()).toEqual(before);
+    expect(JSON.parse((await cli(['info', project, '--json'])).stdout).manifest.checkpoints).toHaveLength(entries);
+  }, 60_000);
 
   it('refuses pruning options that make no recipe', async () => {
     for (const args of [['--prune', '1'], ['--prune', '0'], ['--prune', 'lots'], ['--prune', '0.5', '--quantize', 'int8'], ['--prune', '0.5', '--calibration', '8'], ['--quantize', 'int8', '--scope', 'global'], ['--prune', '0.5', '--schedule', 'cubic'], ['--prune', '0.5', '--structured', '--scope', 'global'], ['--prune', '0.5', '--criterion', 'l2'], ['--prune', '0.5', '--structured', '--criterion', 'l3'], ['--quantize', 'int8', '--structured']]) {

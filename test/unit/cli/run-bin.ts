@@ -13,11 +13,13 @@ export interface BinResult {
 
 /**
  * Runs the bin in `work` (asynchronously, so the test process can hold a lock meanwhile);
- * `onStderr` sees progress as it arrives, to interrupt at the right moment.
+ * `onStderr` sees progress as it arrives, to interrupt at the right moment; `onSpawn` gets the
+ * child at once (to interrupt it after a while when it prints nothing).
  */
-export function runBin(work: string, args: string[], onStderr?: (text: string, child: ChildProcess) => void): Promise<BinResult> {
+export function runBin(work: string, args: string[], onStderr?: (text: string, child: ChildProcess) => void, onSpawn?: (child: ChildProcess) => void): Promise<BinResult> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, MODEL_STUDIO_DATA_DIR: join(work, 'data') } });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
