@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { CheckpointService } from './checkpoints/checkpoint-service';
 import { CompressionService } from './compression/compression-service';
 import { DatasetService } from './datasets/dataset-service';
+import { ExportService } from './exports/export-service';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { EventBus } from './ipc/event-bus';
@@ -36,6 +37,7 @@ export interface Studio {
   runs: RunService;
   checkpoints: CheckpointService;
   compression: CompressionService;
+  exports: ExportService;
   /** Boots services in dependency order. */
   start(): Promise<void>;
   /** Cancels jobs, flushes autosave, releases locks: the reverse of start. */
@@ -62,6 +64,7 @@ export function createStudio(opts: StudioOptions): Studio {
     onOpen: async (view) => {
       await datasets.cleanupProject(view.dir);
       await checkpoints.cleanupProject(view.dir);
+      await exports.cleanupProject(view.dir);
       await runs.cleanupProject(view);
       return runs.recoverInterrupted(view);
     },
@@ -71,6 +74,7 @@ export function createStudio(opts: StudioOptions): Studio {
   const models = new ModelService({ projects });
   const checkpoints: CheckpointService = new CheckpointService({ projects, appVersion: opts.appVersion });
   const compression = new CompressionService({ projects, checkpoints, appVersion: opts.appVersion });
+  const exports: ExportService = new ExportService({ projects });
   const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
   const handlers = createHandlers({
     projects, jobs, recent, datasets, models, runs, checkpoints, compression, platform: opts.platform, appVersion: opts.appVersion,
@@ -117,6 +121,7 @@ export function createStudio(opts: StudioOptions): Studio {
     runs,
     checkpoints,
     compression,
+    exports,
     async start() {
       for (const svc of order) {
         try {

@@ -276,6 +276,12 @@ export async function loadDataset(projectDir: string, manifest: DatasetManifest)
   return { manifest, x, y, splits: { train, validation, test } };
 }
 
+/** The tokenizer of a text dataset as stored (`tokenizer.json`, verified), or null. */
+export async function readTokenizerFile(projectDir: string, manifest: DatasetManifest): Promise<Buffer | null> {
+  if (!manifest.blobs['tokenizer.json']) return null;
+  return readVerified(await checkedDatasetPath(projectDir, manifest.id), manifest, 'tokenizer.json');
+}
+
 /** The texts kept for snippets (text datasets), or null. */
 export async function readTexts(projectDir: string, manifest: DatasetManifest): Promise<string[] | null> {
   if (!manifest.blobs['texts.json']) return null;

@@ -1,4 +1,4 @@
-/** The ids main gives a project's models, runs and checkpoints. */
+/** The ids main gives a project's models, runs, checkpoints and exports. */
 import { z } from 'zod';
 
 /** An id as main makes them: the prefix, a dash and 8 lowercase base36 characters. */
@@ -8,3 +8,4 @@ function prefixedId(prefix: string, what: string) {
 export const ModelId = prefixedId('md', 'model');
 export const RunId = prefixedId('rn', 'run');
 export const CheckpointId = prefixedId('ck', 'checkpoint');
+export const ExportId = prefixedId('ex', 'export');

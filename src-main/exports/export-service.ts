@@ -1,0 +1,89 @@
+/**
+ * Exports of a project's checkpoints: the checks before any work, the staged write of
+ * `exports/<id>/` with its project entry (format, precision, source checkpoint, size, status),
+ * the list, and removal. What goes into the folder is the headless export's (headless-export.ts).
+ */
+import { join } from 'node:path';
+import { StudioError } from '../../src-shared/errors';
+import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
+import type { DatasetManifest } from '../../src-shared/datasets/schema';
+import type { ExportMeta } from '../../src-shared/exports/export-meta';
+import { readCheckpointMeta } from '../checkpoints/checkpoint-files';
+import { readDatasetManifest } from '../datasets/dataset-files';
+import { removeFolder } from '../models/model-service';
+import { requireEntry, requireProject } from '../services/open-project';
+import type { ProjectService } from '../services/project-service';
+import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers } from '../services/staged-folder';
+import { EXPORTS_DIR, exportRelDir, readExportMeta, writeExportFolder } from './export-files';
+
+export interface ExportServiceDeps {
+  projects: ProjectService;
+}
+
+export class ExportService {
+  private readonly busy = new Set<string>();
+  constructor(private readonly deps: ExportServiceDeps) {}
+
+  /** Removes what a crashed export left (incoming and half-removed folders). */
+  async cleanupProject(projectDir: string): Promise<void> {
+    await sweepLeftovers(join(projectDir, EXPORTS_DIR), { prefixes: [INCOMING_PREFIX, REMOVING_PREFIX], busy: this.busy }).catch((err: unknown) => console.error(`Could not tidy ${projectDir}/${EXPORTS_DIR}:`, err));
+  }
+
+  /** The checkpoint to export and its dataset (for labels, preprocessing and verification). */
+  async source(clientId: string, checkpointId: string): Promise<{ checkpoint: CheckpointMeta; manifest: DatasetManifest }> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
+    const checkpoint = await readCheckpointMeta(view.dir, checkpointId);
+    if (!view.manifest.datasets.some((d) => d.id === checkpoint.datasetId)) {
+      throw new StudioError('NOT_FOUND', `The dataset ${checkpoint.name} was trained on (${checkpoint.datasetId}) is no longer in the project: an export needs its classes and test samples to be verified.`);
+    }
+    return { checkpoint, manifest: await readDatasetManifest(view.dir, checkpoint.datasetId) };
+  }
+
+  /** Writes an export folder (staged) and adds it to the project; the folder goes again if the entry cannot be saved. */
+  async create(clientId: string, id: string, write: Parameters<typeof writeExportFolder>[2]): Promise<ExportMeta> {
+    const view = requireProject(this.deps.projects, clientId);
+    this.busy.add(`${INCOMING_PREFIX}${id}`);
+    try {
+      const meta = await writeExportFolder(view.dir, id, write);
+      try {
+        await this.deps.projects.update(clientId, (pm) => {
+          if (pm.id !== view.manifest.id) throw new StudioError('CANCELLED', 'The project was closed while the export was being written.');
+          pm.exports.push({ id, name: meta.name, createdAt: meta.createdAt, dir: exportRelDir(id), checkpointId: meta.checkpointId, format: meta.format, precision: meta.precision, sizeBytes: meta.sizeBytes, status: meta.status });
+        });
+        await this.deps.projects.flushAll();
+      } catch (err) {
+        await removeFolder(view, EXPORTS_DIR, id).catch(() => undefined);
+        throw err;
+      }
+      return meta;
+    } finally {
+      this.busy.delete(`${INCOMING_PREFIX}${id}`);
+    }
+  }
+
+  /** The project's exports, oldest first (one whose metadata cannot be read is skipped and logged). */
+  async list(clientId: string): Promise<ExportMeta[]> {
+    const view = requireProject(this.deps.projects, clientId);
+    const out: ExportMeta[] = [];
+    for (const entry of view.manifest.exports) {
+      try {
+        out.push(await readExportMeta(view.dir, entry.id));
+      } catch (err) {
+        console.error(`Skipping export ${entry.name}:`, (err as Error).message);
+      }
+    }
+    return out;
+  }
+
+  /** Removes an export: its entry leaves the project file first, then its folder. */
+  async remove(clientId: string, id: string): Promise<void> {
+    const view = requireProject(this.deps.projects, clientId);
+    if (!view.manifest.exports.some((e) => e.id === id)) throw new StudioError('NOT_FOUND', `No export ${id} in this project.`, { id });
+    await this.deps.projects.update(clientId, (m) => {
+      m.exports = m.exports.filter((e) => e.id !== id);
+    });
+    await this.deps.projects.flushAll();
+    await removeFolder(view, EXPORTS_DIR, id);
+  }
+}
