@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { CheckpointService } from './checkpoints/checkpoint-service';
 import { CompressionService } from './compression/compression-service';
 import { DatasetService } from './datasets/dataset-service';
-import { ExportService } from './exports/export-service';
+import { ExportService, type ExportServiceDeps } from './exports/export-service';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { EventBus } from './ipc/event-bus';
@@ -74,10 +74,11 @@ export function createStudio(opts: StudioOptions): Studio {
   const models = new ModelService({ projects });
   const checkpoints: CheckpointService = new CheckpointService({ projects, appVersion: opts.appVersion });
   const compression = new CompressionService({ projects, checkpoints, appVersion: opts.appVersion });
-  const exports: ExportService = new ExportService({ projects });
+  const exportDeps: ExportServiceDeps = { projects, jobs, platform: opts.platform };
+  const exports: ExportService = new ExportService(exportDeps);
   const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
   const handlers = createHandlers({
-    projects, jobs, recent, datasets, models, runs, checkpoints, compression, platform: opts.platform, appVersion: opts.appVersion,
+    projects, jobs, recent, datasets, models, runs, checkpoints, compression, exports, platform: opts.platform, appVersion: opts.appVersion,
   });
 
   // Jobs write into open projects, so they start after and stop before the project service.
@@ -110,7 +111,7 @@ export function createStudio(opts: StudioOptions): Studio {
     if (errors.length) throw errors[0];
   }
 
-  return {
+  const studio: Studio = {
     events,
     handlers,
     projects,
@@ -143,4 +144,10 @@ export function createStudio(opts: StudioOptions): Studio {
       await projects.disconnect(clientId);
     },
   };
+  // An export reads through the studio's services; TensorFlow.js loads with the first export only.
+  exportDeps.run = async (clientId, req, progress, signal) => {
+    const { exportHeadless } = await import('./exports/headless-export');
+    return exportHeadless(studio, clientId, { ...req, checkpoint: req.checkpointId, backend: 'wasm', appVersion: opts.appVersion }, progress, signal);
+  };
+  return studio;
 }

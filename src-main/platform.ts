@@ -19,4 +19,6 @@ export interface PlatformAdapter {
   ): Promise<string | null>;
   /** Shows a Choose-folder dialog in the client's window; null when cancelled. */
   chooseFolder(clientId: string, defaultPath?: string): Promise<string | null>;
+  /** Shows a file or folder in the OS file manager; false where the shell cannot (the web host). */
+  showItemInFolder(path: string): Promise<boolean>;
 }

@@ -141,6 +141,7 @@ export function runApp(ctx: LaunchContext): void {
         appVersion: app.getVersion(),
         platform: createElectronPlatform({
           dialog,
+          shell,
           documentsDir: app.getPath('documents'),
           windowOf: (clientId) => wm.get(clientId),
         }),

@@ -1,15 +1,17 @@
 /**
  * The Electron PlatformAdapter: native Open and Choose-folder dialogs, attached to the window
- * of the client that asked, and the Documents folder as the default parent for new projects.
+ * of the client that asked, Show in folder, and the Documents folder as the default parent for
+ * new projects.
  */
 import { join } from 'node:path';
-import type { BrowserWindow, Dialog, OpenDialogOptions, OpenDialogReturnValue } from 'electron';
+import type { BrowserWindow, Dialog, OpenDialogOptions, OpenDialogReturnValue, Shell } from 'electron';
 import type { PlatformAdapter } from '../platform';
 
 export const PROJECT_FILE_FILTERS = [{ name: 'Model Studio Project', extensions: ['mstudio'] }];
 
 export interface ElectronPlatformDeps {
   dialog: Pick<Dialog, 'showOpenDialog'>;
+  shell: Pick<Shell, 'showItemInFolder'>;
   /** app.getPath('documents'). */
   documentsDir: string;
   /** The window a clientId names, if open. */
@@ -17,7 +19,7 @@ export interface ElectronPlatformDeps {
 }
 
 /** Builds the PlatformAdapter the services use inside the Electron app. */
-export function createElectronPlatform({ dialog, documentsDir, windowOf }: ElectronPlatformDeps): PlatformAdapter {
+export function createElectronPlatform({ dialog, shell, documentsDir, windowOf }: ElectronPlatformDeps): PlatformAdapter {
   async function show(clientId: string, options: OpenDialogOptions): Promise<string | null> {
     const win = windowOf(clientId);
     const result: OpenDialogReturnValue = win
@@ -55,6 +57,10 @@ export function createElectronPlatform({ dialog, documentsDir, windowOf }: Elect
         ...(defaultPath ? { defaultPath } : {}),
         properties: ['openDirectory', 'createDirectory'],
       });
+    },
+    async showItemInFolder(path) {
+      shell.showItemInFolder(path);
+      return true;
     },
   };
 }

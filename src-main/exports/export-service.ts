@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
-import type { ExportMeta } from '../../src-shared/exports/export-meta';
+import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
+import type { PlatformAdapter } from '../platform';
+import type { JobService } from '../services/job-service';
+import { newEntityId } from '../services/entity-ids';
 import { readCheckpointMeta } from '../checkpoints/checkpoint-files';
 import { readDatasetManifest } from '../datasets/dataset-files';
 import { removeFolder } from '../models/model-service';
@@ -16,8 +19,24 @@ import type { ProjectService } from '../services/project-service';
 import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers } from '../services/staged-folder';
 import { EXPORTS_DIR, exportRelDir, readExportMeta, writeExportFolder } from './export-files';
 
+/** What an export job runs (the headless export, wired by the container). */
+export type RunExport = (clientId: string, req: ExportJobRequest, progress: (stage: 'writing' | 'verifying') => void, signal: AbortSignal) => Promise<ExportMeta>;
+
+export interface ExportJobRequest {
+  id: string;
+  checkpointId: string;
+  format: ExportFormat;
+  precision: ExportPrecision;
+  verify: number;
+  name?: string | undefined;
+}
+
 export interface ExportServiceDeps {
   projects: ProjectService;
+  jobs: JobService;
+  platform: PlatformAdapter;
+  /** Set by the container once the studio exists (the export reads through its services). */
+  run?: RunExport;
 }
 
 export class ExportService {
@@ -60,6 +79,36 @@ export class ExportService {
     } finally {
       this.busy.delete(`${INCOMING_PREFIX}${id}`);
     }
+  }
+
+  /**
+   * Starts an export as a job of the client's (progress: writing, then verifying; Cancel stops
+   * it with nothing left behind). The checks run first, so a bad request is refused at once.
+   */
+  async startExport(clientId: string, req: Omit<ExportJobRequest, 'id'>): Promise<{ jobId: string; exportId: string }> {
+    const run = this.deps.run;
+    if (!run) throw new StudioError('UNSUPPORTED', 'Exports are not available here.');
+    const { checkpoint } = await this.source(clientId, req.checkpointId);
+    const id = newEntityId('ex');
+    const handle = this.deps.jobs.startJob(
+      'export',
+      `Export ${checkpoint.name} (${req.format} ${req.precision})`,
+      async (ctx) => {
+        ctx.report(null, 'Loading the checkpoint and its test samples');
+        return run(clientId, { ...req, id }, (stage) => ctx.report(stage === 'writing' ? 0.3 : 0.6, stage === 'writing' ? 'Writing the files' : 'Verifying with stock TensorFlow.js'), ctx.signal);
+      },
+      { clientId },
+    );
+    void handle.done.catch(() => undefined);
+    return { jobId: handle.id, exportId: id };
+  }
+
+  /** Shows the export's folder in the file manager where the shell can; its path either way. */
+  async reveal(clientId: string, id: string): Promise<{ shown: boolean; path: string }> {
+    const view = requireProject(this.deps.projects, clientId);
+    if (!view.manifest.exports.some((e) => e.id === id)) throw new StudioError('NOT_FOUND', `No export ${id} in this project.`, { id });
+    const path = join(view.dir, EXPORTS_DIR, id, 'README.md');
+    return { shown: await this.deps.platform.showItemInFolder(path), path: join(view.dir, EXPORTS_DIR, id) };
   }
 
   /** The project's exports, oldest first (one whose metadata cannot be read is skipped and logged). */

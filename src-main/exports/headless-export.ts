@@ -25,6 +25,8 @@ import { runTfjsExport } from './verify-tfjs';
 const STUDIO_LAYERS_JS = new URL('../../resources/tfjs/studio-layers.js', import.meta.url);
 
 export interface HeadlessExportRequest {
+  /** The new export's id (default: a new one). */
+  id?: string;
   checkpoint: string;
   format: ExportFormat;
   precision: ExportPrecision;
@@ -92,7 +94,7 @@ export async function exportHeadless(studio: Studio, clientId: string, req: Head
   const tokenizer = text ? await readTokenizerFile(view.dir, manifest) : null;
   const lineage = await lineageOf(view.dir, checkpoint.id);
 
-  const id = newEntityId('ex');
+  const id = req.id ?? newEntityId('ex');
   return studio.exports.create(clientId, id, async (incoming, put) => {
     progress?.('writing');
     for (const [file, content] of Object.entries(made.files)) await put(file, content);

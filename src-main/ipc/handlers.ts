@@ -1,5 +1,6 @@
 /** The handler table: one function per contract channel, each delegating to a service. */
 import type { CompressionService } from '../compression/compression-service';
+import type { ExportService } from '../exports/export-service';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import type { DatasetService } from '../datasets/dataset-service';
 import type { ModelService } from '../models/model-service';
@@ -11,6 +12,7 @@ import type { RecentProjectsService } from '../services/recent-projects';
 import { createDatasetHandlers } from './dataset-handlers';
 import type { Handlers } from './dispatch';
 import { createModelHandlers } from './model-handlers';
+import { createExportHandlers } from './export-handlers';
 import { createTrainingHandlers } from './training-handlers';
 
 /** What the handlers need; the container passes its services. */
@@ -23,6 +25,7 @@ export interface HandlerDeps {
   runs: RunService;
   checkpoints: CheckpointService;
   compression: CompressionService;
+  exports: ExportService;
   platform: PlatformAdapter;
   appVersion: string;
 }
@@ -69,5 +72,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createDatasetHandlers(deps.datasets),
     ...createModelHandlers(deps.models),
     ...createTrainingHandlers(deps.runs, deps.checkpoints, deps.compression),
+    ...createExportHandlers(deps.exports),
   };
 }

@@ -26,5 +26,7 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): PlatformAdapte
     chooseProjectFile: async () => unsupported('The Open Project dialog'),
     chooseFile: async () => unsupported('The Choose File dialog'),
     chooseFolder: async () => unsupported('The Choose Folder dialog'),
+    // A browser tab cannot open the file manager (and the host may be another machine's): the UI shows the path.
+    showItemInFolder: async () => false,
   };
 }

@@ -1,10 +1,12 @@
 /** English UI text. */
 import compression from './en-compression';
+import exportsText from './en-exports';
 import training from './en-training';
 
 export default {
   ...training,
   ...compression,
+  ...exportsText,
   app: { name: 'Model Studio', tagline: 'Train, compress and export neural networks on your own machine.' },
   start: {
     newProject: 'New Project',
@@ -52,8 +54,6 @@ export default {
       datasets: 'No datasets yet. Imported datasets (images, tables, text) will appear here.',
       models: 'No models yet. The CNN and attention models you design will appear here.',
       runs: 'No training runs yet. Each time you train a model, its run and metrics will appear here.',
-      compression:
-        'Nothing compressed yet. Quantized, pruned and distilled versions of your models, with what they cost in accuracy, will appear here.',
       exports: 'No exports yet. Models you export (TensorFlow.js, ONNX) will appear here.',
     },
     created: 'Created {when}',

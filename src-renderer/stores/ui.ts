@@ -13,5 +13,7 @@ export const useUiStore = defineStore('ui', () => {
   const trainModelId = ref<string | null>(null);
   /** Set by "Compress…" on a checkpoint: the compression section opens its form for it. */
   const compressCheckpointId = ref<string | null>(null);
-  return { section, dialog, trainModelId, compressCheckpointId };
+  /** Set by "Export…" on a checkpoint: the exports section opens its dialog for it. */
+  const exportCheckpointId = ref<string | null>(null);
+  return { section, dialog, trainModelId, compressCheckpointId, exportCheckpointId };
 });

@@ -15,6 +15,7 @@ import {
 import { ProjectManifest } from '../project/manifest';
 import { RunId } from '../project/entry-ids';
 import { ProjectName } from '../project/names';
+import { exportChannels } from './export-contract';
 import { trainingChannels } from './training-contract';
 
 /** An absolute or user-typed file-system path; main resolves and checks it. */
@@ -183,6 +184,8 @@ export const channels = {
   'job:cancel': { request: z.strictObject({ id: z.string().min(1).max(100) }), response: JobSnapshot },
   /** model:*, run:*, checkpoint:*, eval:* (see training-contract.ts). */
   ...trainingChannels,
+  /** export:* (see export-contract.ts). */
+  ...exportChannels,
 } as const;
 
 export const AppCommand = z.enum([

@@ -43,12 +43,12 @@ describe('project view', () => {
   });
 
   it('switches sections with Ctrl+1..5', async () => {
-    const wrapper = mountWithStudio(App, fakeStudio({ 'project:current': () => withDataset() }));
+    const wrapper = mountWithStudio(App, fakeStudio({ 'project:current': () => withDataset(), 'checkpoint:list': () => [], 'export:list': () => [] }));
     await flushPromises();
     window.dispatchEvent(new KeyboardEvent('keydown', { key: '5', ctrlKey: true }));
     await flushPromises();
     expect(wrapper.find('[data-testid="sidebar-exports"]').attributes('aria-current')).toBe('page');
-    expect(wrapper.find('[data-testid="empty-state"]').text()).toContain('No exports yet');
+    expect(wrapper.find('[data-testid="empty-state"]').text()).toContain('Nothing to export yet: train a model first');
   });
 
   it('closes the project and returns to the start screen', async () => {

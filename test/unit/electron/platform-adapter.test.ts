@@ -5,15 +5,23 @@ import { createElectronPlatform } from '../../../src-main/electron/platform-adap
 function setup(result: { canceled: boolean; filePaths: string[] }) {
   const win = { id: 'the window' } as unknown as BrowserWindow;
   const showOpenDialog = vi.fn(async (..._args: unknown[]) => result);
+  const showItemInFolder = vi.fn();
   const platform = createElectronPlatform({
     dialog: { showOpenDialog } as never,
+    shell: { showItemInFolder },
     documentsDir: '/home/a/Documents',
     windowOf: (clientId) => (clientId === 'window:1' ? win : undefined),
   });
-  return { platform, showOpenDialog, win };
+  return { platform, showOpenDialog, showItemInFolder, win };
 }
 
 describe('Electron platform adapter', () => {
+  it('shows an item in the OS file manager through shell.showItemInFolder', async () => {
+    const { platform, showItemInFolder } = setup({ canceled: true, filePaths: [] });
+    expect(await platform.showItemInFolder('/p/D/exports/ex-12345678')).toBe(true);
+    expect(showItemInFolder).toHaveBeenCalledWith('/p/D/exports/ex-12345678');
+  });
+
   it('declares native dialogs and menus and suggests Documents/Model Studio', () => {
     const { platform } = setup({ canceled: true, filePaths: [] });
     expect(platform).toMatchObject({ shell: 'electron', nativeDialogs: true, nativeMenu: true });

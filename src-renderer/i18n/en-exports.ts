@@ -1,0 +1,36 @@
+/** English UI text of the Exports section and the Export dialog. */
+export default {
+  exports: {
+    export: 'Export…',
+    emptyNoCheckpoints: 'Nothing to export yet: train a model first. An export starts from a checkpoint.',
+    summary: '{format} · {precision} · {size} · from {from} · {when}',
+    verification: 'by {runtime} on {n} {split} samples: top-1 agreement {agreement}, largest difference {diff}, accuracy {accuracy} (studio {studio})',
+    status: { verified: 'Verified', failed: 'Failed' },
+    formats: { tfjs: 'TensorFlow.js' },
+    precisions: { float32: 'float32', float16: 'float16', uint8: 'uint8' },
+    precisionHints: {
+      float32: 'Full precision: the same predictions as the studio.',
+      float16: 'Half-precision weights: 2× smaller, practically the same predictions.',
+      uint8: 'One scale per tensor (TF.js’s own scheme): about 4× smaller; check the agreement.',
+    },
+    reveal: 'Show in folder',
+    remove: 'Remove',
+    removeConfirm: 'Remove? Click again',
+    removeLabel: 'Remove the export {name}',
+    form: {
+      title: 'Export a checkpoint',
+      checkpoint: 'Checkpoint',
+      format: 'Format',
+      formatHint: 'A TF.js layers model (model.json and its weights) that stock tf.loadLayersModel reads. ONNX comes later.',
+      precision: 'Precision',
+      verify: 'Verify on',
+      verifyHint: 'Test samples stock TF.js runs, compared with the studio’s predictions.',
+      verifyProblem: 'Verify on at least one test sample.',
+      name: 'Name',
+      namePlaceholder: 'Default: the checkpoint, format and precision',
+      noCheckpoint: 'Choose a checkpoint.',
+      cancel: 'Cancel',
+      start: 'Export',
+    },
+  },
+};

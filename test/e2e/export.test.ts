@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStudio, type StudioSession } from './support/studio-page';
+
+/** The CLI, as a user runs it, to make the project this test opens (training is tested elsewhere). */
+function cli(work: string, args: string[]): string {
+  const r = spawnSync(process.execPath, [resolve('bin/model-studio.js'), ...args], { cwd: work, env: { ...process.env, MODEL_STUDIO_DATA_DIR: join(work, 'cli-data') }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`model-studio ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * Export in the real UI: a seed-cnn checkpoint of the MNIST sample (made by the CLI); Export…
+ * on it in its run, uint8 verified on 200 test digits, the job's progress, the export listed as
+ * verified by stock TF.js with its figures, Show in folder (the web host shows the path), and
+ * Remove, which asks first and leaves no folder.
+ */
+describe('export in the real UI', () => {
+  let s: StudioSession;
+  beforeEach(async () => {
+    s = await openStudio();
+  });
+  afterEach(async () => {
+    await s?.close();
+  });
+
+  it('exports a checkpoint to TF.js uint8 from its run, sees it verified, shows where it is, and removes it', { timeout: 180_000 }, async () => {
+    const { page, workDir } = s;
+    const project = cli(workDir, ['new', workDir, '--name', 'Ship']).trim();
+    cli(workDir, ['dataset', 'add', project, '--sample', 'mnist']);
+    const parent = JSON.parse(cli(workDir, ['train', project, '--dataset', 'MNIST', '--model', 'seed-cnn', '--limit', '1000', '--epochs', '1', '--json'])).checkpointIds[0] as string;
+
+    await page.getByTestId('open-project-button').click();
+    await page.getByTestId('open-path-input').fill(project);
+    await page.getByTestId('open-path-submit').click();
+    await page.getByTestId('project-view').waitFor();
+    await page.getByTestId('sidebar-exports').click();
+    await expect.poll(() => page.getByTestId('empty-state').textContent()).toMatch(/No exports yet/);
+
+    await page.getByTestId('sidebar-runs').click();
+    await page.getByTestId('run-item').first().click();
+    await page.locator(`[data-testid="checkpoint-item"][data-id="${parent}"] [data-testid="export-from-button"]`).click();
+    await page.getByTestId('export-dialog').waitFor();
+    expect(await page.getByTestId('export-checkpoint').inputValue()).toBe(parent);
+    await page.getByTestId('export-precision').selectOption('uint8');
+    await page.getByTestId('export-verify').fill('200');
+    await page.getByTestId('export-start').click();
+
+    const item = page.getByTestId('export-item');
+    await item.waitFor({ timeout: 120_000 });
+    expect(await item.getAttribute('data-status')).toBe('verified');
+    const verification = (await page.getByTestId('export-verification').textContent()) ?? '';
+    expect(verification).toMatch(/Verified\s+by TensorFlow\.js 4\.22\.0 \(cpu\), stock loadLayersModel on 200 test samples: top-1 agreement (9\d|100)\.\d\d%/);
+    expect(await item.textContent()).toMatch(/TensorFlow\.js · uint8 · \d+(\.\d)? KB · from Run 1 · epoch 1/);
+    expect(await page.getByTestId('sidebar-exports').textContent()).toMatch(/1/);
+
+    await page.getByTestId('export-reveal').click();
+    const path = (await page.getByTestId('export-path').textContent())!.trim();
+    expect(existsSync(join(path, 'model.json'))).toBe(true);
+
+    await page.getByTestId('export-remove').click();
+    expect(await page.getByTestId('export-remove').textContent()).toMatch(/Click again/);
+    await page.getByTestId('export-remove').click();
+    await item.waitFor({ state: 'detached' });
+    expect(existsSync(path)).toBe(false);
+    expect(s.pageErrors).toEqual([]);
+  });
+});
