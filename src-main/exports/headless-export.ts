@@ -7,6 +7,7 @@
  * export outside the bounds is kept, marked failed with its numbers.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 import { StudioError } from '../../src-shared/errors';
 import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
@@ -20,6 +21,7 @@ import { DiskBatchProvider } from '../training/disk-batch-provider';
 import { setupNodeBackend, type NodeBackend } from '../training/tf-node';
 import { modelCard, preprocessingOf } from './model-card';
 import { BOUNDS, compareOutputs } from './verification';
+import { runOnnxExport } from './verify-onnx';
 import { runTfjsExport } from './verify-tfjs';
 
 const STUDIO_LAYERS_JS = new URL('../../resources/tfjs/studio-layers.js', import.meta.url);
@@ -56,7 +58,7 @@ export async function exportHeadless(studio: Studio, clientId: string, req: Head
   const generatedBy = `Model Studio ${req.appVersion}`;
   let made: ReturnType<typeof exporter.export>;
   try {
-    made = exporter.export(artifacts, req.precision, generatedBy);
+    made = exporter.export(checkpoint.spec, artifacts, req.precision, generatedBy);
   } catch (err) {
     throw new StudioError('BAD_REQUEST', `${checkpoint.name} cannot be exported to ${req.format} ${req.precision}: ${(err as Error).message}.`);
   }
@@ -109,7 +111,7 @@ export async function exportHeadless(studio: Studio, clientId: string, req: Head
     if (signal?.aborted) throw new StudioError('CANCELLED', 'The export was cancelled.');
 
     progress?.('verifying');
-    const run = await runTfjsExport(incoming, inputs, signal);
+    const run = req.format === 'onnx' ? await runOnnxExport(join(incoming, 'model.onnx'), inputs) : { ...(await runTfjsExport(incoming, inputs, signal)), latencyMs: null, throughput: null };
     const compared = compareOutputs(concat(studioProbs, Float32Array), run.probs, Int32Array.from(labels), manifest.classNames.length);
     const bounds = BOUNDS[req.precision];
     const passed = compared.agreement >= bounds.minAgreement && compared.maxAbsDiff <= bounds.maxDiff;
@@ -126,7 +128,7 @@ export async function exportHeadless(studio: Studio, clientId: string, req: Head
       modelFiles,
       sizeBytes,
       status: passed ? 'verified' : 'failed',
-      verification: { runtime: run.runtime, split, ...compared, minAgreement: bounds.minAgreement, maxDiffBound: bounds.maxDiff, passed, ms: run.ms },
+      verification: { runtime: run.runtime, split, ...compared, minAgreement: bounds.minAgreement, maxDiffBound: bounds.maxDiff, passed, ms: run.ms, latencyMs: run.latencyMs, throughput: run.throughput },
       generatedBy,
       createdAt: new Date().toISOString(),
     };

@@ -6,7 +6,12 @@ export default {
     summary: '{format} · {precision} · {size} · from {from} · {when}',
     verification: 'by {runtime} on {n} {split} samples: top-1 agreement {agreement}, largest difference {diff}, accuracy {accuracy} (studio {studio})',
     status: { verified: 'Verified', failed: 'Failed' },
-    formats: { tfjs: 'TensorFlow.js' },
+    speed: 'onnxruntime: {ms} ms per sample at batch 1, {n} samples/s at batch 256',
+    formats: { tfjs: 'TensorFlow.js', onnx: 'ONNX' },
+    formatHints: {
+      tfjs: 'A TF.js layers model (model.json and its weights) that stock tf.loadLayersModel reads.',
+      onnx: 'model.onnx (opset 13) for onnxruntime, Triton and other ONNX runtimes; CNNs and MLPs for now.',
+    },
     precisions: { float32: 'float32', float16: 'float16', uint8: 'uint8' },
     precisionHints: {
       float32: 'Full precision: the same predictions as the studio.',
@@ -21,7 +26,6 @@ export default {
       title: 'Export a checkpoint',
       checkpoint: 'Checkpoint',
       format: 'Format',
-      formatHint: 'A TF.js layers model (model.json and its weights) that stock tf.loadLayersModel reads. ONNX comes later.',
       precision: 'Precision',
       verify: 'Verify on',
       verifyHint: 'Test samples stock TF.js runs, compared with the studio’s predictions.',

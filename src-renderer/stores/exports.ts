@@ -6,13 +6,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { StudioError } from '../../src-shared/errors';
-import type { ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
+import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
 import { useStudio } from '../bridge';
 import { useJobsStore } from './jobs';
 import { useProjectStore } from './project';
 
 export interface ExportRequest {
   checkpointId: string;
+  format: ExportFormat;
   precision: ExportPrecision;
   verify: number;
   name?: string;
@@ -57,7 +58,7 @@ export const useExportsStore = defineStore('exports', () => {
   /** Starts an export job; false (with the error shown) when main refuses it. */
   async function start(req: ExportRequest): Promise<boolean> {
     try {
-      const { jobId, exportId } = await studio.call(studio.api.export.start({ format: 'tfjs', ...req }));
+      const { jobId, exportId } = await studio.call(studio.api.export.start(req));
       started.value = [...started.value, { jobId, exportId }];
       return true;
     } catch (err) {

@@ -9,17 +9,17 @@ import { CheckpointId, ExportId, ModelId } from '../project/entry-ids';
 export const EXPORT_META_FORMAT_VERSION = 1;
 
 /** The formats, and the precisions each writes. */
-export const ExportFormat = z.enum(['tfjs']);
+export const ExportFormat = z.enum(['tfjs', 'onnx']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /**
  * TF.js layers: `float32`; `float16` (half-precision weights, TF.js's own float16 dtype);
- * `uint8` (per-tensor affine, TF.js's own scheme: value = q·scale + min).
+ * `uint8` (per-tensor affine, TF.js's own scheme: value = q·scale + min). ONNX: `float32`.
  */
 export const ExportPrecision = z.enum(['float32', 'float16', 'uint8']);
 export type ExportPrecision = z.infer<typeof ExportPrecision>;
 
-export const PRECISIONS: Record<ExportFormat, readonly ExportPrecision[]> = { tfjs: ['float32', 'float16', 'uint8'] };
+export const PRECISIONS: Record<ExportFormat, readonly ExportPrecision[]> = { tfjs: ['float32', 'float16', 'uint8'], onnx: ['float32'] };
 
 const Count = z.number().int().min(0);
 const Share = z.number().min(0).max(1);
@@ -42,6 +42,9 @@ export const Verification = z.strictObject({
   maxDiffBound: z.number().min(0),
   passed: z.boolean(),
   ms: z.number().min(0),
+  /** ONNX: the runtime's median milliseconds per sample at batch 1, and samples per second at batch 256. */
+  latencyMs: z.number().min(0).nullable().default(null),
+  throughput: z.number().min(0).nullable().default(null),
 });
 export type Verification = z.output<typeof Verification>;
 

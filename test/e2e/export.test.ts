@@ -14,8 +14,8 @@ function cli(work: string, args: string[]): string {
 /**
  * Export in the real UI: a seed-cnn checkpoint of the MNIST sample (made by the CLI); Export…
  * on it in its run, uint8 verified on 200 test digits, the job's progress, the export listed as
- * verified by stock TF.js with its figures, Show in folder (the web host shows the path), and
- * Remove, which asks first and leaves no folder.
+ * verified by stock TF.js with its figures, an ONNX export verified and timed by onnxruntime,
+ * Show in folder (the web host shows the path), and Remove, which asks first and leaves no folder.
  */
 describe('export in the real UI', () => {
   let s: StudioSession;
@@ -26,7 +26,7 @@ describe('export in the real UI', () => {
     await s?.close();
   });
 
-  it('exports a checkpoint to TF.js uint8 from its run, sees it verified, shows where it is, and removes it', { timeout: 180_000 }, async () => {
+  it('exports a checkpoint to TF.js uint8 from its run and to ONNX, sees them verified, shows where one is, and removes them', { timeout: 180_000 }, async () => {
     const { page, workDir } = s;
     const project = cli(workDir, ['new', workDir, '--name', 'Ship']).trim();
     cli(workDir, ['dataset', 'add', project, '--sample', 'mnist']);
@@ -55,6 +55,21 @@ describe('export in the real UI', () => {
     expect(verification).toMatch(/Verified\s+by TensorFlow\.js 4\.22\.0 \(cpu\), stock loadLayersModel on 200 test samples: top-1 agreement (9\d|100)\.\d\d%/);
     expect(await item.textContent()).toMatch(/TensorFlow\.js · uint8 · \d+(\.\d)? KB · from Run 1 · epoch 1/);
     expect(await page.getByTestId('sidebar-exports').textContent()).toMatch(/1/);
+
+    // An ONNX export from the section: onnxruntime verifies it and times it.
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-format').selectOption('onnx');
+    expect(await page.getByTestId('export-precision').locator('option').allTextContents()).toEqual(['float32']);
+    await page.getByTestId('export-verify').fill('200');
+    await page.getByTestId('export-start').click();
+    await expect.poll(() => item.count(), { timeout: 60_000 }).toBe(2);
+    const onnx = page.locator('[data-testid="export-item"]').first();
+    expect(await onnx.getAttribute('data-status')).toBe('verified');
+    expect(await onnx.textContent()).toMatch(/ONNX · float32 .* by onnxruntime-node 1\.30\.0 \(CPU\) on 200 test samples: top-1 agreement 100\.00%/);
+    expect(await onnx.getByTestId('export-speed').textContent()).toMatch(/onnxruntime: [\d.]+ ms per sample at batch 1, [\d,]+ samples\/s at batch 256/);
+    await onnx.getByTestId('export-remove').click();
+    await onnx.getByTestId('export-remove').click();
+    await expect.poll(() => item.count()).toBe(1);
 
     await page.getByTestId('export-reveal').click();
     const path = (await page.getByTestId('export-path').textContent())!.trim();

@@ -54,7 +54,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   const checkpoint = str(values.checkpoint);
   if (!checkpoint) throw new UsageError('export needs --checkpoint <id>.');
   const format = str(values.format) ?? 'tfjs';
-  if (!ExportFormat.safeParse(format).success) throw new UsageError(`--format takes ${ExportFormat.options.join(', ')} (ONNX is not built yet).`);
+  if (!ExportFormat.safeParse(format).success) throw new UsageError(`--format takes ${ExportFormat.options.join(', ')}.`);
   const precisions = PRECISIONS[format as ExportFormat];
   const precision = str(values.precision) ?? 'float32';
   if (!(precisions as readonly string[]).includes(precision)) throw new UsageError(`--precision takes ${precisions.join(', ')} for ${format}.`);
@@ -100,18 +100,22 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
 /** `model-studio export`: writes a checkpoint in a format other runtimes load, and verifies it there. */
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'Export a checkpoint for other runtimes (TF.js), verified by that runtime',
-  usage: `model-studio export <project> --checkpoint <id> [--format tfjs] [--precision float32|float16|uint8] [options]
+  summary: 'Export a checkpoint for other runtimes (TF.js, ONNX), verified by that runtime',
+  usage: `model-studio export <project> --checkpoint <id> [--format tfjs|onnx] [--precision float32|float16|uint8] [options]
 
 Writes the checkpoint's model into the project's exports/<id>/ (staged, every file checksummed
 in export.json), with labels.json, preprocessing.json, a model card (README.md) and report.json,
-then verifies it: stock TensorFlow.js, in its own process, loads the folder and predicts the
-verification samples, and its predictions are compared with the studio's own for the checkpoint.
+then verifies it: stock TensorFlow.js in its own process (TF.js), or onnxruntime-node (ONNX), loads
+it and predicts the verification samples, and its predictions are compared with the studio's own
+for the checkpoint.
 An export outside the precision's bounds is kept, marked failed (exit 1).
   --format tfjs          TF.js layers model (model.json + weights), loaded by tf.loadLayersModel;
                          models with the studio's own layers ship studio-layers.js beside it
-  --precision P          float32 (default), float16 (2x smaller), uint8 (4x smaller, TF.js's
-                         per-tensor affine scheme)
+  --format onnx          ONNX (IR 8, opset 13) float32 for CNNs and MLPs (conv, pooling, batch
+                         norm, flatten, dense, dropout): model.onnx, input NHWC as the studio's;
+                         also times onnxruntime at batch 1 and 256
+  --precision P          float32 (default); TF.js also float16 (2x smaller) and uint8 (4x
+                         smaller, TF.js's per-tensor affine scheme)
   --verify N             verify on N test samples (default 1000; a seeded subset)
   --name N               the export's name (default: the checkpoint's, the format and precision)
   --out DIR              also copy the folder to DIR (a new or empty folder)
