@@ -4,11 +4,12 @@
  * Add a suite (training, compression, export) by appending it to SUITES.
  */
 import { datasetSuite } from './dataset';
+import { exportSuite } from './export';
 import { trainingSuite } from './training';
 import { trainingBrowserSuite } from './training-browser';
 import { formatTable, machine, type BenchRow, type BenchSuite } from './report';
 
-const SUITES: BenchSuite[] = [datasetSuite, trainingSuite, trainingBrowserSuite];
+const SUITES: BenchSuite[] = [datasetSuite, trainingSuite, trainingBrowserSuite, exportSuite];
 
 async function main(): Promise<void> {
   // `npm run bench -- dataset` runs only the named suites.

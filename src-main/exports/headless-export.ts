@@ -12,7 +12,8 @@ import type * as tfTypes from '@tensorflow/tfjs-core';
 import { StudioError } from '../../src-shared/errors';
 import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
 import type { SplitName } from '../../src-shared/datasets/schema';
-import type { Studio } from '../container';
+import type { ProjectService } from '../services/project-service';
+import type { ExportService } from './export-service';
 import { loadCheckpointArtifacts, readCheckpointMeta } from '../checkpoints/checkpoint-files';
 import { loadDataset, readTokenizerFile } from '../datasets/dataset-files';
 import { newEntityId } from '../services/entity-ids';
@@ -25,6 +26,12 @@ import { runOnnxExport } from './verify-onnx';
 import { runTfjsExport } from './verify-tfjs';
 
 const STUDIO_LAYERS_JS = new URL('../../resources/tfjs/studio-layers.js', import.meta.url);
+
+/** The services an export reads and writes through (the container's). */
+export interface ExportStudio {
+  projects: ProjectService;
+  exports: ExportService;
+}
 
 export interface HeadlessExportRequest {
   /** The new export's id (default: a new one). */
@@ -41,7 +48,7 @@ export interface HeadlessExportRequest {
 }
 
 /** Writes and verifies an export; resolves to its metadata (status verified or failed). */
-export async function exportHeadless(studio: Studio, clientId: string, req: HeadlessExportRequest, progress?: (stage: 'writing' | 'verifying') => void, signal?: AbortSignal): Promise<ExportMeta> {
+export async function exportHeadless(studio: ExportStudio, clientId: string, req: HeadlessExportRequest, progress?: (stage: 'writing' | 'verifying') => void, signal?: AbortSignal): Promise<ExportMeta> {
   const view = requireProject(studio.projects, clientId);
   if (!Number.isInteger(req.verify) || req.verify < 1) throw new StudioError('BAD_REQUEST', 'An export is verified on at least one test sample.');
   const { exporterFor } = await import('../../src-engine/export/registry');
