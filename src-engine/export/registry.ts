@@ -5,7 +5,7 @@
 import { type ExportFormat, type ExportPrecision, PRECISIONS } from '../../src-shared/exports/export-meta';
 import type { ModelArtifacts } from '../compress/quantize';
 import type { ModelSpec } from '../../src-shared/models/spec';
-import { exportOnnx, ONNX_MODEL_FILE } from './onnx/onnx-exporter';
+import { exportOnnx, ONNX_MODEL_FILE, type OnnxPrecision, type OnnxRanges } from './onnx/onnx-exporter';
 import { customLayersOf, exportTfjs } from './tfjs-layers';
 
 /** What an exporter writes for a runtime. */
@@ -19,8 +19,26 @@ export interface ExportedModel {
 export interface Exporter {
   format: ExportFormat;
   precisions: readonly ExportPrecision[];
-  /** The model's files, and the custom layers they need. */
-  export(spec: ModelSpec, artifacts: ModelArtifacts, precision: ExportPrecision, generatedBy: string): ExportedModel;
+  /** The model's files, and the custom layers they need; `ranges`: calibrated activation ranges for int8 (ONNX). */
+  export(spec: ModelSpec, artifacts: ModelArtifacts, precision: ExportPrecision, generatedBy: string, ranges?: OnnxRanges | null): ExportedModel;
+}
+
+/**
+ * The activation ranges a full-int8 checkpoint's graph holds (its StudioFakeQuant layers:
+ * `input_quant` and `<layer>_quant`), or null when it has none.
+ */
+export function fakeQuantRanges(topology: Record<string, unknown>): OnnxRanges | null {
+  const config = (topology.model_config ?? topology) as { config?: { layers?: { class_name?: string; config?: { name?: string; min?: number; max?: number } }[] } };
+  const out: OnnxRanges = { layers: {} };
+  let any = false;
+  for (const l of config.config?.layers ?? []) {
+    if (l.class_name !== 'StudioFakeQuant' || !l.config?.name || typeof l.config.min !== 'number' || typeof l.config.max !== 'number') continue;
+    const owner = l.config.name.replace(/_quant$/, '');
+    if (owner === 'input') out.input = [l.config.min, l.config.max];
+    else out.layers[owner] = [l.config.min, l.config.max];
+    any = true;
+  }
+  return any ? out : null;
 }
 
 export const EXPORTERS: Record<ExportFormat, Exporter> = {
@@ -28,12 +46,12 @@ export const EXPORTERS: Record<ExportFormat, Exporter> = {
   onnx: {
     format: 'onnx',
     precisions: PRECISIONS.onnx,
-    export: (spec, a, _p, g) => {
-      // Its activations are quantized in the studio's graph: a float ONNX graph would not compute what it computes.
-      if (customLayersOf(a.modelTopology).includes('StudioFakeQuant')) {
-        throw new Error('it is full-integer (its activations are quantized after each layer), and the ONNX int8 (QDQ) export is not built yet: export its parent, or export it to TF.js');
-      }
-      return { files: { [ONNX_MODEL_FILE]: exportOnnx(spec, a, g) }, customLayers: [] };
+    export: (spec, a, p, g, given) => {
+      // A full-int8 checkpoint's activations are quantized in its graph: only int8 computes what it computes, with its own ranges.
+      const own = fakeQuantRanges(a.modelTopology);
+      if (own && p !== 'int8') throw new Error(`it is full-integer (its activations are quantized after each layer): export it as int8, which keeps its ranges, or export its parent as ${p}`);
+      const ranges = own ?? given ?? null;
+      return { files: { [ONNX_MODEL_FILE]: exportOnnx(spec, a, g, p as OnnxPrecision, ranges) }, customLayers: [] };
     },
   },
 };

@@ -50,6 +50,7 @@ export interface TfjsExport {
 
 /** The model in TF.js layers format at a precision. */
 export function exportTfjs(artifacts: ModelArtifacts, precision: ExportPrecision, generatedBy: string): TfjsExport {
+  if (precision !== 'float32' && precision !== 'float16' && precision !== 'uint8') throw new Error(`TF.js reads float32, float16 and uint8 weights, not ${precision}`);
   const encoding: WeightEncoding = { kind: precision };
   const set = encodeWeights({ specs: artifacts.weightSpecs, data: new Uint8Array(artifacts.weightData) }, (spec) =>
     // Integer weights (none in the studio's layers today) stay as they are.

@@ -12,6 +12,10 @@ import type * as tfTypes from '@tensorflow/tfjs-core';
 import { StudioError } from '../../src-shared/errors';
 import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
 import type { SplitName } from '../../src-shared/datasets/schema';
+import type { ModelSpec } from '../../src-shared/models/spec';
+import type { ModelArtifacts } from '../../src-engine/compress/quantize';
+import type { FeatureStandardization } from '../../src-engine/data/standardization';
+import type { OnnxRanges } from '../../src-engine/export/onnx/onnx-exporter';
 import type { ProjectService } from '../services/project-service';
 import type { ExportService } from './export-service';
 import { loadCheckpointArtifacts, readCheckpointMeta } from '../checkpoints/checkpoint-files';
@@ -63,22 +67,30 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
   if (!split) throw new StudioError('BAD_REQUEST', `${manifest.name} has no test or validation samples to verify the export on.`);
   const { artifacts } = await loadCheckpointArtifacts(view.dir, checkpoint.id);
   const generatedBy = `Model Studio ${req.appVersion}`;
-  let made: ReturnType<typeof exporter.export>;
-  try {
-    made = exporter.export(checkpoint.spec, artifacts, req.precision, generatedBy);
-  } catch (err) {
-    throw new StudioError('BAD_REQUEST', `${checkpoint.name} cannot be exported to ${req.format} ${req.precision}: ${(err as Error).message}.`);
-  }
-
-  // The samples, as the model takes them, and the studio's own predictions of them.
   await setupNodeBackend(req.backend);
   const tf = (await import('@tensorflow/tfjs-core')) as typeof tfTypes;
   const { batchTensor } = await import('../../src-engine/data/preprocess');
   const { standardizationOf } = await import('../../src-engine/data/standardization');
   const { loadModelFromArtifacts } = await import('../../src-engine/model/artifacts');
   const data = await loadDataset(view.dir, manifest);
-  const provider = new DiskBatchProvider(data, split, { shuffle: false, seed: 0, limit: req.verify });
   const norm = standardizationOf(manifest);
+
+  // ONNX int8 of a float checkpoint calibrates its activation ranges first, as full-int8 quantization does.
+  const { fakeQuantRanges } = await import('../../src-engine/export/registry');
+  let ranges: OnnxRanges | null = null;
+  if (req.format === 'onnx' && req.precision === 'int8' && !fakeQuantRanges(artifacts.modelTopology)) {
+    if (manifest.splits.train.count === 0) throw new StudioError('BAD_REQUEST', `The int8 export calibrates on ${manifest.name}'s training samples, and it has none.`);
+    ranges = await calibrateRanges(checkpoint.spec, artifacts, new DiskBatchProvider(data, 'train', { shuffle: true, seed: 42, limit: 256 }), norm);
+  }
+  let made: ReturnType<typeof exporter.export>;
+  try {
+    made = exporter.export(checkpoint.spec, artifacts, req.precision, generatedBy, ranges);
+  } catch (err) {
+    throw new StudioError('BAD_REQUEST', `${checkpoint.name} cannot be exported to ${req.format} ${req.precision}: ${(err as Error).message}.`);
+  }
+
+  // The samples, as the model takes them, and the studio's own predictions of them.
+  const provider = new DiskBatchProvider(data, split, { shuffle: false, seed: 0, limit: req.verify });
   const net = await loadModelFromArtifacts(artifacts);
   const xs: (Float32Array | Int32Array)[] = [];
   const labels: number[] = [];
@@ -143,6 +155,14 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
     await put('README.md', modelCard({ ...meta, files: {} }, checkpoint, manifest, lineage));
     return meta;
   });
+}
+
+/** Activation ranges of a float model on calibration samples (min-max, the compression's default recipe). */
+async function calibrateRanges(spec: ModelSpec, artifacts: ModelArtifacts, calibration: DiskBatchProvider, norm: FeatureStandardization | null): Promise<OnnxRanges | null> {
+  const { quantizeModel } = await import('../../src-engine/compress/quantize');
+  const { QuantizeRecipe } = await import('../../src-shared/compression/recipe');
+  const q = await quantizeModel({ spec, artifacts, recipe: QuantizeRecipe.parse({ method: 'quantize', scheme: 'full-int8' }), calibration, standardization: norm });
+  return q.activationRanges;
 }
 
 /** Names from the original checkpoint to this one, when it is compressed (parent first). */

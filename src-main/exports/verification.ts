@@ -11,6 +11,9 @@ export const BOUNDS: Record<ExportPrecision, { minAgreement: number; maxDiff: nu
   float16: { minAgreement: 0.99, maxDiff: 2e-2 },
   // Coarse weights: agreement is what counts; the difference is reported, not bounded.
   uint8: { minAgreement: 0.97, maxDiff: 1 },
+  // Integer arithmetic (ONNX): at least 99% of the studio's top-1 answers.
+  int8: { minAgreement: 0.99, maxDiff: 1 },
+  'int8-weights': { minAgreement: 0.99, maxDiff: 1 },
 };
 
 const argmax = (p: Float32Array, at: number, k: number) => {

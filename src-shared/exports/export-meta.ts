@@ -14,12 +14,15 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /**
  * TF.js layers: `float32`; `float16` (half-precision weights, TF.js's own float16 dtype);
- * `uint8` (per-tensor affine, TF.js's own scheme: value = q·scale + min). ONNX: `float32`.
+ * `uint8` (per-tensor affine, TF.js's own scheme: value = q·scale + min). ONNX: `float32`;
+ * `float16` weights; `int8`, full static QDQ (int8 weights per channel, int32 biases, uint8
+ * activations with calibrated ranges: onnxruntime's integer kernels); `int8-weights` (weights
+ * only: smaller, not faster).
  */
-export const ExportPrecision = z.enum(['float32', 'float16', 'uint8']);
+export const ExportPrecision = z.enum(['float32', 'float16', 'uint8', 'int8', 'int8-weights']);
 export type ExportPrecision = z.infer<typeof ExportPrecision>;
 
-export const PRECISIONS: Record<ExportFormat, readonly ExportPrecision[]> = { tfjs: ['float32', 'float16', 'uint8'], onnx: ['float32'] };
+export const PRECISIONS: Record<ExportFormat, readonly ExportPrecision[]> = { tfjs: ['float32', 'float16', 'uint8'], onnx: ['float32', 'float16', 'int8', 'int8-weights'] };
 
 const Count = z.number().int().min(0);
 const Share = z.number().min(0).max(1);

@@ -5,11 +5,20 @@
  * (the extra one at the end, as TF does); before a flatten the activations go back to NHWC, so
  * the dense kernel's rows keep TF.js's (h, w, c) order; dense layers are Gemm; dropout is
  * dropped. Layers not built yet (embeddings, attention, layer norm) are refused by name.
+ *
+ * Variants: `float16` stores the weights in half precision, each Cast to float32 in the graph;
+ * `int8` is full static QDQ: int8 weights per output channel (symmetric, as the studio's int8),
+ * int32 biases at the input's scale times the weight's, and uint8 activations with the
+ * calibrated ranges after each layer (QuantizeLinear/DequantizeLinear pairs, also after pooling
+ * and reshapes on the same grid), which onnxruntime runs as integer kernels (QLinearConv, QGemm);
+ * `int8-weights` quantizes only the weights (smaller, not faster).
  */
 import { inferModel } from '../../../src-shared/models/shape-inference';
 import { type Activation, type LayerSpec, layerName, type ModelSpec, pair } from '../../../src-shared/models/spec';
 import type { ModelArtifacts } from '../../compress/quantize';
-import { decodeAll } from '../../compress/weight-codec';
+import { decodeAll, quantizeFloat16, quantizeInt8 } from '../../compress/weight-codec';
+import { uint8Params } from '../../layers/fake-quant';
+import type { ActivationRange } from '../../model/build-model';
 import { DataType, encodeModel, type OnnxNode, type OnnxTensor } from './onnx-proto';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
@@ -45,8 +54,17 @@ function samePads(size: number, kernel: number, stride: number): [number, number
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
+export type OnnxPrecision = 'float32' | 'float16' | 'int8' | 'int8-weights';
+
+/** Activation ranges (a full-int8 checkpoint's, or calibrated): the input's and each spec layer's output. */
+export interface OnnxRanges {
+  input?: ActivationRange;
+  layers: Record<string, ActivationRange>;
+}
+
 /** The model as ONNX bytes. */
-export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generatedBy: string): Uint8Array {
+export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generatedBy: string, precision: OnnxPrecision = 'float32', ranges: OnnxRanges | null = null): Uint8Array {
+  if (precision === 'int8' && !ranges) throw new Error('The int8 export needs activation ranges (calibrate first)');
   const problem = onnxProblem(spec);
   if (problem) throw new Error(problem);
   const summary = inferModel(spec);
@@ -59,8 +77,13 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
   };
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
+  const raw = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   const init = (name: string, dims: number[], values: Float32Array | BigInt64Array) => {
-    initializers.push({ name, dims, dataType: values instanceof BigInt64Array ? DataType.INT64 : DataType.FLOAT, raw: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
+    initializers.push({ name, dims, dataType: values instanceof BigInt64Array ? DataType.INT64 : DataType.FLOAT, raw: raw(values) });
+    return name;
+  };
+  const initAs = (name: string, dims: number[], dataType: number, values: ArrayBufferView) => {
+    initializers.push({ name, dims, dataType, raw: raw(values) });
     return name;
   };
   let x = ONNX_INPUT;
@@ -69,6 +92,48 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
     const output = out ?? `t${++n}_${op.toLowerCase()}`;
     nodes.push({ op, inputs, outputs: [output], name: `${op}_${n}`, ...(attributes ? { attributes } : {}) });
     return output;
+  };
+  /** Quantization of each quantized tensor: its scale and zero point initializers and scale value. */
+  const grid = new Map<string, { scale: string; zp: string; s: number }>();
+  const qdqWith = (t: string, q: { scale: string; zp: string; s: number }) => {
+    const out = add('DequantizeLinear', [add('QuantizeLinear', [t, q.scale, q.zp]), q.scale, q.zp]);
+    grid.set(out, q);
+    return out;
+  };
+  /** t quantized to uint8 with the range, as the studio's StudioFakeQuant does (round half to even, both). */
+  const qdq = (t: string, range: ActivationRange | undefined, label: string) => {
+    if (precision !== 'int8' || !range) return t;
+    const { scale, zeroPoint } = uint8Params(range[0], range[1]);
+    return qdqWith(t, { scale: init(`${label}.scale`, [], Float32Array.of(scale)), zp: initAs(`${label}.zero_point`, [], DataType.UINT8, Uint8Array.of(zeroPoint)), s: Math.fround(scale) });
+  };
+  /** After a layer that keeps its input's grid (pooling, reshapes): the same quantization again. */
+  const sameGrid = (from: string, t: string) => {
+    const q = grid.get(from);
+    return q && precision === 'int8' ? qdqWith(t, q) : t;
+  };
+  /** A kernel as the variant stores it: float, half (Cast back), or int8 per channel along `axis` (DequantizeLinear). */
+  const kernel = (name: string, dims: number[], values: Float32Array, axis: number): { t: string; scales: Float32Array | null } => {
+    if (precision === 'float16') return { t: add('Cast', [initAs(name, dims, DataType.FLOAT16, quantizeFloat16(values))], { to: DataType.FLOAT }), scales: null };
+    if (precision === 'int8' || precision === 'int8-weights') {
+      const q = quantizeInt8(values, dims, axis);
+      const scale = init(`${name}.scale`, [dims[axis]!], q.scales);
+      const zp = initAs(`${name}.zero_point`, [dims[axis]!], DataType.INT8, new Int8Array(dims[axis]!));
+      return { t: add('DequantizeLinear', [initAs(`${name}.q`, dims, DataType.INT8, q.q), scale, zp], { axis }), scales: q.scales };
+    }
+    return { t: init(name, dims, values), scales: null };
+  };
+  /** A bias: int32 at scale s_input · s_weight[c] when both are quantized (full int8), else as the kernel's variant stores floats. */
+  const bias = (name: string, values: Float32Array, input: string, weightScales: Float32Array | null) => {
+    const sx = grid.get(input)?.s;
+    if (precision === 'int8' && sx !== undefined && weightScales) {
+      const scales = Float32Array.from(weightScales, (sw) => Math.fround(sx * sw));
+      const q = Int32Array.from(values, (b, c) => Math.round(b / scales[c]!));
+      const scale = init(`${name}.scale`, [values.length], scales);
+      const zp = initAs(`${name}.zero_point`, [values.length], DataType.INT32, new Int32Array(values.length));
+      return add('DequantizeLinear', [initAs(`${name}.q`, [values.length], DataType.INT32, q), scale, zp], { axis: 0 });
+    }
+    if (precision === 'float16') return add('Cast', [initAs(name, [values.length], DataType.FLOAT16, quantizeFloat16(values))], { to: DataType.FLOAT });
+    return init(name, [values.length], values);
   };
   const activate = (a: Activation, t: string) => {
     switch (a) {
@@ -94,8 +159,9 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
   };
   // Layout of the current tensor: the studio's NHWC input, NCHW inside convolutions, 2-D after.
   let layout: 'nhwc' | 'nchw' | 'flat' = spec.input.kind === 'image' ? 'nhwc' : 'flat';
+  x = qdq(x, ranges?.input, 'input');
   const toNchw = () => {
-    if (layout === 'nhwc') x = add('Transpose', [x], { perm: [0, 3, 1, 2] });
+    if (layout === 'nhwc') x = sameGrid(x, add('Transpose', [x], { perm: [0, 3, 1, 2] }));
     layout = 'nchw';
   };
   spec.layers.forEach((layer, i) => {
@@ -109,9 +175,9 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
         const [kh, kw] = pair(layer.kernelSize);
         const [sh, sw] = pair(layer.strides);
         const [ph, pw]: [number, number][] = layer.padding === 'same' ? [samePads(inShape[0]!, kh, sh), samePads(inShape[1]!, kw, sw)] : [[0, 0], [0, 0]];
-        const w = init(`${name}.weight`, [k.shape[3]!, k.shape[2]!, kh, kw], hwioToOihw(k.values, k.shape));
-        const bias = init(`${name}.bias`, [b.shape[0]!], b.values);
-        x = activate(layer.activation, add('Conv', [x, w, bias], { kernel_shape: [kh, kw], strides: [sh, sw], pads: [ph![0], pw![0], ph![1], pw![1]], dilations: [1, 1], group: 1 }));
+        const w = kernel(`${name}.weight`, [k.shape[3]!, k.shape[2]!, kh, kw], hwioToOihw(k.values, k.shape), 0);
+        const bz = bias(`${name}.bias`, b.values, x, w.scales);
+        x = qdq(activate(layer.activation, add('Conv', [x, w.t, bz], { kernel_shape: [kh, kw], strides: [sh, sw], pads: [ph![0], pw![0], ph![1], pw![1]], dilations: [1, 1], group: 1 })), ranges?.layers[name], name);
         break;
       }
       case 'maxPool2d':
@@ -122,31 +188,35 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
         const [ph, pw]: [number, number][] = layer.padding === 'same' ? [samePads(inShape[0]!, kh, sh), samePads(inShape[1]!, kw, sw)] : [[0, 0], [0, 0]];
         const attrs = { kernel_shape: [kh, kw], strides: [sh, sw], pads: [ph![0], pw![0], ph![1], pw![1]] };
         // TF's average pooling leaves the padding out of the count.
-        x = layer.type === 'maxPool2d' ? add('MaxPool', [x], attrs) : add('AveragePool', [x], { ...attrs, count_include_pad: 0 });
+        const pooled = layer.type === 'maxPool2d' ? add('MaxPool', [x], attrs) : add('AveragePool', [x], { ...attrs, count_include_pad: 0 });
+        // Max pooling keeps its input's grid; average pooling has its own range when calibrated.
+        x = ranges?.layers[name] ? qdq(pooled, ranges.layers[name], name) : sameGrid(x, pooled);
         break;
       }
       case 'flatten':
-        if (layout === 'nchw') x = add('Transpose', [x], { perm: [0, 2, 3, 1] });
-        if (layout !== 'flat') x = add('Flatten', [x], { axis: 1 });
+        if (layout === 'nchw') x = sameGrid(x, add('Transpose', [x], { perm: [0, 2, 3, 1] }));
+        if (layout !== 'flat') x = sameGrid(x, add('Flatten', [x], { axis: 1 }));
         layout = 'flat';
         break;
       case 'globalAvgPool':
         toNchw();
-        x = add('Flatten', [add('GlobalAveragePool', [x])], { axis: 1 });
+        x = qdq(add('Flatten', [add('GlobalAveragePool', [x])], { axis: 1 }), ranges?.layers[name], name);
         layout = 'flat';
         break;
       case 'dense': {
         if (layout !== 'flat') throw new Error(`${name}: a dense layer on a ${layout} tensor (add flatten first)`);
         const k = weight(`${name}/kernel`);
         const b = weight(`${name}/bias`);
-        x = activate(layer.activation, add('Gemm', [x, init(`${name}.weight`, k.shape, k.values), init(`${name}.bias`, b.shape, b.values)], { transB: 0 }));
+        const w = kernel(`${name}.weight`, k.shape, k.values, 1);
+        const bz = bias(`${name}.bias`, b.values, x, w.scales);
+        x = qdq(activate(layer.activation, add('Gemm', [x, w.t, bz], { transB: 0 })), ranges?.layers[name], name);
         break;
       }
       case 'batchNorm': {
         // Channels are axis 1 in NCHW and in 2-D alike.
         if (layout === 'nhwc') toNchw();
         const p = (part: string) => init(`${name}.${part}`, weight(`${name}/${part}`).shape, weight(`${name}/${part}`).values);
-        x = add('BatchNormalization', [x, p('gamma'), p('beta'), p('moving_mean'), p('moving_variance')], { epsilon: { float: layer.epsilon } });
+        x = qdq(add('BatchNormalization', [x, p('gamma'), p('beta'), p('moving_mean'), p('moving_variance')], { epsilon: { float: layer.epsilon } }), ranges?.layers[name], name);
         break;
       }
       case 'dropout':

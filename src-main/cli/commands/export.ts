@@ -101,7 +101,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export a checkpoint for other runtimes (TF.js, ONNX), verified by that runtime',
-  usage: `model-studio export <project> --checkpoint <id> [--format tfjs|onnx] [--precision float32|float16|uint8] [options]
+  usage: `model-studio export <project> --checkpoint <id> [--format tfjs|onnx] [--precision float32|float16|uint8|int8|int8-weights] [options]
 
 Writes the checkpoint's model into the project's exports/<id>/ (staged, every file checksummed
 in export.json), with labels.json, preprocessing.json, a model card (README.md) and report.json,
@@ -111,11 +111,13 @@ for the checkpoint.
 An export outside the precision's bounds is kept, marked failed (exit 1).
   --format tfjs          TF.js layers model (model.json + weights), loaded by tf.loadLayersModel;
                          models with the studio's own layers ship studio-layers.js beside it
-  --format onnx          ONNX (IR 8, opset 13) float32 for CNNs and MLPs (conv, pooling, batch
-                         norm, flatten, dense, dropout): model.onnx, input NHWC as the studio's;
-                         also times onnxruntime at batch 1 and 256
-  --precision P          float32 (default); TF.js also float16 (2x smaller) and uint8 (4x
-                         smaller, TF.js's per-tensor affine scheme)
+  --format onnx          ONNX (IR 8, opset 13) for CNNs and MLPs (conv, pooling, batch norm,
+                         flatten, dense, dropout): model.onnx, input NHWC as the studio's; also
+                         times onnxruntime at batch 1 and 256
+  --precision P          float32 (default); float16 (2x smaller); TF.js: uint8 (4x smaller,
+                         per-tensor affine); ONNX: int8 (full static QDQ: int8 weights, uint8
+                         activations with a full-int8 checkpoint's ranges, or calibrated on 256
+                         training samples; integer kernels) and int8-weights (smaller, not faster)
   --verify N             verify on N test samples (default 1000; a seeded subset)
   --name N               the export's name (default: the checkpoint's, the format and precision)
   --out DIR              also copy the folder to DIR (a new or empty folder)

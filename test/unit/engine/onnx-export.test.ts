@@ -4,10 +4,11 @@
  * (h, w, c) order, dense, dropout) gives in onnxruntime what the studio's model gives on the same
  * random inputs, for seed-cnn, an odd-shaped CNN and the mlp; every file passes
  * onnx.checker.check_model(full_check=True) in Debian's python3-onnx; models with layers not
- * built yet are refused by name.
+ * built yet are refused by name. The float16, int8-weights and int8 (QDQ) variants of a CNN
+ * trained on MNIST: their sizes, their agreement, and int8 running as integer kernels.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,6 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelSpec, type ModelSpec } from '../../../src-shared/models/spec';
 import { templateFor } from '../../../src-shared/models/templates';
 import { exportOnnx, onnxProblem } from '../../../src-engine/export/onnx/onnx-exporter';
+import { EXPORTERS, fakeQuantRanges } from '../../../src-engine/export/registry';
+import { quantizeModel, type ModelArtifacts } from '../../../src-engine/compress/quantize';
+import { QuantizeRecipe } from '../../../src-shared/compression/recipe';
+import { loadModelFromArtifacts } from '../../../src-engine/model/artifacts';
+import { ArrayProvider, loadMnistArrays } from '../../../src-main/training/array-provider';
+import { mnistModel, trainOneEpoch } from './compress-fixtures';
 import { modelArtifacts } from '../../../src-engine/model/artifacts';
 import { buildModel } from '../../../src-engine/model/build-model';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
@@ -107,4 +114,96 @@ describe('the ONNX exporter', () => {
     expect(onnxProblem(templateFor('vit-tiny', { kind: 'image', height: 28, width: 28, channels: 1 }, 10))).toMatch(/ONNX export of patchEmbedding, transformerBlock, layerNorm layers \(patchEmbedding_1, transformerBlock_2/);
     expect(onnxProblem(odd)).toBeNull();
   });
+});
+
+describe('the ONNX variants of a small CNN trained on MNIST', () => {
+  const spec = mnistModel([
+    { type: 'conv2d', filters: 16, kernelSize: 3 },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'conv2d', filters: 32, kernelSize: 3 },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 32, activation: 'relu' },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ]);
+  const n = 300;
+  let trained: ModelArtifacts;
+  let x: tf.Tensor;
+  let xs: Float32Array;
+  beforeAll(async () => {
+    trained = await trainOneEpoch(spec, new ArrayProvider(loadMnistArrays('train', 2000), 4), { seed: 4, learningRate: 0.003 });
+    xs = Float32Array.from(loadMnistArrays('test', n).x, (v) => v / 255);
+    x = tf.tensor4d(xs, [n, 28, 28, 1]);
+  }, 60_000);
+
+  const studio = async (a: ModelArtifacts) => {
+    const net = await loadModelFromArtifacts(a);
+    const y = net.predict(x) as tf.Tensor;
+    const out = (await y.data()) as Float32Array;
+    tf.dispose(y);
+    net.dispose();
+    return out;
+  };
+  const onnx = async (bytes: Uint8Array, opts: ort.InferenceSession.SessionOptions = {}) => {
+    const session = await ort.InferenceSession.create(bytes, opts);
+    const out = await session.run({ input: new ort.Tensor('float32', xs, [n, 28, 28, 1]) });
+    await session.release();
+    return out.probabilities!.data as Float32Array;
+  };
+  const compare = (a: Float32Array, b: Float32Array) => {
+    let diff = 0;
+    let agree = 0;
+    const arg = (p: Float32Array, i: number) => p.subarray(i * 10, i * 10 + 10).reduce((best, v, c, all) => (v > all[best]! ? c : best), 0);
+    for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    for (let i = 0; i < n; i++) if (arg(a, i) === arg(b, i)) agree++;
+    return { diff, agreement: agree / n };
+  };
+  const save = (name: string, bytes: Uint8Array) => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    expect(check(file)).toBe('8 13');
+    return file;
+  };
+
+  it('float16 halves the file and keeps the predictions; int8-weights quarters it', async () => {
+    const want = await studio(trained);
+    const f32 = exportOnnx(spec, trained, 't');
+    const f16 = EXPORTERS.onnx.export(spec, trained, 'float16', 't').files['model.onnx'] as Uint8Array;
+    const w8 = EXPORTERS.onnx.export(spec, trained, 'int8-weights', 't').files['model.onnx'] as Uint8Array;
+    save('f16.onnx', f16);
+    save('w8.onnx', w8);
+    expect(f32.byteLength / f16.byteLength).toBeGreaterThan(1.9);
+    expect(f32.byteLength / w8.byteLength).toBeGreaterThan(3.5);
+    const half = compare(want, await onnx(f16));
+    expect(half.diff).toBeLessThan(5e-3);
+    expect(half.agreement).toBe(1);
+    expect(compare(want, await onnx(w8)).agreement).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('int8 from a full-int8 checkpoint keeps its ranges, computes what the studio simulates, and runs as integer kernels', async () => {
+    const q = await quantizeModel({
+      spec,
+      artifacts: trained,
+      recipe: QuantizeRecipe.parse({ method: 'quantize', scheme: 'full-int8' }),
+      calibration: new ArrayProvider(loadMnistArrays('train', 256, 5000), 1),
+      standardization: null,
+    });
+    expect(fakeQuantRanges(q.artifacts.modelTopology)!.layers).toEqual(q.activationRanges!.layers);
+    // A full-integer checkpoint in float would not compute what it computes: refused.
+    expect(() => EXPORTERS.onnx.export(spec, q.artifacts, 'float32', 't')).toThrow(/full-integer .* export it as int8/);
+    const bytes = EXPORTERS.onnx.export(spec, q.artifacts, 'int8', 't').files['model.onnx'] as Uint8Array;
+    save('int8.onnx', bytes);
+    const simulated = await studio(q.artifacts);
+    const got = compare(simulated, await onnx(bytes));
+    expect(got.agreement).toBeGreaterThanOrEqual(0.99);
+    expect(got.diff).toBeLessThan(0.05);
+    // onnxruntime fuses the QDQ pairs into integer convolutions and matrix products.
+    const optimized = join(dir, 'int8.optimized.onnx');
+    await onnx(bytes, { graphOptimizationLevel: 'all', optimizedModelFilePath: optimized });
+    const text = readFileSync(optimized).toString('latin1');
+    expect(text).toContain('QLinearConv');
+    expect(exportOnnx(spec, trained, 't').byteLength / bytes.byteLength).toBeGreaterThan(3.3);
+    // A float checkpoint needs ranges first.
+    expect(() => exportOnnx(spec, trained, 't', 'int8')).toThrow(/needs activation ranges/);
+  }, 60_000);
 });

@@ -105,7 +105,7 @@ describe('the TF.js layers exporter', () => {
     expect(exporterFor('tfjs', 'uint8').format).toBe('tfjs');
     expect(exporterFor('onnx', 'float32').format).toBe('onnx');
     expect(() => exporterFor('keras', 'float32')).toThrow(/no keras exporter \(formats: tfjs, onnx\)/);
-    expect(() => exporterFor('onnx', 'uint8')).toThrow(/The onnx exporter writes float32, not uint8/);
+    expect(() => exporterFor('onnx', 'uint8')).toThrow(/The onnx exporter writes float32, float16, int8, int8-weights, not uint8/);
     expect(() => exporterFor('tfjs', 'int8')).toThrow(/writes float32, float16, uint8, not int8/);
   });
 });
