@@ -14,7 +14,8 @@ function cli(work: string, args: string[]): string {
 /**
  * Export in the real UI: a seed-cnn checkpoint of the MNIST sample (made by the CLI); Export…
  * on it in its run, uint8 verified on 200 test digits, the job's progress, the export listed as
- * verified by stock TF.js with its figures, an ONNX export verified and timed by onnxruntime,
+ * verified by stock TF.js with its figures, an ONNX int8 export (calibrated first) verified and
+ * timed by onnxruntime,
  * Show in folder (the web host shows the path), and Remove, which asks first and leaves no folder.
  */
 describe('export in the real UI', () => {
@@ -56,16 +57,17 @@ describe('export in the real UI', () => {
     expect(await item.textContent()).toMatch(/TensorFlow\.js · uint8 · \d+(\.\d)? KB · from Run 1 · epoch 1/);
     expect(await page.getByTestId('sidebar-exports').textContent()).toMatch(/1/);
 
-    // An ONNX export from the section: onnxruntime verifies it and times it.
+    // An ONNX int8 export from the section (calibrated first): onnxruntime verifies it and times it.
     await page.getByTestId('export-button').click();
     await page.getByTestId('export-format').selectOption('onnx');
-    expect(await page.getByTestId('export-precision').locator('option').allTextContents()).toEqual(['float32']);
+    expect(await page.getByTestId('export-precision').locator('option').allTextContents()).toEqual(['float32', 'float16', 'int8 (full integer)', 'int8 weights only']);
+    await page.getByTestId('export-precision').selectOption('int8');
     await page.getByTestId('export-verify').fill('200');
     await page.getByTestId('export-start').click();
     await expect.poll(() => item.count(), { timeout: 60_000 }).toBe(2);
     const onnx = page.locator('[data-testid="export-item"]').first();
     expect(await onnx.getAttribute('data-status')).toBe('verified');
-    expect(await onnx.textContent()).toMatch(/ONNX · float32 .* by onnxruntime-node 1\.30\.0 \(CPU\) on 200 test samples: top-1 agreement 100\.00%/);
+    expect(await onnx.textContent()).toMatch(/ONNX · int8 \(full integer\) .* by onnxruntime-node 1\.30\.0 \(CPU\) on 200 test samples: top-1 agreement (99|100)\.\d\d%/);
     expect(await onnx.getByTestId('export-speed').textContent()).toMatch(/onnxruntime: [\d.]+ ms per sample at batch 1, [\d,]+ samples\/s at batch 256/);
     await onnx.getByTestId('export-remove').click();
     await onnx.getByTestId('export-remove').click();
