@@ -2,7 +2,8 @@
  * The ONNX exporter (IR 8, opset 13), float32: the spec's layers as ONNX nodes over the
  * checkpoint's weights. The input stays NHWC as the studio takes it (a leading Transpose to
  * NCHW for convolutions); conv kernels go HWIO → OIHW; `same` padding becomes explicit pads
- * (the extra one at the end, as TF does); before a flatten the activations go back to NHWC, so
+ * (the extra one at the end, as TF does); a batch norm right after a linear conv is folded into
+ * its weights (elsewhere it is a BatchNormalization node); before a flatten the activations go back to NHWC, so
  * the dense kernel's rows keep TF.js's (h, w, c) order; dense layers are Gemm; dropout is
  * dropped. Layers not built yet (embeddings, attention, layer norm) are refused by name.
  *
@@ -160,6 +161,8 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
   // Layout of the current tensor: the studio's NHWC input, NCHW inside convolutions, 2-D after.
   let layout: 'nhwc' | 'nchw' | 'flat' = spec.input.kind === 'image' ? 'nhwc' : 'flat';
   x = qdq(x, ranges?.input, 'input');
+  /** Batch norms folded into the conv before them (by layer index). */
+  const folded = new Set<number>();
   const toNchw = () => {
     if (layout === 'nhwc') x = sameGrid(x, add('Transpose', [x], { perm: [0, 3, 1, 2] }));
     layout = 'nchw';
@@ -175,8 +178,21 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
         const [kh, kw] = pair(layer.kernelSize);
         const [sh, sw] = pair(layer.strides);
         const [ph, pw]: [number, number][] = layer.padding === 'same' ? [samePads(inShape[0]!, kh, sh), samePads(inShape[1]!, kw, sw)] : [[0, 0], [0, 0]];
-        const w = kernel(`${name}.weight`, [k.shape[3]!, k.shape[2]!, kh, kw], hwioToOihw(k.values, k.shape), 0);
-        const bz = bias(`${name}.bias`, b.values, x, w.scales);
+        let oihw = hwioToOihw(k.values, k.shape);
+        let bv = b.values;
+        // A batch norm right after a linear conv is folded into it: W·g/√(v+ε), (b − m)·g/√(v+ε) + β.
+        const next = spec.layers[i + 1];
+        if (layer.activation === 'linear' && next?.type === 'batchNorm' && !(precision === 'int8' && ranges?.layers[name])) {
+          const bn = layerName(next, i + 1);
+          const [g, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((part) => weight(`${bn}/${part}`).values);
+          const factor = Float32Array.from(g!, (gc, c) => gc / Math.sqrt(variance![c]! + next.epsilon));
+          const per = oihw.length / factor.length;
+          oihw = Float32Array.from(oihw, (v, j) => v * factor[Math.floor(j / per)]!);
+          bv = Float32Array.from(bv, (bc, c) => (bc - mean![c]!) * factor[c]! + beta![c]!);
+          folded.add(i + 1);
+        }
+        const w = kernel(`${name}.weight`, [k.shape[3]!, k.shape[2]!, kh, kw], oihw, 0);
+        const bz = bias(`${name}.bias`, bv, x, w.scales);
         x = qdq(activate(layer.activation, add('Conv', [x, w.t, bz], { kernel_shape: [kh, kw], strides: [sh, sw], pads: [ph![0], pw![0], ph![1], pw![1]], dilations: [1, 1], group: 1 })), ranges?.layers[name], name);
         break;
       }
@@ -213,6 +229,11 @@ export function exportOnnx(spec: ModelSpec, artifacts: ModelArtifacts, generated
         break;
       }
       case 'batchNorm': {
+        // Folded into the conv before it: only its output's quantization (int8) remains.
+        if (folded.has(i)) {
+          x = qdq(x, ranges?.layers[name], name);
+          break;
+        }
         // Channels are axis 1 in NCHW and in 2-D alike.
         if (layout === 'nhwc') toNchw();
         const p = (part: string) => init(`${name}.${part}`, weight(`${name}/${part}`).shape, weight(`${name}/${part}`).values);

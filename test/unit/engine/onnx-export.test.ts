@@ -56,6 +56,18 @@ const odd = parseModelSpec({
     { type: 'dense', units: 4, activation: 'softmax' },
   ],
 });
+// A linear conv with its batch norm (folded into the conv's weights), then the activation in the next conv.
+const folded = parseModelSpec({
+  ...odd,
+  name: 'folded',
+  layers: [
+    { type: 'conv2d', filters: 6, kernelSize: 3, activation: 'linear' },
+    { type: 'batchNorm', epsilon: 0.01 },
+    { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, activation: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 4, activation: 'softmax' },
+  ],
+});
 const pooled = parseModelSpec({ ...odd, name: 'pooled', layers: [odd.layers[0]!, odd.layers[3]!, { type: 'globalAvgPool' }, { type: 'dense', units: 4, activation: 'softmax' }] });
 
 /** The model with random weights (batch norm statistics too), so no path hides behind zeros. */
@@ -81,6 +93,7 @@ describe('the ONNX exporter', () => {
     ['seed-cnn', templateFor('seed-cnn', { kind: 'image', height: 28, width: 28, channels: 1 }, 10)],
     ['an odd-shaped CNN (same padding, strides, batch norm, average pooling, gelu, tanh, sigmoid)', odd],
     ['a CNN with global average pooling', pooled],
+    ['a linear conv with its batch norm folded in', folded],
     ['the mlp', templateFor('mlp', { kind: 'tabular', features: ['a', 'b', 'c', 'd', 'e'] }, 3)],
   ];
   for (const [what, spec] of cases) {
@@ -108,6 +121,18 @@ describe('the ONNX exporter', () => {
       x.dispose();
     });
   }
+
+  it('folds a batch norm that follows a linear conv into its weights, and keeps one after an activation as a node', async () => {
+    const ops = async (spec: ModelSpec) => {
+      const { net, artifacts } = await randomModel(spec, 2);
+      net.dispose();
+      const bytes = exportOnnx(spec, artifacts, 'test');
+      // Node op types appear as plain strings in the protobuf.
+      return Buffer.from(bytes).toString('latin1');
+    };
+    expect(await ops(folded)).not.toContain('BatchNormalization');
+    expect(await ops(odd)).toContain('BatchNormalization');
+  });
 
   it('refuses, naming them, the layers it does not write yet', () => {
     expect(onnxProblem(templateFor('text-transformer', { kind: 'text', seqLength: 8, vocabSize: 30 }, 2))).toMatch(/text models/);
