@@ -2,7 +2,7 @@
  * An export's folder, `exports/<id>/`: written staged (`.incoming-<id>`, fsynced, renamed into
  * place), its `export.json` listing every other file with its sha256 and size, read back checked.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExportMeta } from '../../src-shared/exports/export-meta';
 import { writeDurable } from '../datasets/blob-files';
@@ -27,9 +27,12 @@ export async function writeExportFolder(
 ): Promise<ExportMeta> {
   return writeStagedFolder(join(projectDir, EXPORTS_DIR), id, async (incoming) => {
     const files: ExportMeta['files'] = {};
+    // Plain names, or a few folders deep (a Triton model repository): no '..', no absolute paths.
     const put = async (file: string, data: Uint8Array | string) => {
-      if (file === EXPORT_META_FILE || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(file) || file in files) throw new Error(`An export cannot hold a file named ${file}`);
-      files[file] = await writeDurable(join(incoming, file), data);
+      const parts = file.split('/');
+      if (file === EXPORT_META_FILE || parts.length > 4 || parts.some((p) => !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(p)) || file in files) throw new Error(`An export cannot hold a file named ${file}`);
+      if (parts.length > 1) await mkdir(join(incoming, ...parts.slice(0, -1)), { recursive: true });
+      files[file] = await writeDurable(join(incoming, ...parts), data);
     };
     const meta = ExportMeta.parse({ ...(await write(incoming, put)), files });
     await writeDurable(join(incoming, EXPORT_META_FILE), JSON.stringify(meta, null, 2));

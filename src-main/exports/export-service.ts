@@ -29,6 +29,7 @@ export interface ExportJobRequest {
   precision: ExportPrecision;
   verify: number;
   name?: string | undefined;
+  triton?: boolean;
 }
 
 export interface ExportServiceDeps {

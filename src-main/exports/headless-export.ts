@@ -26,6 +26,7 @@ import { DiskBatchProvider } from '../training/disk-batch-provider';
 import { setupNodeBackend, type NodeBackend } from '../training/tf-node';
 import { modelCard, preprocessingOf } from './model-card';
 import { BOUNDS, compareOutputs } from './verification';
+import { tritonModelName, tritonRepository } from './triton';
 import { runOnnxExport } from './verify-onnx';
 import { runTfjsExport } from './verify-tfjs';
 
@@ -48,6 +49,8 @@ export interface HeadlessExportRequest {
   name?: string | undefined;
   /** The backend the studio's own predictions run on. */
   backend: NodeBackend;
+  /** ONNX: also a Triton / KServe model repository (triton/<name>/). */
+  triton?: boolean;
   appVersion: string;
 }
 
@@ -55,6 +58,7 @@ export interface HeadlessExportRequest {
 export async function exportHeadless(studio: ExportStudio, clientId: string, req: HeadlessExportRequest, progress?: (stage: 'writing' | 'verifying') => void, signal?: AbortSignal): Promise<ExportMeta> {
   const view = requireProject(studio.projects, clientId);
   if (!Number.isInteger(req.verify) || req.verify < 1) throw new StudioError('BAD_REQUEST', 'An export is verified on at least one test sample.');
+  if (req.triton && req.format !== 'onnx') throw new StudioError('BAD_REQUEST', 'A Triton model repository holds an ONNX model: use it with the onnx format.');
   const { exporterFor } = await import('../../src-engine/export/registry');
   let exporter: ReturnType<typeof exporterFor>;
   try {
@@ -127,6 +131,10 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
     await put('labels.json', JSON.stringify(manifest.classNames, null, 2));
     await put('preprocessing.json', JSON.stringify({ ...preprocessingOf(checkpoint, manifest), ...(tokenizer ? { vocabulary: 'tokenizer.json' } : {}) }, null, 2));
     if (tokenizer) await put('tokenizer.json', tokenizer);
+    if (req.triton) {
+      const repo = tritonRepository(tritonModelName(`${checkpoint.spec.name}_${req.precision}`), checkpoint.spec, made.files['model.onnx'] as Uint8Array, manifest.classNames);
+      for (const [file, content] of Object.entries(repo)) await put(file, content);
+    }
     if (signal?.aborted) throw new StudioError('CANCELLED', 'The export was cancelled.');
 
     progress?.('verifying');

@@ -29,6 +29,7 @@ export default {
       checkpoint: 'Checkpoint',
       format: 'Format',
       precision: 'Precision',
+      triton: 'Also a Triton Inference Server / KServe model repository (triton/<name>/)',
       verify: 'Verify on',
       verifyHint: 'Test samples stock TF.js runs, compared with the studio’s predictions.',
       verifyProblem: 'Verify on at least one test sample.',

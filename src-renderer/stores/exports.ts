@@ -17,6 +17,8 @@ export interface ExportRequest {
   precision: ExportPrecision;
   verify: number;
   name?: string;
+  /** ONNX: also a Triton / KServe model repository. */
+  triton?: boolean;
 }
 
 export const useExportsStore = defineStore('exports', () => {

@@ -17,6 +17,8 @@ export const exportChannels = {
       precision: ExportPrecision,
       verify: z.number().int().min(1).max(1_000_000).default(1000),
       name: z.string().trim().min(1).max(120).optional(),
+      /** ONNX: also a Triton / KServe model repository. */
+      triton: z.boolean().default(false),
     }),
     response: z.strictObject({ jobId: z.string(), exportId: ExportId }),
   },

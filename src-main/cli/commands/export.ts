@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { cp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExportFormat, PRECISIONS, type ExportMeta } from '../../../src-shared/exports/export-meta';
 import { StudioError } from '../../../src-shared/errors';
@@ -25,8 +25,7 @@ async function copyOut(from: string, out: string): Promise<void> {
   if (existing && existing.length > 0) throw new StudioError('BAD_REQUEST', `--out ${out} is not empty: give a new folder.`);
   const partial = join(dirname(out), `.partial-${basename(out)}-${randomBytes(4).toString('hex')}`);
   try {
-    await mkdir(partial, { recursive: false });
-    for (const f of await readdir(from)) await copyFile(join(from, f), join(partial, f));
+    await cp(from, partial, { recursive: true, errorOnExist: true, force: false });
     if (existing) await rmdir(out);
     await rename(partial, out);
   } catch (err) {
@@ -59,6 +58,8 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   const precision = str(values.precision) ?? 'float32';
   if (!(precisions as readonly string[]).includes(precision)) throw new UsageError(`--precision takes ${precisions.join(', ')} for ${format}.`);
   const verify = intOption(values, 'verify', 1, 1_000_000) ?? 1000;
+  const triton = values.triton === true;
+  if (triton && format !== 'onnx') throw new UsageError('--triton writes a Triton/KServe model repository of the ONNX model: it goes with --format onnx.');
   const backend = backendOption(values);
   const outOption = str(values.out);
   const out = outOption ? resolve(io.cwd, outOption) : null;
@@ -74,7 +75,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
     const meta = await exportHeadless(
       studio,
       CLI_CLIENT,
-      { checkpoint, format: format as ExportFormat, precision: precision as ExportMeta['precision'], verify, name: str(values.name), backend, appVersion: appVersion() },
+      { checkpoint, format: format as ExportFormat, precision: precision as ExportMeta['precision'], verify, name: str(values.name), backend, appVersion: appVersion(), triton },
       (stage) => {
         if (process.stderr.isTTY) io.stderr(`${stage}…\n`);
       },
@@ -101,7 +102,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export a checkpoint for other runtimes (TF.js, ONNX), verified by that runtime',
-  usage: `model-studio export <project> --checkpoint <id> [--format tfjs|onnx] [--precision float32|float16|uint8|int8|int8-weights] [options]
+  usage: `model-studio export <project> --checkpoint <id> [--format tfjs|onnx] [--precision float32|float16|uint8|int8|int8-weights] [--triton] [options]
 
 Writes the checkpoint's model into the project's exports/<id>/ (staged, every file checksummed
 in export.json), with labels.json, preprocessing.json, a model card (README.md) and report.json,
@@ -118,6 +119,8 @@ An export outside the precision's bounds is kept, marked failed (exit 1).
                          per-tensor affine); ONNX: int8 (full static QDQ: int8 weights, uint8
                          activations with a full-int8 checkpoint's ranges, or calibrated on 256
                          training samples; integer kernels) and int8-weights (smaller, not faster)
+  --triton               ONNX: also a Triton Inference Server / KServe model repository in
+                         triton/<name>/ (config.pbtxt, labels.txt, 1/model.onnx)
   --verify N             verify on N test samples (default 1000; a seeded subset)
   --name N               the export's name (default: the checkpoint's, the format and precision)
   --out DIR              also copy the folder to DIR (a new or empty folder)
@@ -128,6 +131,7 @@ An export outside the precision's bounds is kept, marked failed (exit 1).
     format: { type: 'string' },
     precision: { type: 'string' },
     verify: { type: 'string' },
+    triton: { type: 'boolean' },
     name: { type: 'string' },
     out: { type: 'string' },
     backend: { type: 'string' },

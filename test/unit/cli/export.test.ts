@@ -116,7 +116,14 @@ describe('model-studio export', () => {
     expect(await readFile(join(r.dir, 'README.md'), 'utf8')).toMatch(/session = ort\.InferenceSession\("model\.onnx"\)/);
 
     // int8 from this float checkpoint: calibrated on training digits first, then integer kernels.
-    const q = JSON.parse((await cli(['export', project, '--checkpoint', cnn, '--format', 'onnx', '--precision', 'int8', '--verify', '300', '--json'])).stdout);
+    const q = JSON.parse((await cli(['export', project, '--checkpoint', cnn, '--format', 'onnx', '--precision', 'int8', '--verify', '300', '--triton', '--json'])).stdout);
+    // With --triton, a model repository Triton and KServe load, its model the same bytes.
+    expect(q.files).toEqual(expect.arrayContaining(['triton/seed-cnn_int8/config.pbtxt', 'triton/seed-cnn_int8/labels.txt', 'triton/seed-cnn_int8/1/model.onnx']));
+    expect(await readFile(join(q.dir, 'triton/seed-cnn_int8/1/model.onnx'))).toEqual(await readFile(join(q.dir, 'model.onnx')));
+    const config = await readFile(join(q.dir, 'triton/seed-cnn_int8/config.pbtxt'), 'utf8');
+    expect(config).toMatch(/platform: "onnxruntime_onnx"[\s\S]*max_batch_size: 256[\s\S]*name: "input"\s+data_type: TYPE_FP32\s+dims: \[ 28, 28, 1 \][\s\S]*dims: \[ 10 \]/);
+    const meta = JSON.parse(await readFile(join(q.dir, 'export.json'), 'utf8'));
+    expect(meta.files['triton/seed-cnn_int8/1/model.onnx'].sha256).toBe(meta.files['model.onnx'].sha256);
     expect(q.status).toBe('verified');
     expect(q.verification.agreement).toBeGreaterThanOrEqual(0.99);
     // This small model (1,500 digits, one epoch) on 300 digits: a few answers move; the bench measures the target on a real model.
@@ -126,7 +133,7 @@ describe('model-studio export', () => {
 
   it('refuses bad input before any work and leaves no folder', async () => {
     const before = folders();
-    for (const args of [['--format', 'keras'], ['--format', 'onnx', '--precision', 'uint8'], ['--format', 'tfjs', '--precision', 'int8'], ['--precision', 'int8'], ['--verify', '0'], []]) {
+    for (const args of [['--format', 'keras'], ['--format', 'onnx', '--precision', 'uint8'], ['--format', 'tfjs', '--precision', 'int8'], ['--triton'], ['--precision', 'int8'], ['--verify', '0'], []]) {
       const r = await cli(['export', project, ...(args.length ? ['--checkpoint', cnn] : []), ...args]);
       expect(r.code, args.join(' ')).toBe(2);
     }
