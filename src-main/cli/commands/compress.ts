@@ -1,14 +1,9 @@
-import { resolve } from 'node:path';
 import { CompressionRecipe, QUANTIZATION_SCHEMES } from '../../../src-shared/compression/recipe';
-import { createStudio } from '../../container';
 import { formatCompressionReport } from '../../compression/format-report';
-import { createWebPlatform } from '../../web-host/platform-adapter';
-import { appVersion, resolveDataDir } from '../app-env';
+import { appVersion } from '../app-env';
+import { CLI_CLIENT, withCliProject } from '../cli-project';
 import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
 import { backendOption, intOption } from './train';
-
-/** The client id the CLI opens projects as; it takes the project lock like a window does. */
-const CLI_CLIENT = 'cli';
 
 type Values = CommandContext['values'];
 const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -128,13 +123,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   const backend = backendOption(values);
   const json = values.json === true;
   const tty = process.stderr.isTTY === true;
-  const studio = createStudio({ dataDir: resolveDataDir(undefined, io.env), appVersion: appVersion(), platform: createWebPlatform() });
-  await studio.start();
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.on('SIGINT', onSigint);
-  try {
-    await studio.projects.open(resolve(io.cwd, positionals[0]!), CLI_CLIENT);
+  return withCliProject(io, positionals[0]!, async ({ studio, signal }) => {
     // TensorFlow.js loads only for the commands that need it, so the others start fast.
     const { compressHeadless } = await import('../../compression/headless-compress');
     const { meta, report } = await compressHeadless(
@@ -144,7 +133,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
       (phase, done, total) => {
         if (tty) io.stderr(`\r${phase.replace('-', ' ')}: ${done}/${total}`.padEnd(60));
       },
-      abort.signal,
+      signal,
     );
     if (tty) io.stderr('\r'.padEnd(61) + '\r');
     await studio.projects.close(CLI_CLIENT);
@@ -156,10 +145,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
       io.stdout(formatCompressionReport(report, { checkpointId: meta.id, parentId, name: meta.name }));
     }
     return EXIT.ok;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await studio.stop();
-  }
+  });
 }
 
 /** `model-studio compress`: makes a compressed checkpoint from a checkpoint and reports before/after. */

@@ -3,15 +3,11 @@ import { cp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExportFormat, PRECISIONS, type ExportMeta } from '../../../src-shared/exports/export-meta';
 import { StudioError } from '../../../src-shared/errors';
-import { createStudio } from '../../container';
 import { EXPORT_META_FILE, EXPORTS_DIR } from '../../exports/export-files';
-import { createWebPlatform } from '../../web-host/platform-adapter';
-import { appVersion, resolveDataDir } from '../app-env';
+import { appVersion } from '../app-env';
+import { CLI_CLIENT, withCliProject } from '../cli-project';
 import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
 import { backendOption, intOption } from './train';
-
-/** The client id the CLI opens projects as; it takes the project lock like a window does. */
-const CLI_CLIENT = 'cli';
 
 type Values = CommandContext['values'];
 const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -64,13 +60,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   const outOption = str(values.out);
   const out = outOption ? resolve(io.cwd, outOption) : null;
   const json = values.json === true;
-  const studio = createStudio({ dataDir: resolveDataDir(undefined, io.env), appVersion: appVersion(), platform: createWebPlatform() });
-  await studio.start();
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.on('SIGINT', onSigint);
-  try {
-    const view = await studio.projects.open(resolve(io.cwd, positionals[0]!), CLI_CLIENT);
+  return withCliProject(io, positionals[0]!, async ({ studio, view, signal }) => {
     const { exportHeadless } = await import('../../exports/headless-export');
     const meta = await exportHeadless(
       studio,
@@ -79,7 +69,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
       (stage) => {
         if (process.stderr.isTTY) io.stderr(`${stage}…\n`);
       },
-      abort.signal,
+      signal,
     );
     const dir = join(view.dir, EXPORTS_DIR, meta.id);
     await studio.projects.close(CLI_CLIENT);
@@ -92,10 +82,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
     }
     // A failed verification is a result, not a crash: the export is kept, marked failed, exit 1.
     return meta.status === 'verified' ? EXIT.ok : EXIT.failure;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await studio.stop();
-  }
+  });
 }
 
 /** `model-studio export`: writes a checkpoint in a format other runtimes load, and verifies it there. */
