@@ -129,7 +129,7 @@
       return tf2.tidy(() => {
         const ids = tf2.cast(Array.isArray(inputs) ? inputs[0] : inputs, "int32");
         if (!this.tokens || !this.positions) throw new Error("TokenAndPositionEmbedding used before build");
-        const safe = tf2.clipByValue(ids, 0, this.vocabSize - 1);
+        const safe = tf2.minimum(tf2.maximum(ids, tf2.scalar(0, "int32")), tf2.scalar(this.vocabSize - 1, "int32"));
         return tf2.add(tf2.gather(this.tokens.read(), safe), this.positions.read());
       });
     }

@@ -53,7 +53,8 @@ export class TokenAndPositionEmbedding extends layers.Layer {
       const ids = tf.cast(Array.isArray(inputs) ? inputs[0]! : inputs, 'int32');
       if (!this.tokens || !this.positions) throw new Error('TokenAndPositionEmbedding used before build');
       // Ids outside the vocabulary (a mismatched dataset) must not read garbage: clamp to the last id.
-      const safe = tf.clipByValue(ids, 0, this.vocabSize - 1);
+      // Not clipByValue: on WASM (tfjs 4.22) it leaves int32 values above the bound as they are.
+      const safe = tf.minimum(tf.maximum(ids, tf.scalar(0, 'int32')), tf.scalar(this.vocabSize - 1, 'int32'));
       return tf.add(tf.gather(this.tokens.read(), safe), this.positions.read());
     });
   }

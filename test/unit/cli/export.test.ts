@@ -93,12 +93,14 @@ describe('model-studio export', () => {
     expect(r.files).toEqual(expect.arrayContaining(['studio-layers.js', 'tokenizer.json']));
     expect(r.verification.agreement).toBe(1);
     expect(await readFile(join(r.dir, 'preprocessing.json'), 'utf8')).toMatch(/"vocabulary": "tokenizer.json"/);
-    // ONNX does not write attention models yet, and says so before any work.
-    const before = folders();
-    const onnx = await cli(['export', project, '--checkpoint', textCheckpoint, '--format', 'onnx']);
-    expect(onnx.code).toBe(1);
-    expect(onnx.stderr).toMatch(/cannot be exported to onnx float32: text models \(token embeddings and attention\) are not built yet for ONNX/);
-    expect(folders()).toEqual(before);
+    // The same transformer in ONNX (opset 17: layer norm), padding masked as the studio masks it.
+    const onnx = JSON.parse((await cli(['export', project, '--checkpoint', textCheckpoint, '--format', 'onnx', '--verify', '200', '--json'])).stdout);
+    expect(onnx).toMatchObject({ status: 'verified', verification: { agreement: 1 } });
+    expect(onnx.verification.maxAbsDiff).toBeLessThan(1e-5);
+    expect(onnx.files).toEqual(expect.arrayContaining(['model.onnx', 'tokenizer.json']));
+    const checked = spawnSync('/usr/bin/python3', ['-c', 'import onnx, sys; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(m.opset_import[0].version, m.graph.input[0].type.tensor_type.elem_type)', join(onnx.dir, 'model.onnx')], { encoding: 'utf8' });
+    // opset 17, int32 token ids (TensorProto.INT32 = 6)
+    expect(checked.stdout.trim(), checked.stderr).toBe('17 6');
   }, 90_000);
 
   it('writes an ONNX export that onnxruntime agrees with and the ONNX checker passes, timed at batch 1 and 256', async () => {

@@ -87,6 +87,20 @@ describe('buildModel', () => {
     model.dispose();
   });
 
+  it.each(['cpu', 'wasm'])('clamps token ids outside the vocabulary to its ends on %s, as an ONNX export does', async (backend) => {
+    await tf.setBackend(backend);
+    try {
+      const spec = templateFor('text-transformer', { kind: 'text', seqLength: 4, vocabSize: 10 }, 2);
+      const model = buildModel(spec, { seed: 1 });
+      const embed = (ids: number[]) => tf.tidy(() => model.getLayer('tokenEmbedding_1').apply(tf.tensor2d(ids, [1, 4], 'int32')) as tf.Tensor);
+      // 45 reads the last id's embedding and -3 the first's; tfjs's clipByValue on WASM left 45 as it was and Gather threw.
+      expect(maxDiff(embed([45, -3, 9, 0]), embed([9, 0, 9, 0]))).toBe(0);
+      model.dispose();
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
   it('counts parameters right for every layer kind', () => {
     const spec = parseModelSpec({
       formatVersion: 1,
