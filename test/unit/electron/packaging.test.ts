@@ -30,6 +30,23 @@ describe('electron-builder config', () => {
     expect(readFileSync(resolve(root, config['mac'].entitlements), 'utf8')).toContain('com.apple.security.cs.allow-jit');
   });
 
+  it('unpacks onnxruntime-node from the asar archive and packs only the target platform’s binaries', () => {
+    const config = loadConfig();
+    // electron-builder's minimatch; a platform's `files` patterns are added to the top-level ones (app-builder-lib's getFileMatchers).
+    const { minimatch } = require('minimatch') as { minimatch(path: string, pattern: string, o?: object): boolean };
+    const binding = (os: string, arch: string) => `node_modules/onnxruntime-node/bin/napi-v6/${os}/${arch}/onnxruntime_binding.node`;
+    expect(config['asarUnpack'].some((p: string) => minimatch(binding('linux', 'x64'), p, { dot: true }))).toBe(true);
+    const excluded = (platform: string, path: string) =>
+      [...config['files'], ...(config[platform].files ?? [])].some((p: string) => p.startsWith('!') && minimatch(path, p.slice(1), { dot: true }));
+    const own = { linux: 'linux', mac: 'darwin', win: 'win32' } as const;
+    for (const [platform, os] of Object.entries(own)) {
+      for (const other of Object.values(own)) {
+        for (const arch of ['x64', 'arm64']) expect(excluded(platform, binding(other, arch)), `${platform}: ${other}/${arch}`).toBe(other !== os);
+      }
+      expect(excluded(platform, 'node_modules/onnxruntime-node/dist/index.js')).toBe(false);
+    }
+  });
+
   it('has a 512x512 PNG app icon', () => {
     const png = readFileSync(resolve(root, 'build/icon.png'));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
