@@ -99,9 +99,10 @@ for the checkpoint.
 An export outside the precision's bounds is kept, marked failed (exit 1).
   --format tfjs          TF.js layers model (model.json + weights), loaded by tf.loadLayersModel;
                          models with the studio's own layers ship studio-layers.js beside it
-  --format onnx          ONNX (IR 8, opset 13) for CNNs and MLPs (conv, pooling, batch norm,
-                         flatten, dense, dropout): model.onnx, input NHWC as the studio's; also
-                         times onnxruntime at batch 1 and 256
+  --format onnx          ONNX (IR 8, opset 13; 17 with layer norms) for every template and
+                         edited model (CNNs, MLPs, text transformers, ViTs): model.onnx, input
+                         as the studio's (NHWC images, token ids); also times onnxruntime at
+                         batch 1 and 256
   --precision P          float32 (default); float16 (2x smaller); TF.js: uint8 (4x smaller,
                          per-tensor affine); ONNX: int8 (full static QDQ: int8 weights, uint8
                          activations with a full-int8 checkpoint's ranges, or calibrated on 256
