@@ -17,6 +17,7 @@ import { TrainingJobs } from './runs/training-jobs';
 import { JobService } from './services/job-service';
 import { ProjectService } from './services/project-service';
 import { RecentProjectsService } from './services/recent-projects';
+import { TryService } from './serve/try-service';
 
 /** What the shell tells the container. */
 export interface StudioOptions {
@@ -77,8 +78,9 @@ export function createStudio(opts: StudioOptions): Studio {
   const exportDeps: ExportServiceDeps = { projects, jobs, platform: opts.platform };
   const exports: ExportService = new ExportService(exportDeps);
   const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
+  const tries = new TryService({ projects });
   const handlers = createHandlers({
-    projects, jobs, recent, datasets, models, runs, checkpoints, compression, exports, platform: opts.platform, appVersion: opts.appVersion,
+    projects, jobs, recent, datasets, models, runs, checkpoints, compression, exports, tries, platform: opts.platform, appVersion: opts.appVersion,
   });
 
   // Jobs write into open projects, so they start after and stop before the project service.
@@ -92,6 +94,8 @@ export function createStudio(opts: StudioOptions): Studio {
     { name: 'models', stop: () => models.stop() },
     { name: 'runs', stop: () => runs.stop() },
     { name: 'jobs', stop: () => jobs.stop() },
+    // Exports loaded for Try it.
+    { name: 'try it', stop: () => tries.stop() },
   ];
   let started: Lifecycle[] = [];
   let stopping: Promise<void> | null = null;

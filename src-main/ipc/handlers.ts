@@ -8,6 +8,7 @@ import type { RunService } from '../runs/run-service';
 import type { PlatformAdapter } from '../platform';
 import type { JobService } from '../services/job-service';
 import type { ProjectService } from '../services/project-service';
+import type { TryService } from '../serve/try-service';
 import type { RecentProjectsService } from '../services/recent-projects';
 import { createDatasetHandlers } from './dataset-handlers';
 import type { Handlers } from './dispatch';
@@ -26,6 +27,7 @@ export interface HandlerDeps {
   checkpoints: CheckpointService;
   compression: CompressionService;
   exports: ExportService;
+  tries: TryService;
   platform: PlatformAdapter;
   appVersion: string;
 }
@@ -73,5 +75,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createModelHandlers(deps.models),
     ...createTrainingHandlers(deps.runs, deps.checkpoints, deps.compression),
     ...createExportHandlers(deps.exports),
+    'try:prepare': (req, ctx) => deps.tries.prepare(ctx.clientId, req.datasetId, req),
+    'try:export': (req, ctx) => deps.tries.predict(ctx.clientId, req.exportId, req, req.topK),
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Dynamic batching for one model: requests that arrive within `maxDelayMs` of the first one
- * waiting are run together, up to `maxBatch` samples; one batch runs at a time, and the next
- * forms while it runs. The queue is bounded: past `maxQueue` waiting samples a request is
+ * Dynamic batching for one model: one batch runs at a time, and the requests that arrive while
+ * it runs go together into the next, up to `maxBatch` samples. An idle model runs a request at
+ * once, unless `maxDelayMs` > 0: then it waits that long for more to join (latency for
+ * throughput when requests come in bursts). The queue is bounded: past `maxQueue` waiting samples a request is
  * refused at once (the server answers 503) rather than waiting without end. `maxBatch` 1 turns
  * batching off (each request runs alone, in arrival order).
  */

@@ -50,7 +50,7 @@ export const SERVE_DEFAULTS = {
   host: '127.0.0.1',
   port: 8000,
   maxBatch: 64,
-  maxDelayMs: 2,
+  maxDelayMs: 0,
   maxQueue: 1024,
   maxBodyBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 30_000,

@@ -10,7 +10,7 @@ export default {
     formats: { tfjs: 'TensorFlow.js', onnx: 'ONNX' },
     formatHints: {
       tfjs: 'A TF.js layers model (model.json and its weights) that stock tf.loadLayersModel reads.',
-      onnx: 'model.onnx (opset 13) for onnxruntime, Triton and other ONNX runtimes; CNNs and MLPs for now.',
+      onnx: 'model.onnx (opset 13, or 17 with layer norms) for onnxruntime, Triton and other ONNX runtimes; every kind of model.',
     },
     precisions: { float32: 'float32', float16: 'float16', uint8: 'uint8', int8: 'int8 (full integer)', 'int8-weights': 'int8 weights only' },
     precisionHints: {

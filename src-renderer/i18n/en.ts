@@ -2,11 +2,13 @@
 import compression from './en-compression';
 import exportsText from './en-exports';
 import training from './en-training';
+import tryText from './en-try';
 
 export default {
   ...training,
   ...compression,
   ...exportsText,
+  ...tryText,
   app: { name: 'Model Studio', tagline: 'Train, compress and export neural networks on your own machine.' },
   start: {
     newProject: 'New Project',

@@ -89,6 +89,23 @@ export interface TrainingMethods {
   'eval:cancel': { request: { evalId: string }; response: null };
   'explain:attention': { request: ExplainRequest; response: { maps: AttentionLayerMap[]; scores: number[] } };
   'explain:gradcam': { request: ExplainRequest & { classIndex: number }; response: GradCamMap };
+  /**
+   * Try it: the probabilities for one input, with Grad-CAM for the top class (CNNs) or the
+   * attention maps (attention models). The last checkpoint tried stays loaded: `artifacts` may be
+   * null when `checkpointId` is the one loaded.
+   */
+  'explain:try': { request: TryRequest; response: TryResult };
+}
+
+export interface TryRequest extends Omit<ExplainRequest, 'artifacts'> {
+  checkpointId: string;
+  artifacts: CheckpointArtifacts | null;
+}
+
+export interface TryResult {
+  scores: number[];
+  gradcam: GradCamMap | null;
+  attention: AttentionLayerMap[] | null;
 }
 
 /** Status of the session; the terminal one carries how the run ended. */

@@ -10,7 +10,7 @@ import { gradCam } from '../../src-engine/evaluate/grad-cam';
 import { getFeed } from './feeds';
 import { limitProvider } from '../../src-engine/data/limited-provider';
 import { loadArtifactsModel, sampleTensor } from './model-loader';
-import type { AttentionLayerMap, EvalRunRequest, ExplainRequest, GradCamMap } from './training-protocol';
+import type { AttentionLayerMap, EvalRunRequest, ExplainRequest, GradCamMap, TryRequest, TryResult } from './training-protocol';
 import type { PostEvent } from './worker-training';
 
 /** Evaluations under way, by id, with whether Cancel was asked. */
@@ -89,5 +89,39 @@ export async function explainGradCam(req: ExplainRequest & { classIndex: number 
   } finally {
     x.dispose();
     model.dispose();
+  }
+}
+
+/** The checkpoint Try it last loaded, kept while the person tries inputs on it. */
+let tried: { id: string; model: Promise<Awaited<ReturnType<typeof loadArtifactsModel>>> } | null = null;
+
+/** Try it on one input: probabilities, and Grad-CAM (CNNs) or attention maps (attention models). */
+export async function explainTry(req: TryRequest): Promise<TryResult> {
+  if (tried?.id !== req.checkpointId) {
+    if (!req.artifacts) throw new Error(`Checkpoint ${req.checkpointId} is not loaded: send its artifacts.`);
+    const old = tried;
+    tried = { id: req.checkpointId, model: loadArtifactsModel(req.artifacts) };
+    void old?.model.then((m) => m.dispose()).catch(() => undefined);
+  }
+  const model = await tried.model;
+  const x = sampleTensor(req.input, req.sample, req.standardization);
+  try {
+    const y = tf.tidy(() => model.predict(x) as tf.Tensor);
+    const scores = Array.from(await y.data());
+    y.dispose();
+    const types = new Set(model.layers.map((l) => l.getClassName()));
+    if (types.has('MultiHeadAttention')) {
+      const maps: AttentionLayerMap[] = [];
+      for (const m of attentionMaps(model, x)) {
+        const [, heads = 1, length = 1] = m.scores.shape;
+        maps.push({ layer: m.layer, heads, length, data: (await m.scores.data()) as Float32Array });
+        m.scores.dispose();
+      }
+      return { scores, gradcam: null, attention: maps };
+    }
+    if (types.has('Conv2D')) return { scores, gradcam: await gradCam(model, x, scores.indexOf(Math.max(...scores))), attention: null };
+    return { scores, gradcam: null, attention: null };
+  } finally {
+    x.dispose();
   }
 }

@@ -15,7 +15,7 @@ import type {
 } from './protocol';
 import { cancelCompression, compressionBuffers, runCompressionJob } from './worker-compress';
 import type { CompressRunResult } from './compression-protocol';
-import { cancelEvaluation, explainAttention, explainGradCam, runEvaluation } from './worker-explain';
+import { cancelEvaluation, explainAttention, explainGradCam, explainTry, runEvaluation } from './worker-explain';
 import { controlTraining, isTraining, startTraining, type PostEvent } from './worker-training';
 
 // The web tsconfig uses the DOM lib (the webworker lib conflicts with it), so type the scope narrowly.
@@ -92,6 +92,10 @@ const handlers: Handlers = {
   'explain:gradcam': async (req) => {
     await ready();
     return explainGradCam(req);
+  },
+  'explain:try': async (req) => {
+    await ready();
+    return explainTry(req);
   },
 };
 

@@ -16,6 +16,7 @@ import { ProjectManifest } from '../project/manifest';
 import { RunId } from '../project/entry-ids';
 import { ProjectName } from '../project/names';
 import { exportChannels } from './export-contract';
+import { tryChannels } from './try-contract';
 import { trainingChannels } from './training-contract';
 
 /** An absolute or user-typed file-system path; main resolves and checks it. */
@@ -186,6 +187,8 @@ export const channels = {
   ...trainingChannels,
   /** export:* (see export-contract.ts). */
   ...exportChannels,
+  /** try:* (see try-contract.ts). */
+  ...tryChannels,
 } as const;
 
 export const AppCommand = z.enum([

@@ -1,14 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli, openProjectPath } from './support/cli-project';
 import { openStudio, type StudioSession } from './support/studio-page';
-
-/** The CLI, as a user runs it, to make the project this test opens (training is tested elsewhere). */
-function cli(work: string, args: string[]): string {
-  const r = spawnSync(process.execPath, [resolve('bin/model-studio.js'), ...args], { cwd: work, env: { ...process.env, MODEL_STUDIO_DATA_DIR: join(work, 'cli-data') }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`model-studio ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /**
  * Compression in the real UI (WASM in headless Chromium, chosen in the form): a project with a seed-cnn checkpoint
@@ -33,10 +25,7 @@ describe('compression in the real UI', () => {
     const trained = JSON.parse(cli(workDir, ['train', project, '--dataset', 'MNIST', '--model', 'seed-cnn', '--limit', '1000', '--epochs', '1', '--json']));
     const parent = trained.checkpointIds[0] as string;
 
-    await page.getByTestId('open-project-button').click();
-    await page.getByTestId('open-path-input').fill(project);
-    await page.getByTestId('open-path-submit').click();
-    await page.getByTestId('project-view').waitFor();
+    await openProjectPath(page, project);
 
     // Before anything is compressed the section says how to start.
     await page.getByTestId('sidebar-compression').click();

@@ -1,15 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli, openProjectPath } from './support/cli-project';
 import { openStudio, type StudioSession } from './support/studio-page';
-
-/** The CLI, as a user runs it, to make the project this test opens (training is tested elsewhere). */
-function cli(work: string, args: string[]): string {
-  const r = spawnSync(process.execPath, [resolve('bin/model-studio.js'), ...args], { cwd: work, env: { ...process.env, MODEL_STUDIO_DATA_DIR: join(work, 'cli-data') }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`model-studio ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /**
  * Export in the real UI: a seed-cnn checkpoint of the MNIST sample (made by the CLI); Export…
@@ -33,10 +26,7 @@ describe('export in the real UI', () => {
     cli(workDir, ['dataset', 'add', project, '--sample', 'mnist']);
     const parent = JSON.parse(cli(workDir, ['train', project, '--dataset', 'MNIST', '--model', 'seed-cnn', '--limit', '1000', '--epochs', '1', '--json'])).checkpointIds[0] as string;
 
-    await page.getByTestId('open-project-button').click();
-    await page.getByTestId('open-path-input').fill(project);
-    await page.getByTestId('open-path-submit').click();
-    await page.getByTestId('project-view').waitFor();
+    await openProjectPath(page, project);
     await page.getByTestId('sidebar-exports').click();
     await expect.poll(() => page.getByTestId('empty-state').textContent()).toMatch(/No exports yet/);
 

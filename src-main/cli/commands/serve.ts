@@ -111,9 +111,9 @@ the one export folder given (a project's exports/<id>/ or an --out copy).
   --host ADDR            address (default 127.0.0.1); any other needs --token
   --token T              clients send "Authorization: Bearer T" (at least 16 characters; or
                          MODEL_STUDIO_SERVE_TOKEN); health endpoints stay open
-  --max-batch B          dynamic batching: requests arriving together run as one batch of up to
-                         B samples (default 64; 1 turns batching off)
-  --max-delay-ms D       how long a batch waits for more requests (default 2)
+  --max-batch B          dynamic batching: requests that arrive while the model is busy run as
+                         one batch of up to B samples (default 64; 1 turns batching off)
+  --max-delay-ms D       an idle model waits up to D ms for more requests to batch (default 0)
   --max-queue N          samples that may wait per model; more are answered 503 (default 1024)
   --threads N            onnxruntime threads per model (default min(4, cores))
   --max-body-mb M        largest request body (default 16)

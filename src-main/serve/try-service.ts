@@ -1,0 +1,103 @@
+/**
+ * Try it, on main's side: a person's own input made into a sample the way the dataset's import
+ * makes one (images decoded and resized as the import does, texts through the dataset's
+ * tokenizer, feature values as given), for the ML worker to predict and explain with a
+ * checkpoint; and an export's predictions for the input from its own runtime, the same path
+ * `model-studio serve`'s classify endpoint takes. The last two exports tried stay loaded.
+ */
+import { join } from 'node:path';
+import { StudioError } from '../../src-shared/errors';
+import type { TryInput, TryPrediction } from '../../src-shared/ipc/try-contract';
+import { encodeTexts, tokenize, type Tokenizer } from '../../src-shared/datasets/tokenizer';
+import { readDatasetManifest, readTokenizerFile } from '../datasets/dataset-files';
+import { EXPORTS_DIR } from '../exports/export-files';
+import type { ProjectService } from '../services/project-service';
+import { requireEntry, requireProject } from '../services/open-project';
+import { classifyInput, topPredictions } from './classify';
+import { ProtocolError } from './oip';
+import type { ServedModel } from './served-model';
+
+const KEEP_LOADED = 2;
+
+export class TryService {
+  private readonly loaded = new Map<string, Promise<ServedModel>>();
+
+  constructor(private readonly deps: { projects: Pick<ProjectService, 'current'> }) {}
+
+  /** The sample bytes (the dataset's dtype) and shape [1, …] for the input, and the tokens of a text. */
+  async prepare(clientId: string, datasetId: string, input: TryInput): Promise<{ x: Uint8Array<ArrayBuffer>; shape: number[]; tokens: string[] | null }> {
+    const view = requireProject(this.deps.projects, clientId);
+    requireEntry(view, 'datasets', datasetId, 'dataset');
+    const manifest = await readDatasetManifest(view.dir, datasetId);
+    const spec = manifest.input;
+    // A copy of its own (a sharp Buffer may share a pool).
+    const bytes = (a: ArrayBufferView): Uint8Array<ArrayBuffer> => new Uint8Array(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    if (spec.kind === 'image') {
+      if (input.kind !== 'image') throw new StudioError('BAD_REQUEST', `${manifest.name} holds images: try an image.`);
+      const { decodeImage, ImageSkip } = await import('../datasets/importers/image-decode');
+      try {
+        const pixels = await decodeImage(input.bytes, { width: spec.width, height: spec.height, color: spec.channels === 1 ? 'grayscale' : 'rgb' });
+        return { x: bytes(pixels), shape: [1, spec.height, spec.width, spec.channels], tokens: null };
+      } catch (err) {
+        if (err instanceof ImageSkip) throw new StudioError('BAD_REQUEST', `This image cannot be used: ${err.message}.`);
+        throw err;
+      }
+    }
+    if (spec.kind === 'text') {
+      if (input.kind !== 'text') throw new StudioError('BAD_REQUEST', `${manifest.name} holds texts: type a text.`);
+      const file = await readTokenizerFile(view.dir, manifest);
+      if (!file) throw new StudioError('NOT_FOUND', `${manifest.name} has no tokenizer.`);
+      const tokenizer = JSON.parse(file.toString('utf8')) as Tokenizer;
+      const tokens = tokenize(input.text, tokenizer.type, tokenizer.lowercase).slice(0, spec.seqLength);
+      return { x: bytes(encodeTexts(tokenizer, [input.text], spec.seqLength)), shape: [1, spec.seqLength], tokens };
+    }
+    if (input.kind !== 'tabular') throw new StudioError('BAD_REQUEST', `${manifest.name} holds feature values: enter values.`);
+    if (input.values.length !== spec.features.length) throw new StudioError('BAD_REQUEST', `${manifest.name} has ${spec.features.length} features; ${input.values.length} values were given.`);
+    // Missing values travel as NaN, which standardization turns into the training mean.
+    return { x: bytes(Float32Array.from(input.values, (v) => v ?? NaN)), shape: [1, spec.features.length], tokens: null };
+  }
+
+  /** The export's top-k predictions for the input, and which runtime gave them. */
+  async predict(clientId: string, exportId: string, input: TryInput, topK: number): Promise<{ predictions: TryPrediction[]; runtime: string; ms: number }> {
+    const view = requireProject(this.deps.projects, clientId);
+    if (!view.manifest.exports.some((e) => e.id === exportId)) throw new StudioError('NOT_FOUND', `No export ${exportId} in this project.`, { id: exportId });
+    const model = await this.model(join(view.dir, EXPORTS_DIR, exportId), exportId);
+    const started = performance.now();
+    try {
+      const body = input.kind === 'image' ? Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength) : Buffer.alloc(0);
+      const json = input.kind === 'text' ? { text: input.text } : input.kind === 'tabular' ? { features: input.values } : null;
+      const { x } = await classifyInput(model, body, input.kind === 'image' ? 'image/*' : 'application/json', () => json);
+      const probs = await model.run(x, 1);
+      return { predictions: topPredictions(model, probs, topK), runtime: model.platform === 'onnxruntime' ? 'onnxruntime-node' : 'TensorFlow.js (WASM)', ms: performance.now() - started };
+    } catch (err) {
+      if (err instanceof ProtocolError) throw new StudioError('BAD_REQUEST', err.message);
+      throw err;
+    }
+  }
+
+  private model(dir: string, id: string): Promise<ServedModel> {
+    const known = this.loaded.get(dir);
+    if (known) {
+      // Most recent last.
+      this.loaded.delete(dir);
+      this.loaded.set(dir, known);
+      return known;
+    }
+    const loading = import('./served-model').then((m) => m.loadServedModel(dir, id, { threads: 1 }));
+    loading.catch(() => this.loaded.delete(dir));
+    this.loaded.set(dir, loading);
+    while (this.loaded.size > KEEP_LOADED) {
+      const [oldest, model] = this.loaded.entries().next().value as [string, Promise<ServedModel>];
+      this.loaded.delete(oldest);
+      void model.then((m) => m.close()).catch(() => undefined);
+    }
+    return loading;
+  }
+
+  /** Releases the loaded exports. */
+  async stop(): Promise<void> {
+    const all = [...this.loaded.values()];
+    this.loaded.clear();
+    for (const m of all) await m.then((x) => x.close()).catch(() => undefined);
+  }
+}
