@@ -91,7 +91,10 @@ export class Trainer {
     gate.release();
   }
 
-  /** Ends the run after the current batch, with a 'stop' checkpoint. */
+  /**
+   * Ends the run after the current batch, with a 'stop' checkpoint; none when no batch ran since
+   * the last checkpoint (a Stop during an epoch end), which already holds that state.
+   */
   stop(): void {
     this.stopRequested = true;
     const gate = this.gate;
@@ -174,12 +177,17 @@ export class Trainer {
     // A resumed run counts patience on from its checkpoint, as if it had never stopped.
     const monitor = new EarlyStopping(hyper.earlyStopping, resume?.earlyStopping);
     let outcome: TrainResult['status'] = 'completed';
+    // The step the last checkpoint holds (the one resumed from, or the last epoch end's).
+    let saved: number | null = resume ? resume.step : null;
     for (let epoch = resume?.nextEpoch ?? 0; epoch < hyper.epochs; epoch++) {
       const pass = await this.trainEpoch(epoch, step, batchesPerEpoch);
       step = pass.step;
       if (pass.stopped) {
-        const partial = pass.batches ? { epoch, step, loss: pass.loss, accuracy: pass.accuracy, valLoss: null, valAccuracy: null } : null;
-        await this.checkpoint('stop', epoch, step, partial, monitor);
+        // A Stop that lands during an epoch end stops before the next batch: that checkpoint already holds this state.
+        if (pass.batches > 0 || saved !== step) {
+          const partial = pass.batches ? { epoch, step, loss: pass.loss, accuracy: pass.accuracy, valLoss: null, valAccuracy: null } : null;
+          await this.checkpoint('stop', epoch, step, partial, monitor);
+        }
         outcome = 'stopped';
         break;
       }
@@ -199,6 +207,7 @@ export class Trainer {
       // The validation loss decides best and early stopping; the training loss when there is none.
       const early = monitor.update(metrics, val ? val.loss : pass.loss);
       await this.checkpoint(early || epoch === hyper.epochs - 1 ? 'final' : 'epoch', epoch, step, metrics, monitor);
+      saved = step;
       if (early) {
         outcome = 'early-stopped';
         break;

@@ -174,6 +174,7 @@ export default {
     scaleLow: 'low',
     scaleHigh: 'high',
     head: 'Head {n}',
+    tokensCaption: 'Its {n} tokens, shaded by the attention each receives (this layer, all heads); the maps below show them alone, padding left out',
     forClass: 'For class',
     trueClass: 'Its true class',
     explainHint: 'Where the model looks: choose a test sample.',

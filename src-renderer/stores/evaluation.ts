@@ -174,5 +174,14 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     }
   }
 
-  return { open, results, running, progress, show, get, evaluate, cancel, testSample, attention, gradcam };
+  /** The tokens a text becomes in its dataset (as the ids of a sample stand for them), or null when main cannot say. */
+  async function tokensOf(manifest: DatasetManifest, text: string): Promise<string[] | null> {
+    try {
+      return (await studio.call(studio.api.try.prepare({ kind: 'text', text, datasetId: manifest.id }))).tokens;
+    } catch {
+      return null;
+    }
+  }
+
+  return { open, results, running, progress, show, get, evaluate, cancel, testSample, attention, gradcam, tokensOf };
 });

@@ -150,12 +150,14 @@ describe('attention models in the real UI', () => {
       await page.getByTestId('attention-layer').selectOption({ index: l });
       await expect.poll(() => page.getByTestId('attention-head').locator('canvas[data-drawn="true"]').count()).toBe(HEADS);
       const heads = await readHeads();
-      // Query x key over the 16 positions; only the name's own characters are attended to, padding never.
+      // Query x key over the name's own characters: the padding is cropped away, and every character is attended to.
       for (const h of heads) {
-        expect(h.width).toBe(SEQ_LENGTH);
-        expect(h.height).toBe(SEQ_LENGTH);
+        expect(h.width).toBe(tokens);
+        expect(h.height).toBe(tokens);
         expect(h.attended).toEqual(Array.from({ length: tokens }, (_, i) => i));
       }
+      // The maps' positions are labelled with the name's characters.
+      expect(await page.getByTestId('attention-tokens').locator('.token').allTextContents()).toEqual(Array.from(name.toLowerCase()).slice(0, SEQ_LENGTH));
     }
     expect(s.pageErrors).toEqual([]);
     console.info(

@@ -49,6 +49,11 @@ describe('project lifecycle in the real UI', () => {
     await message.waitFor();
     expect(await message.textContent()).toMatch(/not valid JSON/);
     expect(await page.getByTestId('project-view').count()).toBe(0);
+    // The error does not cover the start screen's title (it sat on it at the top once).
+    const panel = (await page.getByTestId('error-panel').boundingBox())!;
+    const title = (await page.getByTestId('start-screen').locator('h1').boundingBox())!;
+    const overlaps = panel.x < title.x + title.width && title.x < panel.x + panel.width && panel.y < title.y + title.height && title.y < panel.y + panel.height;
+    expect(overlaps).toBe(false);
     expect((await readFile(file)).equals(original)).toBe(true);
   });
 

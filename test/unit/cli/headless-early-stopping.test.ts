@@ -78,7 +78,7 @@ describe('train --resume and early stopping', () => {
     const straight = await trainDirect(dir, datasetId);
     expect(straight).toMatchObject({ status: 'early-stopped', last: { epoch: PATIENCE } });
 
-    // A run recorded like the app's and the CLI's, stopped as its second epoch begins.
+    // A run recorded like the app's and the CLI's, stopped while its first epoch's checkpoint is saved.
     const store = new RunRecorder(studio, CLIENT);
     const run = await store.createRun({ spec, datasetId, hyper });
     const first = await trainDirect(dir, datasetId, (t) => ({
@@ -90,11 +90,13 @@ describe('train --resume and early stopping', () => {
     }));
     await store.updateRun(run.id, 'stopped');
     expect(first.status).toBe('stopped');
-    const [epoch0, stop] = await studio.checkpoints.list(CLIENT, run.id);
-    expect(epoch0!.earlyStopping).toMatchObject({ wait: 0, best: { epoch: 0 } });
-    expect(stop).toMatchObject({ kind: 'stop', epoch: 1, earlyStopping: epoch0!.earlyStopping });
+    // Stopped during the epoch end: the epoch's checkpoint is the run's last, with no second one of the same state.
+    const checkpoints = await studio.checkpoints.list(CLIENT, run.id);
+    expect(checkpoints.map((c) => [c.kind, c.epoch])).toEqual([['epoch', 0]]);
+    const epoch0 = checkpoints[0]!;
+    expect(epoch0.earlyStopping).toMatchObject({ wait: 0, best: { epoch: 0 } });
 
-    const resumed = await trainHeadless(studio, CLIENT, { resume: stop!.id, backend: 'cpu' });
+    const resumed = await trainHeadless(studio, CLIENT, { resume: epoch0.id, backend: 'cpu' });
     expect(resumed.status).toBe('early-stopped');
     expect(resumed.last!.epoch).toBe(straight.last!.epoch);
     expect(resumed.best!.epoch).toBe(straight.best!.epoch);

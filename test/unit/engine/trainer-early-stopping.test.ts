@@ -51,17 +51,18 @@ describe('early stopping across a resume (cpu)', () => {
     expect(straight.result.status).toBe('early-stopped');
     expect(straight.result.last!.epoch).toBe(PATIENCE);
 
-    // Stop pressed while epoch 0's checkpoint is saved: the run ends with a stop checkpoint in epoch 1.
+    // Stop pressed while epoch 0's checkpoint is saved: the run ends there, that checkpoint its last (no second, same-state one).
     const first = await train(undefined, (info, t) => {
       if (info.kind === 'epoch' && info.epoch === 0) t.stop();
     });
     expect(first.result.status).toBe('stopped');
+    expect(first.checkpoints.map((c) => [c.kind, c.epoch])).toEqual([['epoch', 0]]);
     const stop = first.checkpoints.at(-1)!;
-    expect(stop).toMatchObject({ kind: 'stop', epoch: 1, earlyStopping: { wait: 0 } });
+    expect(stop).toMatchObject({ earlyStopping: { wait: 0 } });
     // The state travels in the checkpoint's meta.json, as JSON.
     const stored = EarlyStoppingState.parse(JSON.parse(JSON.stringify(stop.earlyStopping)));
 
-    const resumed = await train({ artifacts: stop.artifacts, nextEpoch: stop.epoch, step: stop.step, earlyStopping: stored });
+    const resumed = await train({ artifacts: stop.artifacts, nextEpoch: stop.epoch + 1, step: stop.step, earlyStopping: stored });
     expect(resumed.result.status).toBe('early-stopped');
     expect(resumed.result.last!.epoch).toBe(straight.result.last!.epoch);
     expect(resumed.checkpoints.at(-1)).toMatchObject({ kind: 'final', epoch: straight.result.last!.epoch });
@@ -70,7 +71,7 @@ describe('early stopping across a resume (cpu)', () => {
     expect(resumed.checkpoints.at(-1)!.earlyStopping.wait).toBe(PATIENCE);
 
     // Without the state (a checkpoint from before it was kept) patience starts over: one epoch later.
-    const fresh = await train({ artifacts: stop.artifacts, nextEpoch: stop.epoch, step: stop.step });
+    const fresh = await train({ artifacts: stop.artifacts, nextEpoch: stop.epoch + 1, step: stop.step });
     expect(fresh.result.last!.epoch).toBe(straight.result.last!.epoch + 1);
   });
 });
