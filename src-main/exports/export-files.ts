@@ -2,7 +2,7 @@
  * An export's folder, `exports/<id>/`: written staged (`.incoming-<id>`, fsynced, renamed into
  * place), its `export.json` listing every other file with its sha256 and size, read back checked.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExportMeta } from '../../src-shared/exports/export-meta';
 import { writeDurable } from '../datasets/blob-files';
@@ -43,9 +43,4 @@ export async function writeExportFolder(
 /** Reads and validates `exports/<id>/export.json`. */
 export async function readExportMeta(projectDir: string, id: string): Promise<ExportMeta> {
   return readJsonFile(await projectPath(projectDir, EXPORTS_DIR, id, EXPORT_META_FILE), ExportMeta, `The metadata of export ${id}`);
-}
-
-/** The bytes of one file of an export (not checked: a user may have edited a copy in place). */
-export async function readExportFile(projectDir: string, id: string, file: string): Promise<Buffer> {
-  return readFile(await projectPath(projectDir, EXPORTS_DIR, id, file));
 }

@@ -24,6 +24,8 @@ export function parseExportChoice(text: string): ExportChoice {
 export interface ToServe {
   dir: string;
   name: string;
+  /** The project the folder is in, when it is. */
+  projectDir?: string;
 }
 
 /** The folders and names to serve from a project's exports. */
@@ -40,7 +42,7 @@ export function chooseExports(projectDir: string, all: ExportMeta[], choices: Ex
       return { meta, name: c.name };
     });
   }
-  return uniqueNames(picked.map((p) => ({ dir: join(projectDir, EXPORTS_DIR, p.meta.id), name: p.name ?? tritonModelName(p.meta.name) })));
+  return uniqueNames(picked.map((p) => ({ dir: join(projectDir, EXPORTS_DIR, p.meta.id), name: p.name ?? tritonModelName(p.meta.name), projectDir })));
 }
 
 /** The same names with `_2`, `_3` after repeats. */

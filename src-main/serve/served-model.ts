@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { Tokenizer } from '../../src-shared/datasets/tokenizer';
 import { ExportMeta } from '../../src-shared/exports/export-meta';
@@ -15,6 +15,7 @@ import { StudioError } from '../../src-shared/errors';
 import { parseJsonBounded } from '../../src-shared/json-depth';
 import { EXPORT_META_FILE } from '../exports/export-files';
 import { readJsonFile } from '../services/json-file';
+import { projectPath, readFileNoFollow } from '../services/project-paths';
 
 /** The protocol's tensor datatypes the exports take and give. */
 export type Datatype = 'FP32' | 'INT32';
@@ -58,17 +59,22 @@ export interface ServedModel {
 export interface LoadOptions {
   /** onnxruntime's intra-op threads. */
   threads: number;
+  /** The project the export folder is in: then no link inside it is followed, as everywhere in a project. */
+  projectDir?: string;
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** Reads one file of the folder, checked against export.json when it is listed there. */
-async function checkedFile(dir: string, meta: ExportMeta, file: string): Promise<Buffer> {
-  const bytes = await readFile(join(dir, ...file.split('/'))).catch((err: NodeJS.ErrnoException) => {
+/** Reads one file the export lists (through no link when it is in a project), checked against its sha256 in export.json. */
+async function checkedFile(dir: string, meta: ExportMeta, file: string, projectDir: string | undefined): Promise<Buffer> {
+  // Only the export's own files (a model.json naming ../../something is not followed).
+  if (!meta.files[file]) throw new StudioError('BAD_REQUEST', `The export in ${dir} asks for ${file}, which its export.json does not list.`);
+  const read = projectDir ? projectPath(projectDir, relative(projectDir, dir), ...file.split('/')).then((p) => readFileNoFollow(p)) : readFile(join(dir, ...file.split('/')));
+  const bytes = await read.catch((err: NodeJS.ErrnoException) => {
+    if (err instanceof StudioError) throw err;
     throw new StudioError('NOT_FOUND', `The export in ${dir} has no ${file} (${err.code ?? err.message}).`);
   });
-  const listed = meta.files[file];
-  if (listed && sha256(bytes) !== listed.sha256) throw new StudioError('BAD_REQUEST', `${file} in ${dir} does not match its checksum in export.json: it was changed or damaged. Export the checkpoint again.`);
+  if (sha256(bytes) !== meta.files[file]!.sha256) throw new StudioError('BAD_REQUEST', `${file} in ${dir} does not match its checksum in export.json: it was changed or damaged. Export the checkpoint again.`);
   return bytes;
 }
 
@@ -76,7 +82,7 @@ async function checkedFile(dir: string, meta: ExportMeta, file: string): Promise
 export async function loadServedModel(dir: string, name: string, options: LoadOptions): Promise<ServedModel> {
   const meta = await readJsonFile(join(dir, EXPORT_META_FILE), ExportMeta, `The export in ${dir}`);
   const json = async <T>(file: string, schema: z.ZodType<T>) => {
-    const bytes = await checkedFile(dir, meta, file);
+    const bytes = await checkedFile(dir, meta, file, options.projectDir);
     let value: unknown;
     try {
       value = parseJsonBounded(bytes.toString('utf8'));
@@ -93,7 +99,7 @@ export async function loadServedModel(dir: string, name: string, options: LoadOp
   const shape = preprocessing.kind === 'image' ? [preprocessing.height, preprocessing.width, preprocessing.channels] : preprocessing.kind === 'text' ? [preprocessing.seqLength] : [preprocessing.features.length];
   const datatype: Datatype = preprocessing.kind === 'text' ? 'INT32' : 'FP32';
   const sampleSize = shape.reduce((a, b) => a * b, 1);
-  const runner = meta.format === 'onnx' ? await onnxRunner(await checkedFile(dir, meta, 'model.onnx'), shape, datatype, options) : await tfjsRunner(dir, meta, shape, datatype);
+  const runner = meta.format === 'onnx' ? await onnxRunner(await checkedFile(dir, meta, 'model.onnx', options.projectDir), shape, datatype, options) : await tfjsRunner(dir, meta, shape, datatype, options.projectDir);
   return {
     name,
     version: '1',
@@ -125,16 +131,16 @@ async function onnxRunner(bytes: Uint8Array, shape: number[], datatype: Datatype
 }
 
 /** A TF.js layers export in this process: tfjs on WASM, the studio's layers registered, its weights decoded as tf.loadLayersModel does. */
-async function tfjsRunner(dir: string, meta: ExportMeta, shape: number[], datatype: Datatype): Promise<Runner> {
+async function tfjsRunner(dir: string, meta: ExportMeta, shape: number[], datatype: Datatype, projectDir: string | undefined): Promise<Runner> {
   const { setupNodeBackend } = await import('../training/tf-node');
   await setupNodeBackend('wasm');
   const tf = await import('@tensorflow/tfjs-core');
   const { loadLayersModel } = await import('@tensorflow/tfjs-layers');
   await import('../../src-engine/layers/register-layers');
-  const model = parseJsonBounded((await checkedFile(dir, meta, 'model.json')).toString('utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs-core').io.WeightsManifestEntry[] }[] };
+  const model = parseJsonBounded((await checkedFile(dir, meta, 'model.json', projectDir)).toString('utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs-core').io.WeightsManifestEntry[] }[] };
   const weightSpecs = model.weightsManifest.flatMap((g) => g.weights);
   const parts = [];
-  for (const group of model.weightsManifest) for (const path of group.paths) parts.push(await checkedFile(dir, meta, path));
+  for (const group of model.weightsManifest) for (const path of group.paths) parts.push(await checkedFile(dir, meta, path, projectDir));
   const weightData = new Uint8Array(Buffer.concat(parts)).buffer;
   const net = await loadLayersModel(tf.io.fromMemory({ modelTopology: model.modelTopology, weightSpecs, weightData }));
   return {

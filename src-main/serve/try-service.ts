@@ -61,7 +61,7 @@ export class TryService {
   async predict(clientId: string, exportId: string, input: TryInput, topK: number): Promise<{ predictions: TryPrediction[]; runtime: string; ms: number }> {
     const view = requireProject(this.deps.projects, clientId);
     if (!view.manifest.exports.some((e) => e.id === exportId)) throw new StudioError('NOT_FOUND', `No export ${exportId} in this project.`, { id: exportId });
-    const model = await this.model(join(view.dir, EXPORTS_DIR, exportId), exportId);
+    const model = await this.model(view.dir, exportId);
     const started = performance.now();
     try {
       const body = input.kind === 'image' ? Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength) : Buffer.alloc(0);
@@ -75,7 +75,8 @@ export class TryService {
     }
   }
 
-  private model(dir: string, id: string): Promise<ServedModel> {
+  private model(projectDir: string, id: string): Promise<ServedModel> {
+    const dir = join(projectDir, EXPORTS_DIR, id);
     const known = this.loaded.get(dir);
     if (known) {
       // Most recent last.
@@ -83,7 +84,7 @@ export class TryService {
       this.loaded.set(dir, known);
       return known;
     }
-    const loading = import('./served-model').then((m) => m.loadServedModel(dir, id, { threads: 1 }));
+    const loading = import('./served-model').then((m) => m.loadServedModel(dir, id, { threads: 1, projectDir }));
     loading.catch(() => this.loaded.delete(dir));
     this.loaded.set(dir, loading);
     while (this.loaded.size > KEEP_LOADED) {

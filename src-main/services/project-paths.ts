@@ -5,8 +5,8 @@
  * linked elsewhere, or a `dataset.json` linked to /etc/passwd, is refused rather than followed.
  */
 import { constants } from 'node:fs';
-import { lstat, open, readlink } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 
 function linkError(projectDir: string, at: string, target: string | null): StudioError {
@@ -16,6 +16,30 @@ function linkError(projectDir: string, at: string, target: string | null): Studi
     `${rel} in the project is a link${target ? ` to ${target}` : ''}: Model Studio does not follow links inside a project. Put the real folder or file there.`,
     { path: at, target },
   );
+}
+
+/**
+ * The paths projectPath checked, with their project folder, so a read can confirm after opening
+ * that the file it opened is the one checked (a folder swapped for a link in between is caught).
+ */
+const checked = new Map<string, string>();
+const CHECKED_KEEP = 4096;
+
+function remember(target: string, projectDir: string): void {
+  checked.delete(target);
+  checked.set(target, projectDir);
+  if (checked.size > CHECKED_KEEP) checked.delete(checked.keys().next().value as string);
+}
+
+/** The project folder a path was checked under (the path itself or a folder above it), or null. */
+function checkedUnder(path: string): string | null {
+  for (let at = path; ; ) {
+    const dir = checked.get(at);
+    if (dir) return dir;
+    const up = dirname(at);
+    if (up === at) return null;
+    at = up;
+  }
 }
 
 /** `projectDir/…parts`, once no folder or file along it is a link; what does not exist yet ends the check. */
@@ -38,7 +62,27 @@ export async function projectPath(projectDir: string, ...parts: string[]): Promi
     }
     if (st.isSymbolicLink()) throw linkError(projectDir, at, await readlink(at).catch(() => null));
   }
+  remember(target, projectDir);
   return target;
+}
+
+/**
+ * After opening a file that projectPath checked: where the OS says which file a descriptor is
+ * (Linux's /proc/self/fd), that it is the file inside the project the path names, with no link
+ * put into the path since the check. Elsewhere the path is checked again (a narrower window).
+ */
+async function confirmOpened(path: string, fd: number): Promise<void> {
+  const projectDir = checkedUnder(path);
+  if (!projectDir) return;
+  const real = await readlink(`/proc/self/fd/${fd}`).catch(() => null);
+  if (real === null) {
+    await projectPath(projectDir, relative(projectDir, path));
+    return;
+  }
+  const expected = join(await realpath(projectDir), relative(projectDir, path));
+  if (real !== expected) {
+    throw new StudioError('PROJECT_PATH_ESCAPES', `${relative(projectDir, path)} in the project changed while it was opened: it now leads to ${real}. Model Studio does not follow links inside a project.`, { path, target: real });
+  }
 }
 
 /** Reads a file without following a link in its last step (the folders above are projectPath's). */
@@ -57,6 +101,7 @@ export async function readFileNoFollow(path: string, encoding?: 'utf8'): Promise
     throw err;
   }
   try {
+    await confirmOpened(path, handle.fd);
     if (!(await handle.stat()).isFile()) {
       throw new StudioError('PROJECT_PATH_ESCAPES', `${path} is not a regular file: Model Studio reads only files inside a project.`, { path });
     }

@@ -57,7 +57,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   const chosen = await exportsToServe(io, positionals[0]!, (values.export as unknown as string[] | undefined) ?? []);
   const models: ServedModel[] = [];
   try {
-    for (const c of chosen) models.push(await loadServedModel(c.dir, c.name, { threads }));
+    for (const c of chosen) models.push(await loadServedModel(c.dir, c.name, { threads, ...(c.projectDir ? { projectDir: c.projectDir } : {}) }));
   } catch (err) {
     for (const m of models) await m.close();
     throw err;

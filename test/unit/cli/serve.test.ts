@@ -1,10 +1,11 @@
 /**
  * `model-studio serve` through the real bin: a project's verified exports served by name,
- * an export folder served directly, bad usage refused (exit 2), and a graceful stop under load:
+ * an export folder served directly, bad usage refused (exit 2), a changed or linked model file
+ * refused, and a graceful stop under load:
  * SIGTERM while requests are in flight lets every accepted request finish, then exits 0.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,4 +94,21 @@ describe('model-studio serve', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(new RegExp(`no export ex-nothere1 in this project; its exports: ${exportId}`));
   }, 30_000);
+
+  it('refuses an export whose model was changed, or put behind a link inside the project (last: it breaks the export)', async () => {
+    const model = join(exportDir, 'model.onnx');
+    const bytes = readFileSync(model);
+    writeFileSync(model, Buffer.concat([bytes, Buffer.from([0])]));
+    const changed = await runBin(work, ['serve', project, '--export', exportId]);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/model\.onnx in .* does not match its checksum in export\.json: it was changed or damaged/);
+    const copy = join(work, 'elsewhere.onnx');
+    writeFileSync(copy, bytes);
+    rmSync(model);
+    symlinkSync(copy, model);
+    const linked = await runBin(work, ['serve', project, '--export', exportId]);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toMatch(/model\.onnx in the project is a link to .*elsewhere\.onnx: Model Studio does not follow links inside a project/);
+  }, 30_000);
 });
+

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { mlpCheckpoint, mlpSpec, HYPER, useTrainingProject } from '../runs/training-fixtures';
 import { useStudios } from './studio-fixture';
 import { useTempDirs } from './temp-dir';
+import { projectPath, readFileNoFollow } from '../../../src-main/services/project-paths';
 
 const tempDir = useTempDirs();
 const startStudio = useStudios();
@@ -112,4 +113,25 @@ describe('links inside a project', () => {
     execFileSync('mkfifo', [join(names.dir, 'datasets', names.id, 'dataset.json')]);
     expect((await escapes(names.studio.datasets.get(CLIENT, names.id))).code).toBe('PROJECT_PATH_ESCAPES');
   });
+
+  it('refuses a file whose folder was swapped for a link between the check and the open (the race), and still reads through a linked folder above the project', async () => {
+    const { dir, id, outside } = await namesProject();
+    // The check passes on the real folder…
+    const path = await projectPath(dir, 'datasets', id, 'dataset.json');
+    // …then the folder is replaced by a link to a copy outside before the read opens the file.
+    await cp(join(dir, 'datasets', id), join(outside, id), { recursive: true });
+    await rm(join(dir, 'datasets', id), { recursive: true });
+    await symlink(join(outside, id), join(dir, 'datasets', id));
+    const err = await escapes(readFileNoFollow(path));
+    expect(err.code).toBe('PROJECT_PATH_ESCAPES');
+    expect(err.message).toMatch(new RegExp(`datasets/${id}/dataset.json in the project changed while it was opened: it now leads to .*${outside.split('/').pop()}`));
+
+    // A link above the project is the person's own layout: followed as before.
+    const { dir: other, id: otherId } = await namesProject();
+    const alias = join(await tempDir(), 'alias');
+    await symlink(other, alias);
+    const viaAlias = await projectPath(alias, 'datasets', otherId, 'dataset.json');
+    expect(JSON.parse(await readFileNoFollow(viaAlias, 'utf8')).id).toBe(otherId);
+  });
 });
+
