@@ -69,6 +69,30 @@ describe('new run dialog', () => {
     expect(button(s.wrapper, 'backend-fallback').text()).toContain('WASM is not available here; training on WebGPU');
   });
 
+  it('goes to the new run after Train… in the model editor, even when a checkpoint’s evaluation was open in Runs', async () => {
+    const earlier = runRecord({ status: 'completed', summary: { epochsDone: 1, best: null, last: null } });
+    const s = setup({ 'checkpoint:list': () => [checkpointMeta()], 'eval:get': () => null }, [earlier]);
+    await openRuns(s.wrapper);
+    await s.wrapper.find('[data-testid="run-item"]').trigger('click');
+    await flushPromises();
+    await button(s.wrapper, 'evaluate-button').trigger('click');
+    await flushPromises();
+    expect(button(s.wrapper, 'eval-view').exists()).toBe(true);
+    // To the model, Train…, Start: the new run's view, not the evaluation left open before.
+    await s.wrapper.find('[data-testid="sidebar-models"]').trigger('click');
+    await flushPromises();
+    await s.wrapper.find('[data-testid="model-item"]').trigger('click');
+    await flushPromises();
+    await button(s.wrapper, 'train-model-button').trigger('click');
+    await flushPromises();
+    expect(button(s.wrapper, 'new-run-dialog').exists()).toBe(true);
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(s.created).toHaveLength(1);
+    expect(button(s.wrapper, 'eval-view').exists()).toBe(false);
+    expect(button(s.wrapper, 'run-view').exists()).toBe(true);
+  });
+
   it('says when each batch trains as slices because it does not fit in memory', async () => {
     const worker = scriptedMl({
       'train:start': (p: { runId: string }) => ({ runId: p.runId, backend: 'wasm', samplesPerEpoch: 512, batchesPerEpoch: 2, validationSamples: 0, microBatchSize: 86 }),
