@@ -3,11 +3,11 @@
  * and reads that verify a blob against the sha256 its manifest recorded.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
-import { readFileNoFollow } from '../services/project-paths';
+import { confirmOpened, readFileNoFollow } from '../services/project-paths';
 
 /** The sha256 of some bytes, as lowercase hex. */
 export function sha256(data: Uint8Array): string {
@@ -24,6 +24,13 @@ export async function writeDurable(path: string, data: Uint8Array | string): Pro
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   const handle = await open(path, 'wx', 0o644);
   try {
+    try {
+      // Not through a folder swapped for a link since it was checked: the file made there goes again.
+      await confirmOpened(path, handle.fd);
+    } catch (err) {
+      await rm(path, { force: true }).catch(() => undefined);
+      throw err;
+    }
     await handle.writeFile(bytes);
     await handle.sync();
   } finally {

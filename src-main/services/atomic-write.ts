@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { confirmOpened } from './project-paths';
 
 /** The temp-file prefix, so a crash leftover is recognisable beside the real file. */
 export const TEMP_PREFIX = '.mstudio-tmp-';
@@ -32,6 +33,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {
+      // Not through a folder swapped for a link since it was checked (the temp file goes again below).
+      await confirmOpened(temp, handle.fd);
       await handle.writeFile(data);
       await handle.sync();
     } finally {

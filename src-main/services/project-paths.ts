@@ -26,9 +26,13 @@ const checked = new Map<string, string>();
 const CHECKED_KEEP = 4096;
 
 function remember(target: string, projectDir: string): void {
-  checked.delete(target);
-  checked.set(target, projectDir);
-  if (checked.size > CHECKED_KEEP) checked.delete(checked.keys().next().value as string);
+  // The folder too: files written beside the target (a temp file, a staged folder's files) are confirmed under it.
+  for (const p of [dirname(target), target]) {
+    if (p === projectDir || !p.startsWith(projectDir)) continue;
+    checked.delete(p);
+    checked.set(p, projectDir);
+  }
+  while (checked.size > CHECKED_KEEP) checked.delete(checked.keys().next().value as string);
 }
 
 /** The project folder a path was checked under (the path itself or a folder above it), or null. */
@@ -57,7 +61,10 @@ export async function projectPath(projectDir: string, ...parts: string[]): Promi
       st = await lstat(at);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return target;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        remember(target, projectDir);
+        return target;
+      }
       throw err;
     }
     if (st.isSymbolicLink()) throw linkError(projectDir, at, await readlink(at).catch(() => null));
@@ -67,11 +74,11 @@ export async function projectPath(projectDir: string, ...parts: string[]): Promi
 }
 
 /**
- * After opening a file that projectPath checked: where the OS says which file a descriptor is
+ * After opening a file that projectPath checked (or one beside it): where the OS says which file a descriptor is
  * (Linux's /proc/self/fd), that it is the file inside the project the path names, with no link
  * put into the path since the check. Elsewhere the path is checked again (a narrower window).
  */
-async function confirmOpened(path: string, fd: number): Promise<void> {
+export async function confirmOpened(path: string, fd: number): Promise<void> {
   const projectDir = checkedUnder(path);
   if (!projectDir) return;
   const real = await readlink(`/proc/self/fd/${fd}`).catch(() => null);

@@ -12,6 +12,8 @@ import { mlpCheckpoint, mlpSpec, HYPER, useTrainingProject } from '../runs/train
 import { useStudios } from './studio-fixture';
 import { useTempDirs } from './temp-dir';
 import { projectPath, readFileNoFollow } from '../../../src-main/services/project-paths';
+import { writeFileAtomic } from '../../../src-main/services/atomic-write';
+import { writeDurable } from '../../../src-main/datasets/blob-files';
 
 const tempDir = useTempDirs();
 const startStudio = useStudios();
@@ -132,6 +134,18 @@ describe('links inside a project', () => {
     await symlink(other, alias);
     const viaAlias = await projectPath(alias, 'datasets', otherId, 'dataset.json');
     expect(JSON.parse(await readFileNoFollow(viaAlias, 'utf8')).id).toBe(otherId);
+  });
+
+  it('writes nothing through a folder swapped for a link after its check, and leaves no file where the link points', async () => {
+    const { dir, id, outside } = await namesProject();
+    const target = await projectPath(dir, 'datasets', id, 'notes.json');
+    await cp(join(dir, 'datasets', id), join(outside, id), { recursive: true });
+    await rm(join(dir, 'datasets', id), { recursive: true });
+    await symlink(join(outside, id), join(dir, 'datasets', id));
+    const before = (await readdir(join(outside, id))).sort();
+    expect((await escapes(writeFileAtomic(target, '{}'))).code).toBe('PROJECT_PATH_ESCAPES');
+    expect((await escapes(writeDurable(target, '{}'))).code).toBe('PROJECT_PATH_ESCAPES');
+    expect((await readdir(join(outside, id))).sort()).toEqual(before);
   });
 });
 
