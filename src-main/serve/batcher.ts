@@ -56,14 +56,46 @@ export class Batcher<T extends Float32Array | Int32Array> {
     return !this.running && this.queue.length === 0;
   }
 
-  /** The class probabilities of `n` samples; rejects with QueueFull when the queue is full. */
-  submit(x: T, n: number): Promise<Float32Array> {
+  /**
+   * The class probabilities of `n` samples; rejects with QueueFull when the queue is full. An
+   * abort (the answer took too long, the client went away) takes a request that still waits out
+   * of the queue, so it costs nothing; one already in a running batch just has its answer dropped.
+   */
+  submit(x: T, n: number, signal?: AbortSignal): Promise<Float32Array> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.queued + n > this.options.maxQueue && this.queued > 0) return Promise.reject(new QueueFull(`The queue is full (${this.queued} samples waiting, at most ${this.options.maxQueue}); try again shortly.`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ x, n, resolve, reject });
+      const entry: Pending<T> = { x, n, resolve, reject };
+      const onAbort = () => {
+        const at = this.queue.indexOf(entry);
+        if (at >= 0) {
+          this.queue.splice(at, 1);
+          this.queued -= n;
+        }
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      entry.resolve = (v) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(v);
+      };
+      entry.reject = (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      };
+      this.queue.push(entry);
       this.queued += n;
       this.schedule();
     });
+  }
+
+  /** Refuses what still waits (with `reason`) and resolves once the running batch, if any, is done. */
+  async drain(reason: Error): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const p of this.queue.splice(0)) p.reject(reason);
+    this.queued = 0;
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
   }
 
   private schedule(): void {

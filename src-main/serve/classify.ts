@@ -1,26 +1,31 @@
 /**
  * `POST /v2/models/{name}/classify`: one input as a person has it, preprocessed as the export's
- * preprocessing.json says (the studio's own steps), then the top-k labels. The body is a PNG or
- * JPEG image (resized to the model's size and colour as the import does, pixels / 255), or JSON:
+ * preprocessing.json says (the studio's own steps), then the top-k labels. The body is an image
+ * (PNG, JPEG, GIF, WebP or BMP, resized to the model's size and colour as the import does, pixels / 255), or JSON:
  * `{"text": "..."}` (tokenized with tokenizer.json, cut and padded to the sequence length) or
  * `{"features": [..] | {name: value}}` (standardized with the training split's mean and std; a
  * missing value is the mean). `top_k` comes from the query or the JSON (default 5).
  */
 import type { ModelInput } from '../../src-shared/models/spec';
 import { encodeTexts } from '../../src-shared/datasets/tokenizer';
+import { topK } from '../../src-shared/models/top-k';
 import { ProtocolError } from './oip';
 import type { ServedModel } from './served-model';
 
 export const DEFAULT_TOP_K = 5;
 
-const isImage = (b: Uint8Array) => (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) || (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff);
+/** Whether the bytes begin as an image the import decodes: PNG, JPEG, GIF, WebP or BMP. */
+const isImage = (b: Uint8Array) => {
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  return (b[0] === 0x89 && ascii(1, 4) === 'PNG') || (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) || ascii(0, 4) === 'GIF8' || (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') || ascii(0, 2) === 'BM';
+};
 
 /** The model input of one classify body. */
 export async function classifyInput(model: ServedModel, body: Buffer, contentType: string, json: () => unknown): Promise<{ x: Float32Array | Int32Array; topK: number | null }> {
   const p = model.preprocessing;
   if (contentType.startsWith('image/') || isImage(body)) {
     if (p.kind !== 'image') throw new ProtocolError(400, `${model.name} takes ${p.kind === 'text' ? '{"text": "..."}' : '{"features": [...]}'}, not an image.`);
-    if (!isImage(body)) throw new ProtocolError(400, 'The body is not a PNG or JPEG image.');
+    if (!isImage(body)) throw new ProtocolError(400, 'The body is not an image the studio reads (PNG, JPEG, GIF, WebP or BMP).');
     const { decodeImage, ImageSkip } = await import('../datasets/importers/image-decode');
     let pixels: Uint8Array;
     try {
@@ -41,7 +46,7 @@ export async function classifyInput(model: ServedModel, body: Buffer, contentTyp
     if (obj.text.length > 1_000_000) throw new ProtocolError(413, 'The text is longer than 1,000,000 characters.');
     return { x: encodeTexts(model.tokenizer!, [obj.text], p.seqLength), topK };
   }
-  if (p.kind === 'image') throw new ProtocolError(400, `${model.name} takes a PNG or JPEG image (Content-Type image/png or image/jpeg).`);
+  if (p.kind === 'image') throw new ProtocolError(400, `${model.name} takes an image (PNG, JPEG, GIF, WebP or BMP; Content-Type image/png, image/jpeg…).`);
   const features = obj.features;
   const raw = new Float32Array(p.features.length);
   if (Array.isArray(features)) {
@@ -67,7 +72,5 @@ function featureValue(v: unknown, name: string): number {
 
 /** The top-k predictions of one sample's probabilities. */
 export function topPredictions(model: ServedModel, probs: Float32Array, k: number) {
-  return Array.from(probs, (probability, index) => ({ label: model.labels[index] ?? String(index), index, probability }))
-    .sort((a, b) => b.probability - a.probability || a.index - b.index)
-    .slice(0, k);
+  return topK(probs, model.labels, k);
 }

@@ -42,15 +42,20 @@ export function chooseExports(projectDir: string, all: ExportMeta[], choices: Ex
       return { meta, name: c.name };
     });
   }
-  return uniqueNames(picked.map((p) => ({ dir: join(projectDir, EXPORTS_DIR, p.meta.id), name: p.name ?? tritonModelName(p.meta.name), projectDir })));
+  return uniqueNames(picked.map((p) => ({ dir: join(projectDir, EXPORTS_DIR, p.meta.id), name: p.name ?? tritonModelName(p.meta.name), given: p.name !== null, projectDir })));
 }
 
-/** The same names with `_2`, `_3` after repeats. */
-export function uniqueNames(list: ToServe[]): ToServe[] {
-  const seen = new Map<string, number>();
-  return list.map((t) => {
-    const n = (seen.get(t.name) ?? 0) + 1;
-    seen.set(t.name, n);
-    return n === 1 ? t : { ...t, name: `${t.name}_${n}` };
+/** The names made unique: a repeated derived name gets `_2`, `_3` (past every name taken); two exports given the same name are refused. */
+export function uniqueNames(list: (ToServe & { given?: boolean })[]): ToServe[] {
+  const given = list.filter((t) => t.given).map((t) => t.name);
+  const twice = given.find((n, i) => given.indexOf(n) !== i);
+  if (twice) throw new StudioError('BAD_REQUEST', `Two exports are named ${twice}: give each its own name.`);
+  const taken = new Set(given);
+  return list.map(({ given: isGiven, ...t }) => {
+    if (isGiven) return t;
+    let name = t.name;
+    for (let k = 2; taken.has(name); k++) name = `${t.name}_${k}`;
+    taken.add(name);
+    return { ...t, name };
   });
 }

@@ -20,9 +20,6 @@ export class ProtocolError extends Error {
 /** Samples one request may carry. */
 export const MAX_REQUEST_SAMPLES = 4096;
 
-const Scalar = z.union([z.number(), z.boolean(), z.string()]);
-type Nested = z.infer<typeof Scalar> | Nested[];
-const Data: z.ZodType<Nested[]> = z.array(z.lazy(() => z.union([Scalar, Data])));
 
 const InferRequest = z.object({
   id: z.string().max(256).optional(),
@@ -34,20 +31,40 @@ const InferRequest = z.object({
         shape: z.array(z.number().int().min(0)).min(1).max(8),
         datatype: z.string(),
         parameters: z.record(z.string(), z.unknown()).optional(),
-        data: Data,
+        // Checked by flattenData, which stops at the first value too many (no copy of a huge body first).
+        data: z.array(z.unknown()),
       }),
     )
     .min(1),
   outputs: z.array(z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()).optional() })).optional(),
 });
 
-/** Flattens nested data in row-major order. */
-function flatten(data: Nested[], out: unknown[] = []): unknown[] {
-  for (const v of data) {
-    if (Array.isArray(v)) flatten(v, out);
-    else out.push(v);
+/**
+ * The tensor's values from data given flat or nested (row-major), into `out`; a ProtocolError
+ * as soon as there are more than `out` holds, nesting is deeper than the shape, or a value is
+ * not a finite number (or not an INT32 when `int`).
+ */
+function flattenData(data: unknown[], out: Float32Array | Int32Array, depth: number, int: boolean, shape: number[]): void {
+  let n = 0;
+  const stack: { items: unknown[]; at: number }[] = [{ items: data, at: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.at >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const v = top.items[top.at++];
+    if (Array.isArray(v)) {
+      if (stack.length >= depth) throw new ProtocolError(400, `The data is nested deeper than its shape [${shape.join(', ')}].`);
+      stack.push({ items: v, at: 0 });
+      continue;
+    }
+    if (n >= out.length) throw new ProtocolError(400, `The shape [${shape.join(', ')}] needs ${out.length} values; the data has more.`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProtocolError(400, `Value ${n} of the data is ${JSON.stringify(v)}, not a finite number.`);
+    if (int && (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)) throw new ProtocolError(400, `Value ${n} of the data is ${v}, not an INT32.`);
+    out[n++] = v;
   }
-  return out;
+  if (n !== out.length) throw new ProtocolError(400, `The shape [${shape.join(', ')}] needs ${out.length} values; the data has ${n}.`);
 }
 
 export interface ParsedInfer {
@@ -76,15 +93,8 @@ export function parseInferRequest(body: unknown, model: ServedModel): ParsedInfe
     throw new ProtocolError(400, `The input "${want.name}" of ${model.name} has shape ${shapeText(want)}; the request says [${input.shape.join(', ')}].`);
   }
   if (n < 1 || n > MAX_REQUEST_SAMPLES) throw new ProtocolError(400, `A request carries 1 to ${MAX_REQUEST_SAMPLES} samples; this one says ${n}.`);
-  const values = flatten(input.data);
-  if (values.length !== n * model.sampleSize) throw new ProtocolError(400, `The shape [${input.shape.join(', ')}] needs ${n * model.sampleSize} values; the data has ${values.length}.`);
-  const x = want.datatype === 'INT32' ? new Int32Array(values.length) : new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProtocolError(400, `Value ${i} of the data is ${JSON.stringify(v)}, not a finite number.`);
-    if (want.datatype === 'INT32' && (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)) throw new ProtocolError(400, `Value ${i} of the data is ${v}, not an INT32.`);
-    x[i] = v;
-  }
+  const x = want.datatype === 'INT32' ? new Int32Array(n * model.sampleSize) : new Float32Array(n * model.sampleSize);
+  flattenData(input.data, x, input.shape.length, want.datatype === 'INT32', input.shape);
   const outputs = req.outputs?.map((o) => o.name) ?? null;
   for (const o of outputs ?? []) if (o !== model.output.name) throw new ProtocolError(400, `${model.name} has no output "${o}"; its output is "${model.output.name}".`);
   return { id: req.id, x, n, outputs };

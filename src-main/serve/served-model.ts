@@ -35,7 +35,7 @@ export const Preprocessing = z.discriminatedUnion('kind', [
 ]);
 export type Preprocessing = z.infer<typeof Preprocessing>;
 
-const TokenizerFile = z.object({ type: z.enum(['word', 'char']), lowercase: z.boolean(), vocab: z.array(z.string()).min(2) });
+export const TokenizerFile = z.object({ type: z.enum(['word', 'char']), lowercase: z.boolean(), vocab: z.array(z.string()).min(2) });
 
 export interface ServedModel {
   /** The name clients use in URLs. */
@@ -68,7 +68,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /** Reads one file the export lists (through no link when it is in a project), checked against its sha256 in export.json. */
 async function checkedFile(dir: string, meta: ExportMeta, file: string, projectDir: string | undefined): Promise<Buffer> {
   // Only the export's own files (a model.json naming ../../something is not followed).
-  if (!meta.files[file]) throw new StudioError('BAD_REQUEST', `The export in ${dir} asks for ${file}, which its export.json does not list.`);
+  if (!Object.hasOwn(meta.files, file)) throw new StudioError('BAD_REQUEST', `The export in ${dir} asks for ${file}, which its export.json does not list.`);
   const read = projectDir ? projectPath(projectDir, relative(projectDir, dir), ...file.split('/')).then((p) => readFileNoFollow(p)) : readFile(join(dir, ...file.split('/')));
   const bytes = await read.catch((err: NodeJS.ErrnoException) => {
     if (err instanceof StudioError) throw err;
@@ -80,7 +80,8 @@ async function checkedFile(dir: string, meta: ExportMeta, file: string, projectD
 
 /** Loads the export in `dir` for serving under `name`. */
 export async function loadServedModel(dir: string, name: string, options: LoadOptions): Promise<ServedModel> {
-  const meta = await readJsonFile(join(dir, EXPORT_META_FILE), ExportMeta, `The export in ${dir}`);
+  const metaPath = options.projectDir ? await projectPath(options.projectDir, relative(options.projectDir, dir), EXPORT_META_FILE) : join(dir, EXPORT_META_FILE);
+  const meta = await readJsonFile(metaPath, ExportMeta, `The export in ${dir}`);
   const json = async <T>(file: string, schema: z.ZodType<T>) => {
     const bytes = await checkedFile(dir, meta, file, options.projectDir);
     let value: unknown;

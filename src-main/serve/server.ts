@@ -71,6 +71,13 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** The client closed its connection before its answer. */
+class ClientGone extends Error {
+  constructor() {
+    super('The client closed the connection.');
+  }
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -95,11 +102,13 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
   let stopping = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
-  const token = options.token ? Buffer.from(`Bearer ${options.token}`) : null;
+  const token = options.token ? Buffer.from(options.token) : null;
 
   const authorized = (req: IncomingMessage) => {
     if (!token) return true;
-    const given = Buffer.from(req.headers.authorization ?? '');
+    // The scheme is case-insensitive (RFC 7235); the token is compared in constant time.
+    const m = /^bearer +(.+)$/i.exec(req.headers.authorization ?? '');
+    const given = Buffer.from(m?.[1] ?? '');
     return given.length === token.length && timingSafeEqual(given, token);
   };
   const hostAllowed = (req: IncomingMessage) => {
@@ -108,23 +117,33 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
     return isLoopback(host);
   };
 
+  // Bodies held in memory at once, over all requests: past this a request is answered 503 at once.
+  const bodyBudget = Math.max(64 * 2 ** 20, 4 * options.maxBodyBytes);
+  let buffered = 0;
   const readBody = (req: IncomingMessage) =>
     new Promise<Buffer>((resolve, reject) => {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > options.maxBodyBytes) return reject(new HttpError(413, `The body is ${declared} bytes; at most ${options.maxBodyBytes} are accepted.`));
       const chunks: Buffer[] = [];
       let size = 0;
+      let done = false;
+      const finish = (fn: () => void) => {
+        if (done) return;
+        done = true;
+        buffered -= size;
+        fn();
+      };
       req.on('data', (c: Buffer) => {
+        if (done) return;
         size += c.length;
-        if (size > options.maxBodyBytes) {
-          chunks.length = 0;
-          reject(new HttpError(413, `The body is over ${options.maxBodyBytes} bytes.`));
-          return;
-        }
-        chunks.push(c);
+        buffered += c.length;
+        if (size > options.maxBodyBytes) finish(() => reject(new HttpError(413, `The body is over ${options.maxBodyBytes} bytes.`)));
+        else if (buffered > bodyBudget) finish(() => reject(new HttpError(503, 'The server holds too many request bodies at once; try again shortly.')));
+        else chunks.push(c);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks)));
-      req.on('error', reject);
+      req.on('end', () => finish(() => resolve(Buffer.concat(chunks))));
+      req.on('error', (err) => finish(() => reject(err)));
+      req.on('close', () => finish(() => reject(new ClientGone())));
     });
 
   const parseJson = (body: Buffer): unknown => {
@@ -135,27 +154,31 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
     }
   };
 
-  /** The model's answer for n samples, or 503 when its queue is full or the answer takes too long. */
-  const predict = async (model: ServedModel, x: Float32Array | Int32Array, n: number) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The model's answer for n samples, or 503 when its queue is full or the answer takes too long.
+   * A request that times out, or whose client goes away, leaves the queue (it costs nothing more).
+   */
+  const predict = async (model: ServedModel, x: Float32Array | Int32Array, n: number, res: ServerResponse) => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new HttpError(503, `${model.name} did not answer within ${options.answerTimeoutMs} ms; the server is overloaded.`)), options.answerTimeoutMs);
+    const gone = () => {
+      if (!res.writableFinished) abort.abort(new ClientGone());
+    };
+    res.once('close', gone);
     try {
-      return await Promise.race([
-        batchers.get(model.name)!.submit(x, n),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new HttpError(503, `${model.name} did not answer within ${options.answerTimeoutMs} ms; the server is overloaded.`)), options.answerTimeoutMs);
-        }),
-      ]);
+      return await batchers.get(model.name)!.submit(x, n, abort.signal);
     } catch (err) {
       if (err instanceof QueueFull) throw new HttpError(503, err.message);
       throw err;
     } finally {
       clearTimeout(timer);
+      res.off('close', gone);
     }
   };
 
   type Route = { method: 'GET' | 'POST'; endpoint: string; model: string; run: () => Promise<{ status?: number; body: unknown; type?: string }> };
 
-  const route = (req: IncomingMessage): Route => {
+  const route = (req: IncomingMessage, res: ServerResponse): Route => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/v2/health/live') return { method: 'GET', endpoint: 'health', model: '', run: async () => ({ body: { live: true } }) };
@@ -169,7 +192,12 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
     }
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(?:\/(ready|infer|classify))?$/.exec(path);
     if (!m) throw new HttpError(404, `There is no ${path} here; see /v2/repository/index for the models and the protocol's paths.`);
-    const name = decodeURIComponent(m[1]!);
+    let name: string;
+    try {
+      name = decodeURIComponent(m[1]!);
+    } catch {
+      throw new HttpError(400, `${m[1]} is not a valid model name in a URL.`);
+    }
     const action = m[3] ?? 'metadata';
     const endpoint = action;
     // A model by its name, or by its export's id.
@@ -189,7 +217,7 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
         run: async () => {
           const target = find();
           const parsed = parseInferRequest(parseJson(await readBody(req)), target);
-          const probs = await predict(target, parsed.x, parsed.n);
+          const probs = await predict(target, parsed.x, parsed.n, res);
           return { body: inferResponse(target, parsed.id, probs, parsed.n) };
         },
       };
@@ -204,7 +232,7 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
         const { x, topK } = await classifyInput(target, body, String(req.headers['content-type'] ?? ''), () => parseJson(body));
         const k = Number(url.searchParams.get('top_k') ?? topK ?? DEFAULT_TOP_K);
         if (!Number.isInteger(k) || k < 1) throw new HttpError(400, 'top_k is a whole number of at least 1.');
-        const probs = await predict(target, x, 1);
+        const probs = await predict(target, x, 1, res);
         return { body: { model_name: target.name, model_version: target.version, predictions: topPredictions(target, probs, k) } };
       },
     };
@@ -225,18 +253,21 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
     let endpoint = 'other';
     let modelName = '';
     try {
-      if (stopping) throw new HttpError(503, 'The server is stopping.');
       if (!hostAllowed(req)) throw new HttpError(403, `Host ${req.headers.host ?? '(none)'} is not this machine's loopback; the server answers only requests addressed to localhost.`);
-      const r = route(req);
+      const r = route(req, res);
       endpoint = r.endpoint;
-      modelName = r.model;
+      // Metrics are labelled with served models only (a made-up name in a URL adds no series).
+      modelName = (byName.get(r.model) ?? models.find((x) => x.meta.id === r.model))?.name ?? '';
+      // While stopping only health answers (ready: false).
+      if (stopping && endpoint !== 'health') throw new HttpError(503, 'The server is stopping.');
       if (!authorized(req) && endpoint !== 'health') throw new HttpError(401, 'This server needs "Authorization: Bearer <token>".');
       if (req.method !== r.method) throw new HttpError(405, `${new URL(req.url ?? '/', 'http://localhost').pathname} takes ${r.method}, not ${req.method}.`);
       const out = await r.run();
       status = out.status ?? 200;
       bytes = send(res, status, out.body, out.type);
     } catch (err) {
-      status = err instanceof HttpError || err instanceof ProtocolError ? err.status : 500;
+      // 499: the client went away (nginx's code), not a failure of the server.
+      status = err instanceof HttpError || err instanceof ProtocolError ? err.status : err instanceof ClientGone ? 499 : 500;
       const message = status === 500 ? `The server failed: ${(err as Error).message}` : (err as Error).message;
       if (status === 413) {
         // The rest of an oversized body is drained, not kept, and the connection closes after the answer.
@@ -244,7 +275,7 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
         req.resume();
         res.once('finish', () => setTimeout(() => req.socket.destroy(), 2000).unref());
       }
-      if (!res.headersSent) bytes = send(res, status, { error: message });
+      if (!res.headersSent && !res.destroyed) bytes = send(res, status, { error: message });
     } finally {
       const ms = performance.now() - started;
       metrics.request(modelName, endpoint, status, ms / 1000);
@@ -274,6 +305,8 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
         await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
         clearTimeout(timer);
       }
+      // What still waits is refused, and no batch is left running on a runtime its owner will release.
+      for (const b of batchers.values()) await b.drain(new HttpError(503, 'The server is stopping.'));
       server.closeAllConnections();
       await closed;
     },

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
+import { parseJsonBounded } from '../../src-shared/json-depth';
 import type { TryInput, TryPrediction } from '../../src-shared/ipc/try-contract';
 import { encodeTexts, tokenize, type Tokenizer } from '../../src-shared/datasets/tokenizer';
 import { readDatasetManifest, readTokenizerFile } from '../datasets/dataset-files';
@@ -15,12 +16,15 @@ import type { ProjectService } from '../services/project-service';
 import { requireEntry, requireProject } from '../services/open-project';
 import { classifyInput, topPredictions } from './classify';
 import { ProtocolError } from './oip';
-import type { ServedModel } from './served-model';
+import { type ServedModel, TokenizerFile } from './served-model';
 
 const KEEP_LOADED = 2;
 
 export class TryService {
   private readonly loaded = new Map<string, Promise<ServedModel>>();
+  /** Tries running on each loaded export: one evicted meanwhile is released when they end. */
+  private readonly busy = new Map<string, number>();
+  private readonly evicted = new Set<string>();
 
   constructor(private readonly deps: { projects: Pick<ProjectService, 'current'> }) {}
 
@@ -47,7 +51,9 @@ export class TryService {
       if (input.kind !== 'text') throw new StudioError('BAD_REQUEST', `${manifest.name} holds texts: type a text.`);
       const file = await readTokenizerFile(view.dir, manifest);
       if (!file) throw new StudioError('NOT_FOUND', `${manifest.name} has no tokenizer.`);
-      const tokenizer = JSON.parse(file.toString('utf8')) as Tokenizer;
+      const parsed = TokenizerFile.safeParse(parseJsonBounded(file.toString('utf8')));
+      if (!parsed.success) throw new StudioError('IO_ERROR', `${manifest.name}'s tokenizer.json is not a tokenizer: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+      const tokenizer: Tokenizer = parsed.data;
       const tokens = tokenize(input.text, tokenizer.type, tokenizer.lowercase).slice(0, spec.seqLength);
       return { x: bytes(encodeTexts(tokenizer, [input.text], spec.seqLength)), shape: [1, spec.seqLength], tokens };
     }
@@ -61,8 +67,10 @@ export class TryService {
   async predict(clientId: string, exportId: string, input: TryInput, topK: number): Promise<{ predictions: TryPrediction[]; runtime: string; ms: number }> {
     const view = requireProject(this.deps.projects, clientId);
     if (!view.manifest.exports.some((e) => e.id === exportId)) throw new StudioError('NOT_FOUND', `No export ${exportId} in this project.`, { id: exportId });
+    const dir = join(view.dir, EXPORTS_DIR, exportId);
     const model = await this.model(view.dir, exportId);
     const started = performance.now();
+    this.busy.set(dir, (this.busy.get(dir) ?? 0) + 1);
     try {
       const body = input.kind === 'image' ? Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength) : Buffer.alloc(0);
       const json = input.kind === 'text' ? { text: input.text } : input.kind === 'tabular' ? { features: input.values } : null;
@@ -72,6 +80,13 @@ export class TryService {
     } catch (err) {
       if (err instanceof ProtocolError) throw new StudioError('BAD_REQUEST', err.message);
       throw err;
+    } finally {
+      const left = (this.busy.get(dir) ?? 1) - 1;
+      if (left > 0) this.busy.set(dir, left);
+      else {
+        this.busy.delete(dir);
+        if (this.evicted.delete(dir)) void model.close().catch(() => undefined);
+      }
     }
   }
 
@@ -90,7 +105,9 @@ export class TryService {
     while (this.loaded.size > KEEP_LOADED) {
       const [oldest, model] = this.loaded.entries().next().value as [string, Promise<ServedModel>];
       this.loaded.delete(oldest);
-      void model.then((m) => m.close()).catch(() => undefined);
+      // In use: released when its last try ends.
+      if (this.busy.has(oldest)) this.evicted.add(oldest);
+      else void model.then((m) => m.close()).catch(() => undefined);
     }
     return loading;
   }

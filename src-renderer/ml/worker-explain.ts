@@ -100,7 +100,12 @@ export async function explainTry(req: TryRequest): Promise<TryResult> {
   if (tried?.id !== req.checkpointId) {
     if (!req.artifacts) throw new Error(`Checkpoint ${req.checkpointId} is not loaded: send its artifacts.`);
     const old = tried;
-    tried = { id: req.checkpointId, model: loadArtifactsModel(req.artifacts) };
+    const entry = { id: req.checkpointId, model: loadArtifactsModel(req.artifacts) };
+    tried = entry;
+    // A load that fails is forgotten, so the next try loads again rather than failing for ever.
+    entry.model.catch(() => {
+      if (tried === entry) tried = null;
+    });
     void old?.model.then((m) => m.dispose()).catch(() => undefined);
   }
   const model = await tried.model;

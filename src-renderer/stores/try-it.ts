@@ -12,6 +12,7 @@ import type { DatasetManifest } from '../../src-shared/datasets/schema';
 import type { ExportMeta } from '../../src-shared/exports/export-meta';
 import type { TryInput, TryPrediction } from '../../src-shared/ipc/try-contract';
 import { standardizationOf } from '../../src-engine/data/standardization';
+import { topK } from '../../src-shared/models/top-k';
 import { useMl, useStudio } from '../bridge';
 import type { AttentionLayerMap, GradCamMap } from '../ml/training-protocol';
 import { sampleInput } from './evaluation';
@@ -31,14 +32,6 @@ export interface TryOutcome {
 }
 
 export const TOP_K = 5;
-
-/** The k most likely classes of a probability vector, most likely first. */
-export function topK(scores: number[], classNames: string[], k = TOP_K): TryPrediction[] {
-  return scores
-    .map((probability, index) => ({ label: classNames[index] ?? String(index), index, probability }))
-    .sort((a, b) => b.probability - a.probability || a.index - b.index)
-    .slice(0, k);
-}
 
 // Reactive proxies cannot cross to the worker (structured clone).
 const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -90,7 +83,7 @@ export const useTryStore = defineStore('try', () => {
       };
       // The worker keeps the last checkpoint tried; a new worker (another backend) has none, and says so.
       const r = await ask(inWorker !== meta.id).catch((err: unknown) => (/is not loaded/.test((err as Error).message) ? ask(true) : Promise.reject(err)));
-      return { predictions: topK(r.scores, manifest.classNames), runtime: 'studio', pixels, tokens, gradcam: r.gradcam, attention: r.attention };
+      return { predictions: topK(r.scores, manifest.classNames, TOP_K), runtime: 'studio', pixels, tokens, gradcam: r.gradcam, attention: r.attention };
     });
   }
 

@@ -47,8 +47,9 @@ describe('compression in the real UI', () => {
     // It runs in the worker, then the report opens with figures measured on those digits.
     const report = page.getByTestId('compression-report-dialog');
     await report.waitFor({ timeout: 180_000 });
+    // The dialog opens first and loads the stored report (under load that is seen as "Loading the report…").
+    await expect.poll(async () => (await report.textContent()) ?? '', { timeout: 30_000 }).toMatch(/measured on 1,?000 test samples/);
     const text = (await report.textContent()) ?? '';
-    expect(text).toMatch(/measured on 1,?000 test samples/);
     expect(text).toMatch(/int8/);
     const smaller = Number(/([\d.]+)× smaller/.exec(text)?.[1]);
     expect(smaller).toBeGreaterThan(3.9);

@@ -77,7 +77,7 @@ describe('Try it in the real UI', () => {
     // Not an image: said so, and the dialog stays usable.
     writeFileSync(join(workDir, 'notes.png'), 'not a picture');
     await page.getByTestId('try-file').setInputFiles(join(workDir, 'notes.png'));
-    await expect.poll(() => page.getByTestId('try-error').textContent(), { timeout: 10_000 }).toMatch(/not a PNG or JPEG|cannot be used/);
+    await expect.poll(() => page.getByTestId('try-error').textContent(), { timeout: 10_000 }).toMatch(/not an image the studio reads|cannot be used/);
     expect(s.pageErrors).toEqual([]);
   });
 

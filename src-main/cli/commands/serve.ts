@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { StudioError } from '../../../src-shared/errors';
-import { EXPORT_META_FILE } from '../../exports/export-files';
+import { EXPORT_META_FILE, EXPORTS_DIR } from '../../exports/export-files';
 import { readJsonFile } from '../../services/json-file';
 import { ExportMeta } from '../../../src-shared/exports/export-meta';
 import { chooseExports, parseExportChoice, type ToServe } from '../../serve/model-repository';
@@ -25,7 +25,10 @@ async function exportsToServe(io: CommandContext['io'], target: string, choices:
     if (choices.length) throw new UsageError('--export picks exports of a project; this is one export folder already.');
     const meta = await readJsonFile(join(dir, EXPORT_META_FILE), ExportMeta, `The export in ${dir}`);
     if (meta.status !== 'verified') throw new StudioError('BAD_REQUEST', `The export in ${dir} failed its verification; it is not served.`);
-    return [{ dir, name: tritonModelName(meta.name) }];
+    // A project's own exports/<id> is read as everything in a project is: through no link.
+    const project = dirname(dirname(dir));
+    const inProject = basename(dirname(dir)) === EXPORTS_DIR && (await readdir(project).catch(() => [])).some((f) => f.endsWith('.mstudio'));
+    return [{ dir, name: tritonModelName(meta.name), ...(inProject ? { projectDir: project } : {}) }];
   }
   const parsed = choices.map(parseExportChoice);
   // The project is open only while its list is read: serving needs no lock, the app may have it open.
@@ -105,7 +108,7 @@ a project's verified exports (or those given with --export, each under an option
 the one export folder given (a project's exports/<id>/ or an --out copy).
   GET  /v2/health/live | /v2/health/ready     POST /v2/repository/index
   GET  /v2/models/<name>                      POST /v2/models/<name>/infer     (JSON tensors)
-  POST /v2/models/<name>/classify             (a PNG/JPEG body, {"text": ...} or {"features": ...}; ?top_k=5)
+  POST /v2/models/<name>/classify             (an image body, {"text": ...} or {"features": ...}; ?top_k=5)
   GET  /metrics                               (Prometheus)
   --port N               port (default 8000; 0 picks a free one)
   --host ADDR            address (default 127.0.0.1); any other needs --token
