@@ -21,4 +21,17 @@ export interface PlatformAdapter {
   chooseFolder(clientId: string, defaultPath?: string): Promise<string | null>;
   /** Shows a file or folder in the OS file manager; false where the shell cannot (the web host). */
   showItemInFolder(path: string): Promise<boolean>;
+  /**
+   * The long work running in a client's window, for the OS: progress on its taskbar button or
+   * dock icon, and the machine kept awake while a run trains. False where the shell cannot.
+   */
+  setActivity(clientId: string, activity: ShellActivity): Promise<boolean>;
+  /** A system notification (a long job ended) when the client's window is not focused; whether one was shown. */
+  notify(clientId: string, note: { title: string; body: string }): Promise<boolean>;
+}
+
+/** What runs in a window: its kind (null: nothing) and how far it is (0..1; null: unknown). */
+export interface ShellActivity {
+  kind: 'training' | 'compression' | 'export' | null;
+  progress: number | null;
 }

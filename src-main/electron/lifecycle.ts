@@ -3,7 +3,7 @@
  * booting the services and windows, and an orderly shutdown that lets the services finish.
  */
 import { join, resolve } from 'node:path';
-import { app, dialog, ipcMain, Menu, net, protocol, session, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, net, Notification, powerSaveBlocker, protocol, session, shell } from 'electron';
 import type { AppCommand } from '../../src-shared/ipc/contract';
 import { createStudio, type Studio } from '../container';
 import { resolveAppLocation } from './app-location';
@@ -144,6 +144,12 @@ export function runApp(ctx: LaunchContext): void {
           shell,
           documentsDir: app.getPath('documents'),
           windowOf: (clientId) => wm.get(clientId),
+          powerSaveBlocker,
+          showNotification: (note) => {
+            if (!Notification.isSupported()) return false;
+            new Notification(note).show();
+            return true;
+          },
         }),
       });
       disposeBridge = registerIpcBridge({ ipcMain, handlers: s.handlers, events: s.events, windows: wm, location });

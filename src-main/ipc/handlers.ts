@@ -69,6 +69,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     'dialog:chooseFolder': async (req, ctx) => ({ path: await platform.chooseFolder(ctx.clientId, req.defaultPath) }),
     // A client sees and cancels its own jobs and the app-wide ones, never another window's.
+    'shell:activity': async (req, ctx) => ({ applied: await platform.setActivity(ctx.clientId, req) }),
+    'shell:notify': async (req, ctx) => ({ shown: await platform.notify(ctx.clientId, req) }),
     'job:list': (_req, ctx) => jobs.list(ctx.clientId),
     'job:cancel': (req, ctx) => jobs.cancel(req.id, ctx.clientId),
     ...createDatasetHandlers(deps.datasets),

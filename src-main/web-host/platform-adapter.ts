@@ -28,5 +28,8 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): PlatformAdapte
     chooseFolder: async () => unsupported('The Choose Folder dialog'),
     // A browser tab cannot open the file manager (and the host may be another machine's): the UI shows the path.
     showItemInFolder: async () => false,
+    // A browser tab has no taskbar progress or power blocker of ours; the page shows its own progress.
+    setActivity: async () => false,
+    notify: async () => false,
   };
 }

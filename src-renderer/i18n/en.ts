@@ -10,6 +10,14 @@ export default {
   ...exportsText,
   ...tryText,
   app: { name: 'Model Studio', tagline: 'Train, compress and export neural networks on your own machine.' },
+  shell: {
+    run: { completed: '{name} finished training', stopped: '{name} was stopped', failed: '{name} failed' },
+    runBody: '{epochs} epochs trained. Open Model Studio for the results.',
+    compressionEnded: 'Compression ended',
+    compressionBody: 'Open Model Studio for its report.',
+    exportEnded: 'Export ended',
+    exportBody: 'Open Model Studio for its verification.',
+  },
   start: {
     newProject: 'New Project',
     newProjectHint: 'Create a project folder',

@@ -181,6 +181,13 @@ export const channels = {
     }),
     response: DatasetShard,
   },
+  /** What long work runs in this window (taskbar/dock progress; kept awake while training); applied: false where the shell cannot. */
+  'shell:activity': {
+    request: z.strictObject({ kind: z.enum(['training', 'compression', 'export']).nullable(), progress: z.number().min(0).max(1).nullable() }),
+    response: z.strictObject({ applied: z.boolean() }),
+  },
+  /** A system notification when this window is not focused (a long job ended); shown: false otherwise. */
+  'shell:notify': { request: z.strictObject({ title: z.string().min(1).max(200), body: z.string().max(1000) }), response: z.strictObject({ shown: z.boolean() }) },
   'job:list': { request: NoArgs, response: z.array(JobSnapshot) },
   'job:cancel': { request: z.strictObject({ id: z.string().min(1).max(100) }), response: JobSnapshot },
   /** model:*, run:*, checkpoint:*, eval:* (see training-contract.ts). */

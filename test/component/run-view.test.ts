@@ -120,6 +120,40 @@ describe('new run dialog', () => {
   });
 });
 
+describe('the shell while a run trains', () => {
+  it('tells the shell the run\'s progress (whole percents), then nothing; and asks for a notification when a long run ends', async () => {
+    let now = 1_000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const s = setup({ 'shell:activity': () => ({ applied: true }), 'shell:notify': () => ({ shown: true }) });
+      await openRuns(s.wrapper);
+      await button(s.wrapper, 'new-run-button').trigger('click');
+      await button(s.wrapper, 'run-epochs').setValue('2');
+      await s.wrapper.find('#new-run-form').trigger('submit');
+      await flushPromises();
+      const runId = 'rn-run00001';
+      const rec = (batch: number) => ({ kind: 'batch' as const, epoch: 0, batch, step: batch + 1, loss: 1, accuracy: 0.5, lr: 0.001, samplesPerSec: 16, time: 1 });
+      // 1688 batches an epoch, 2 epochs: batch 843 is a quarter of the way; 844 rounds the same and sends nothing new.
+      s.worker.emit('train:batch', { runId, records: [rec(843)] });
+      await flushPromises();
+      s.worker.emit('train:batch', { runId, records: [rec(844)] });
+      await flushPromises();
+      const activity = s.studio.callsTo('shell:activity') as { kind: string | null; progress: number | null }[];
+      expect(activity).toContainEqual({ kind: 'training', progress: 0.25 });
+      expect(activity.filter((a) => a.kind === 'training' && a.progress === 0.25)).toHaveLength(1);
+      expect(s.studio.callsTo('shell:notify')).toEqual([]);
+
+      now += 60_000;
+      s.worker.emit('train:status', { runId, status: 'completed', result: { status: 'completed', epochsDone: 2, step: 3376, last: null, best: null } });
+      await flushPromises();
+      expect((s.studio.callsTo('shell:activity') as { kind: string | null }[]).at(-1)).toEqual({ kind: null, progress: null });
+      expect(s.studio.callsTo('shell:notify')).toEqual([{ title: expect.stringMatching(/finished training$/), body: expect.stringMatching(/epochs trained/) }]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
+
 describe('run view', () => {
   it('shows charts and progress from worker events, and follows the status with its buttons', async () => {
     const s = setup();

@@ -80,6 +80,7 @@ export function createFakeElectron() {
     readonly show = vi.fn();
     readonly focus = vi.fn();
     readonly restore = vi.fn();
+    readonly setProgressBar = vi.fn();
     focused = false;
     minimized = false;
     constructor(public readonly options: Record<string, any>) {
@@ -179,8 +180,18 @@ export function createFakeElectron() {
     listenerCount: (name: string) => rendererEmitter.listenerCount(name),
   };
   const protocol = { registerSchemesAsPrivileged: vi.fn() };
+  let blockerId = 0;
+  const powerSaveBlocker = { start: vi.fn((_type: string) => ++blockerId), stop: vi.fn((_id: number) => undefined) };
+  class Notification {
+    static shown: { title: string; body: string }[] = [];
+    static isSupported = () => true;
+    constructor(readonly options: { title: string; body: string }) {}
+    show() {
+      Notification.shown.push(this.options);
+    }
+  }
   const net = { fetch: vi.fn(async (_url: string) => new Response('')) };
-  return { app, BrowserWindow, ipcMain, dialog, shell, Menu, nativeTheme, session, protocol, net, contextBridge, ipcRenderer };
+  return { app, BrowserWindow, ipcMain, dialog, shell, Menu, nativeTheme, session, protocol, net, contextBridge, ipcRenderer, powerSaveBlocker, Notification };
 }
 
 /** One fake electron module, as tests see it. */

@@ -11,7 +11,7 @@ export function headlessPlatform(defaultParentDir = '/tmp'): PlatformAdapter {
   const unsupported = async (): Promise<never> => {
     throw new StudioError('UNSUPPORTED', 'No native dialogs here; type a path instead.');
   };
-  return { shell: 'web', nativeDialogs: false, nativeMenu: false, defaultParentDir, chooseProjectFile: unsupported, chooseFile: unsupported, chooseFolder: unsupported, showItemInFolder: async () => false };
+  return { shell: 'web', nativeDialogs: false, nativeMenu: false, defaultParentDir, chooseProjectFile: unsupported, chooseFile: unsupported, chooseFolder: unsupported, showItemInFolder: async () => false, setActivity: async () => false, notify: async () => false };
 }
 
 export interface RecordedEvent {
