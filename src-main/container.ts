@@ -18,6 +18,7 @@ import { JobService } from './services/job-service';
 import { ProjectService } from './services/project-service';
 import { RecentProjectsService } from './services/recent-projects';
 import { TryService } from './serve/try-service';
+import { SettingsService } from './services/settings-service';
 
 /** What the shell tells the container. */
 export interface StudioOptions {
@@ -79,14 +80,16 @@ export function createStudio(opts: StudioOptions): Studio {
   const exports: ExportService = new ExportService(exportDeps);
   const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
   const tries = new TryService({ projects });
+  const settings = new SettingsService(opts.dataDir);
   const handlers = createHandlers({
-    projects, jobs, recent, datasets, models, runs, checkpoints, compression, exports, tries, platform: opts.platform, appVersion: opts.appVersion,
+    projects, jobs, recent, datasets, models, runs, checkpoints, compression, exports, tries, settings, platform: opts.platform, appVersion: opts.appVersion,
   });
 
   // Jobs write into open projects, so they start after and stop before the project service.
   const order: Lifecycle[] = [
     { name: 'data folder', start: async () => void (await mkdir(opts.dataDir, { recursive: true })) },
     { name: 'recent projects', start: () => recent.start() },
+    { name: 'settings', start: () => settings.start() },
     { name: 'projects', start: () => projects.start(), stop: () => projects.stop() },
     // Imports are jobs: stopping in reverse order cancels them before the datasets are dropped.
     { name: 'datasets', stop: () => datasets.stop() },

@@ -9,6 +9,7 @@ import type { PlatformAdapter } from '../platform';
 import type { JobService } from '../services/job-service';
 import type { ProjectService } from '../services/project-service';
 import type { TryService } from '../serve/try-service';
+import type { SettingsService } from '../services/settings-service';
 import type { RecentProjectsService } from '../services/recent-projects';
 import { createDatasetHandlers } from './dataset-handlers';
 import type { Handlers } from './dispatch';
@@ -28,6 +29,7 @@ export interface HandlerDeps {
   compression: CompressionService;
   exports: ExportService;
   tries: TryService;
+  settings: SettingsService;
   platform: PlatformAdapter;
   appVersion: string;
 }
@@ -42,11 +44,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       platform: process.platform,
       shell: platform.shell,
       capabilities: { nativeDialogs: platform.nativeDialogs, nativeMenu: platform.nativeMenu },
-      defaultParentDir: platform.defaultParentDir,
+      defaultParentDir: deps.settings.get().settings.projectsDir ?? platform.defaultParentDir,
     }),
     // The folder the New Project form suggests is made if missing (a new user has none); any other
     // must exist, so a mistyped path is not quietly created.
-    'project:create': (req, ctx) => projects.create(req.name, req.parentDir, ctx.clientId, { makeParent: req.parentDir === platform.defaultParentDir }),
+    'project:create': (req, ctx) => projects.create(req.name, req.parentDir, ctx.clientId, { makeParent: req.parentDir === platform.defaultParentDir && deps.settings.get().settings.projectsDir === null }),
     'project:open': (req, ctx) => projects.open(req.path, ctx.clientId),
     'project:current': (_req, ctx) => projects.current(ctx.clientId),
     'project:close': async (_req, ctx) => {
@@ -71,6 +73,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     // A client sees and cancels its own jobs and the app-wide ones, never another window's.
     'shell:activity': async (req, ctx) => ({ applied: await platform.setActivity(ctx.clientId, req) }),
     'shell:notify': async (req, ctx) => ({ shown: await platform.notify(ctx.clientId, req) }),
+    'settings:get': () => deps.settings.get(),
+    'settings:set': (req) => deps.settings.update(req),
     'job:list': (_req, ctx) => jobs.list(ctx.clientId),
     'job:cancel': (req, ctx) => jobs.cancel(req.id, ctx.clientId),
     ...createDatasetHandlers(deps.datasets),

@@ -1,4 +1,4 @@
-/** App-wide facts from main (name, version, shell capabilities) and the OS colour scheme. */
+/** App-wide facts from main (name, version, shell capabilities) and the colour scheme (the setting, or the OS's). */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { StudioErrorData } from '../../src-shared/errors';
@@ -13,6 +13,9 @@ export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null);
   const loadError = ref<StudioErrorData | null>(null);
   const theme = ref<Theme>('light');
+  /** The theme setting: `system` follows the OS. */
+  const themeChoice = ref<'system' | Theme>('system');
+  let reapply: () => void = () => undefined;
 
   const nativeDialogs = computed(() => info.value?.capabilities.nativeDialogs ?? false);
   const nativeMenu = computed(() => info.value?.capabilities.nativeMenu ?? false);
@@ -32,13 +35,20 @@ export const useAppStore = defineStore('app', () => {
   function followSystemTheme(): () => void {
     const query = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
     const apply = () => {
-      theme.value = query?.matches ? 'dark' : 'light';
+      theme.value = themeChoice.value === 'system' ? (query?.matches ? 'dark' : 'light') : themeChoice.value;
       document.documentElement.dataset.theme = theme.value;
     };
+    reapply = apply;
     apply();
     query?.addEventListener('change', apply);
     return () => query?.removeEventListener('change', apply);
   }
 
-  return { info, loadError, theme, nativeDialogs, nativeMenu, load, followSystemTheme };
+  /** Light, dark, or following the OS. */
+  function setTheme(choice: 'system' | Theme): void {
+    themeChoice.value = choice;
+    reapply();
+  }
+
+  return { info, loadError, theme, nativeDialogs, nativeMenu, load, followSystemTheme, setTheme };
 });

@@ -8,7 +8,7 @@ export type Section = (typeof SECTIONS)[number];
 
 export const useUiStore = defineStore('ui', () => {
   const section = ref<Section>('datasets');
-  const dialog = ref<'new-project' | 'open-path' | 'add-dataset' | null>(null);
+  const dialog = ref<'new-project' | 'open-path' | 'add-dataset' | 'settings' | null>(null);
   /** Set by the model editor's "Train…": the runs section opens New run for this model. */
   const trainModelId = ref<string | null>(null);
   /** Set by "Compress…" on a checkpoint: the compression section opens its form for it. */

@@ -17,6 +17,7 @@ import { RunId } from '../project/entry-ids';
 import { ProjectName } from '../project/names';
 import { exportChannels } from './export-contract';
 import { tryChannels } from './try-contract';
+import { Settings, SettingsPatch } from '../settings/settings';
 import { trainingChannels } from './training-contract';
 
 /** An absolute or user-typed file-system path; main resolves and checks it. */
@@ -188,6 +189,10 @@ export const channels = {
   },
   /** A system notification when this window is not focused (a long job ended); shown: false otherwise. */
   'shell:notify': { request: z.strictObject({ title: z.string().min(1).max(200), body: z.string().max(1000) }), response: z.strictObject({ shown: z.boolean() }) },
+  /** The app's settings, and why a stored file was not used (null when it was). */
+  'settings:get': { request: NoArgs, response: z.strictObject({ settings: Settings, problem: z.string().nullable() }) },
+  /** Changes and saves settings; the settings now. */
+  'settings:set': { request: SettingsPatch, response: Settings },
   'job:list': { request: NoArgs, response: z.array(JobSnapshot) },
   'job:cancel': { request: z.strictObject({ id: z.string().min(1).max(100) }), response: JobSnapshot },
   /** model:*, run:*, checkpoint:*, eval:* (see training-contract.ts). */

@@ -1,0 +1,43 @@
+/** Simplified Chinese (zh-CN) UI text of the Exports section and the Export dialog. */
+export default {
+  exports: {
+    export: '导出…',
+    emptyNoCheckpoints: '暂无可导出的内容：请先训练模型。导出需从检查点开始。',
+    summary: '{format} · {precision} · {size} · 来自 {from} · {when}',
+    verification: '由 {runtime} 在 {n} 个 {split} 样本上验证：top-1 一致率 {agreement}，最大差异 {diff}，准确率 {accuracy}（Model Studio 中为 {studio}）',
+    status: { verified: '已验证', failed: '失败' },
+    speed: 'onnxruntime：批次大小 1 时每样本 {ms} ms，批次大小 256 时 {n} 样本/秒',
+    formats: { tfjs: 'TensorFlow.js', onnx: 'ONNX' },
+    formatHints: {
+      tfjs: 'TF.js 层模型（model.json 及其权重），可由原版 tf.loadLayersModel 直接读取。',
+      onnx: 'model.onnx（opset 13，含层归一化时为 17），适用于 onnxruntime、Triton 及其他 ONNX 运行时；支持所有类型的模型。',
+    },
+    precisions: { float32: 'float32', float16: 'float16', uint8: 'uint8', int8: 'int8（全整数）', 'int8-weights': '仅权重 int8' },
+    precisionHints: {
+      float32: '全精度：预测结果与 Model Studio 相同。',
+      float16: '半精度权重：缩小 2×，预测结果几乎相同。',
+      uint8: '每个张量一个缩放因子（TF.js 自带的方案）：约缩小 4×；请检查一致率。',
+      int8: '整数权重和激活（已校准范围）：约缩小 4×，在 onnxruntime 中更快。',
+      'int8-weights': '整数权重、浮点运算：约缩小 4×，但不会更快。',
+    },
+    reveal: '在文件夹中显示',
+    remove: '删除',
+    removeConfirm: '确定删除？请再点击一次',
+    removeLabel: '删除导出 {name}',
+    form: {
+      title: '导出检查点',
+      checkpoint: '检查点',
+      format: '格式',
+      precision: '精度',
+      triton: '同时生成 Triton Inference Server / KServe 模型仓库（triton/<name>/）',
+      verify: '验证样本数',
+      verifyHint: '由原版 TF.js 运行的测试样本数，与 Model Studio 的预测进行比较。',
+      verifyProblem: '请至少用一个测试样本进行验证。',
+      name: '名称',
+      namePlaceholder: '默认：检查点、格式和精度',
+      noCheckpoint: '请选择检查点。',
+      cancel: '取消',
+      start: '导出',
+    },
+  },
+};
