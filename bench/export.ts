@@ -20,7 +20,7 @@ const SUITE = 'export';
 interface ExportJson {
   sizeBytes: number;
   status: string;
-  verification: { samples: number; agreement: number; maxAbsDiff: number; accuracy: number; latencyMs: number | null; throughput: number | null };
+  verification: { samples: number; agreement: number; maxAbsDiff: number; accuracy: number; latencyMs: number | null; throughput: number | null; float32Throughput: number | null };
 }
 
 type Variant = readonly ['tfjs' | 'onnx', string];
@@ -85,6 +85,7 @@ export const exportSuite: BenchSuite = {
           rows.push({ suite: SUITE, name: `${name} export time`, value: s, unit: 's', note: 'with verification' });
           if (v.latencyMs !== null) rows.push({ suite: SUITE, name: `${name} onnxruntime latency`, value: v.latencyMs, unit: 'ms', note: 'per sample, batch 1, median of 20' });
           if (v.throughput !== null) rows.push({ suite: SUITE, name: `${name} onnxruntime throughput`, value: v.throughput, unit: 'samples/s', note: 'batch 256' });
+          if (v.throughput !== null && v.float32Throughput) rows.push({ suite: SUITE, name: `${name} throughput ratio`, value: v.throughput / v.float32Throughput, unit: 'x float32', note: `its float32 sibling timed in the same export: ${Math.round(v.float32Throughput).toLocaleString('en')}/s` });
         }
       }
     });

@@ -27,7 +27,7 @@ import { setupNodeBackend, type NodeBackend } from '../training/tf-node';
 import { modelCard, preprocessingOf } from './model-card';
 import { BOUNDS, compareOutputs } from './verification';
 import { tritonModelName, tritonRepository } from './triton';
-import { runOnnxExport } from './verify-onnx';
+import { runOnnxExport, timeOnnxModel } from './verify-onnx';
 import { runTfjsExport } from './verify-tfjs';
 
 const STUDIO_LAYERS_JS = new URL('../../resources/tfjs/studio-layers.js', import.meta.url);
@@ -139,6 +139,10 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
 
     progress?.('verifying');
     const run = req.format === 'onnx' ? await runOnnxExport(join(incoming, 'model.onnx'), inputs) : { ...(await runTfjsExport(incoming, inputs, signal)), latencyMs: null, throughput: null };
+    // Its float32 sibling, timed the same way in the same run, so the speed-up is a ratio of like with like
+    // (none for a full-int8 checkpoint, whose float32 model is its parent's).
+    const { exportOnnx } = await import('../../src-engine/export/onnx/onnx-exporter');
+    const sibling = req.format === 'onnx' && req.precision !== 'float32' && !fakeQuantRanges(artifacts.modelTopology) ? await timeOnnxModel(exportOnnx(checkpoint.spec, artifacts, generatedBy, 'float32'), inputs) : null;
     const compared = compareOutputs(concat(studioProbs, Float32Array), run.probs, Int32Array.from(labels), manifest.classNames.length);
     const bounds = BOUNDS[req.precision];
     const passed = compared.agreement >= bounds.minAgreement && compared.maxAbsDiff <= bounds.maxDiff;
@@ -155,7 +159,7 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
       modelFiles,
       sizeBytes,
       status: passed ? 'verified' : 'failed',
-      verification: { runtime: run.runtime, split, ...compared, minAgreement: bounds.minAgreement, maxDiffBound: bounds.maxDiff, passed, ms: run.ms, latencyMs: run.latencyMs, throughput: run.throughput },
+      verification: { runtime: run.runtime, split, ...compared, minAgreement: bounds.minAgreement, maxDiffBound: bounds.maxDiff, passed, ms: run.ms, latencyMs: run.latencyMs, throughput: run.throughput, float32LatencyMs: sibling?.latencyMs ?? null, float32Throughput: sibling?.throughput ?? null },
       generatedBy,
       createdAt: new Date().toISOString(),
     };

@@ -5,7 +5,6 @@
  * registered) for TF.js layers models. Everything is read into memory at load, so the folder
  * may change or go while the model is served.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
@@ -13,6 +12,7 @@ import type { Tokenizer } from '../../src-shared/datasets/tokenizer';
 import { ExportMeta } from '../../src-shared/exports/export-meta';
 import { StudioError } from '../../src-shared/errors';
 import { parseJsonBounded } from '../../src-shared/json-depth';
+import { sha256 } from '../datasets/blob-files';
 import { EXPORT_META_FILE } from '../exports/export-files';
 import { readJsonFile } from '../services/json-file';
 import { projectPath, readFileNoFollow } from '../services/project-paths';
@@ -63,7 +63,6 @@ export interface LoadOptions {
   projectDir?: string;
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Reads one file the export lists (through no link when it is in a project), checked against its sha256 in export.json. */
 async function checkedFile(dir: string, meta: ExportMeta, file: string, projectDir: string | undefined): Promise<Buffer> {

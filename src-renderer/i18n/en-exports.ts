@@ -7,6 +7,7 @@ export default {
     verification: 'by {runtime} on {n} {split} samples: top-1 agreement {agreement}, largest difference {diff}, accuracy {accuracy} (studio {studio})',
     status: { verified: 'Verified', failed: 'Failed' },
     speed: 'onnxruntime: {ms} ms per sample at batch 1, {n} samples/s at batch 256',
+    speedAgainstFloat32: ' (float32: {n} samples/s, so {ratio}×)',
     formats: { tfjs: 'TensorFlow.js', onnx: 'ONNX' },
     formatHints: {
       tfjs: 'A TF.js layers model (model.json and its weights) that stock tf.loadLayersModel reads.',

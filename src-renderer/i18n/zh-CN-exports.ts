@@ -7,6 +7,7 @@ export default {
     verification: '由 {runtime} 在 {n} 个 {split} 样本上验证：top-1 一致率 {agreement}，最大差异 {diff}，准确率 {accuracy}（Model Studio 中为 {studio}）',
     status: { verified: '已验证', failed: '失败' },
     speed: 'onnxruntime：批次大小 1 时每样本 {ms} ms，批次大小 256 时 {n} 样本/秒',
+    speedAgainstFloat32: '（float32：{n} 样本/秒，即 {ratio}×）',
     formats: { tfjs: 'TensorFlow.js', onnx: 'ONNX' },
     formatHints: {
       tfjs: 'TF.js 层模型（model.json 及其权重），可由原版 tf.loadLayersModel 直接读取。',

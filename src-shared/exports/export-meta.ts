@@ -48,6 +48,9 @@ export const Verification = z.strictObject({
   /** ONNX: the runtime's median milliseconds per sample at batch 1, and samples per second at batch 256. */
   latencyMs: z.number().min(0).nullable().default(null),
   throughput: z.number().min(0).nullable().default(null),
+  /** ONNX in another precision: the same two figures for the float32 export of the same checkpoint, timed in the same run. */
+  float32LatencyMs: z.number().min(0).nullable().default(null),
+  float32Throughput: z.number().min(0).nullable().default(null),
 });
 export type Verification = z.output<typeof Verification>;
 

@@ -113,6 +113,8 @@ describe('model-studio export', () => {
     expect(r.verification.maxAbsDiff).toBeLessThan(1e-5);
     expect(r.verification.latencyMs).toBeGreaterThan(0);
     expect(r.verification.throughput).toBeGreaterThan(100);
+    // float32 is its own sibling: no second timing.
+    expect(r.verification.float32Throughput).toBeNull();
     const checked = spawnSync('/usr/bin/python3', ['-c', 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print("ok")', join(r.dir, 'model.onnx')], { encoding: 'utf8' });
     expect(checked.stdout.trim(), checked.stderr).toBe('ok');
     expect(await readFile(join(r.dir, 'README.md'), 'utf8')).toMatch(/session = ort\.InferenceSession\("model\.onnx"\)/);
@@ -127,6 +129,9 @@ describe('model-studio export', () => {
     const meta = JSON.parse(await readFile(join(q.dir, 'export.json'), 'utf8'));
     expect(meta.files['triton/seed-cnn_int8/1/model.onnx'].sha256).toBe(meta.files['model.onnx'].sha256);
     expect(q.status).toBe('verified');
+    // Its float32 sibling is timed in the same run, the same way.
+    expect(q.verification.float32Throughput).toBeGreaterThan(100);
+    expect(q.verification.float32LatencyMs).toBeGreaterThan(0);
     expect(q.verification.agreement).toBeGreaterThanOrEqual(0.99);
     // This small model (1,500 digits, one epoch) on 300 digits: a few answers move; the bench measures the target on a real model.
     expect(Math.abs(q.verification.accuracy - q.verification.studioAccuracy)).toBeLessThan(0.02);
