@@ -199,7 +199,6 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
       throw new HttpError(400, `${m[1]} is not a valid model name in a URL.`);
     }
     const action = m[3] ?? 'metadata';
-    const endpoint = action;
     // A model by its name, or by its export's id.
     const model = byName.get(name) ?? models.find((x) => x.meta.id === name);
     const find = () => {
@@ -207,35 +206,26 @@ export async function startServer(models: ServedModel[], options: ServeOptions):
       if (m[2] !== undefined && m[2] !== model.version) throw new HttpError(404, `${name} has no version ${m[2]}; its version is ${model.version}.`);
       return model;
     };
-    if (action === 'metadata') return { method: 'GET', endpoint, model: name, run: async () => ({ body: modelMetadata(find()) }) };
-    if (action === 'ready') return { method: 'GET', endpoint, model: name, run: async () => ({ body: { name: find().name, ready: !stopping } }) };
+    /** A route on the model the URL names (404 when it serves none). */
+    const on = (method: Route['method'], run: (target: ServedModel) => ReturnType<Route['run']>): Route => ({ method, endpoint: action, model: name, run: () => run(find()) });
+    if (action === 'metadata') return on('GET', async (target) => ({ body: modelMetadata(target) }));
+    // While stopping, everything but health answers 503 before it gets here.
+    if (action === 'ready') return on('GET', async (target) => ({ body: { name: target.name, ready: true } }));
     if (action === 'infer') {
-      return {
-        method: 'POST',
-        endpoint,
-        model: name,
-        run: async () => {
-          const target = find();
-          const parsed = parseInferRequest(parseJson(await readBody(req)), target);
-          const probs = await predict(target, parsed.x, parsed.n, res);
-          return { body: inferResponse(target, parsed.id, probs, parsed.n) };
-        },
-      };
+      return on('POST', async (target) => {
+        const parsed = parseInferRequest(parseJson(await readBody(req)), target);
+        const probs = await predict(target, parsed.x, parsed.n, res);
+        return { body: inferResponse(target, parsed.id, probs, parsed.n) };
+      });
     }
-    return {
-      method: 'POST',
-      endpoint,
-      model: name,
-      run: async () => {
-        const target = find();
-        const body = await readBody(req);
-        const { x, topK } = await classifyInput(target, body, String(req.headers['content-type'] ?? ''), () => parseJson(body));
-        const k = Number(url.searchParams.get('top_k') ?? topK ?? DEFAULT_TOP_K);
-        if (!Number.isInteger(k) || k < 1) throw new HttpError(400, 'top_k is a whole number of at least 1.');
-        const probs = await predict(target, x, 1, res);
-        return { body: { model_name: target.name, model_version: target.version, predictions: topPredictions(target, probs, k) } };
-      },
-    };
+    return on('POST', async (target) => {
+      const body = await readBody(req);
+      const { x, topK } = await classifyInput(target, body, String(req.headers['content-type'] ?? ''), () => parseJson(body));
+      const k = Number(url.searchParams.get('top_k') ?? topK ?? DEFAULT_TOP_K);
+      if (!Number.isInteger(k) || k < 1) throw new HttpError(400, 'top_k is a whole number of at least 1.');
+      const probs = await predict(target, x, 1, res);
+      return { body: { model_name: target.name, model_version: target.version, predictions: topPredictions(target, probs, k) } };
+    });
   };
 
   const send = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
