@@ -6,6 +6,7 @@
  * (compression:save), which reads the sizes off the bytes. A cancelled or failed one stores nothing.
  */
 import { defineStore } from 'pinia';
+import { plain } from '../util/plain';
 import { computed, ref, shallowRef } from 'vue';
 import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { CompressionRecipe } from '../../src-shared/compression/recipe';
@@ -43,9 +44,6 @@ export interface CompressionJob {
   phaseStartedAt: number;
   cancelling: boolean;
 }
-
-// Reactive proxies cannot cross to the worker (structured clone).
-const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 export const useCompressionStore = defineStore('compression', () => {
   const studio = useStudio();

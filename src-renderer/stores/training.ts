@@ -4,6 +4,7 @@
  * with start, pause, resume and stop. Resuming a checkpoint starts a new run (resumedFrom).
  */
 import { defineStore } from 'pinia';
+import { plain } from '../util/plain';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
 import type { RunDetails } from '../../src-shared/ipc/training-contract';
 import type { Backend, HyperParams } from '../../src-shared/runs/hyper-params';
@@ -23,11 +24,6 @@ import { resumePoint } from '../../src-engine/session/resume';
 import { checkpointArtifacts, liveEta, type LiveRun } from './training-live';
 
 export type { LiveRun };
-
-/** A deep, non-reactive copy of JSON data. */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 /** What the New run dialog asks for. */
 export interface StartRunRequest {

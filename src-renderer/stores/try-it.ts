@@ -6,6 +6,7 @@
  * latest request's answer is shown.
  */
 import { defineStore } from 'pinia';
+import { plain } from '../util/plain';
 import { ref } from 'vue';
 import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
@@ -32,9 +33,6 @@ export interface TryOutcome {
 }
 
 export const TOP_K = 5;
-
-// Reactive proxies cannot cross to the worker (structured clone).
-const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 export const useTryStore = defineStore('try', () => {
   const studio = useStudio();
