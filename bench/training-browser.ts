@@ -1,18 +1,23 @@
 /**
  * Training throughput (samples/s) in Chromium, through the studio's own ML worker (backend
  * switch, data feed from main, Trainer): seed-cnn on MNIST and text-transformer on the spam
- * sample at batch 32 and 256, on webgpu and webgl. It uses the real web host and the built
- * renderer (`npx electron-vite build`), and the page's `?diagnostics` trainThroughput.
- * Without a GPU Chromium renders with SwiftShader (software), which is slow: every
- * configuration gets a time cap, and one expected to run too long is left out.
+ * sample at batch 32 and 256, on webgpu, webgl, and WASM with 1 thread and with one thread per
+ * core (the page is cross-origin isolated; each thread count is its own page load, since the
+ * WASM backend fixes its threads when it starts), and the threads' speed-up over 1 thread.
+ * It uses the real web host and the built renderer (`npx electron-vite build`), and the
+ * page's `?diagnostics` trainThroughput. Without a GPU Chromium renders with SwiftShader
+ * (software), which is slow: every configuration gets a time cap, and one expected to run too
+ * long is left out.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startWebHost, type WebHost } from '../src-main/web-host/server';
 import { CHROMIUM_ARGS } from '../test/e2e/support/studio-page';
+import { torchComparisonRows } from './pytorch';
 import type { BenchRow, BenchSuite } from './report';
 
 const SUITE = 'training-browser';
@@ -22,11 +27,27 @@ const RENDERER_DIR = 'out/renderer';
 const CAP_MS = 20_000;
 /** Leave out a configuration expected to take longer than this (seconds). */
 const SKIP_S = 30;
-const BACKENDS = ['webgpu', 'webgl'] as const;
+/** What a configuration runs on; `wasmThreads` is the page's `?wasmThreads` (undefined: the app's default). */
+interface Target {
+  label: string;
+  backend: 'webgpu' | 'webgl' | 'wasm';
+  wasmThreads?: number;
+}
+const TARGETS: Target[] = [
+  { label: 'webgpu', backend: 'webgpu' },
+  { label: 'webgl', backend: 'webgl' },
+  { label: 'wasm 1 thread', backend: 'wasm', wasmThreads: 1 },
+  { label: 'wasm all threads', backend: 'wasm', wasmThreads: Math.min(8, availableParallelism()) },
+];
 
 /** What the page's trainThroughput diagnostic answers (src-renderer/ml/diagnostics.ts; DOM-typed, so not imported). */
 interface TrainThroughputReport {
-  backend: { backend: string | null; adapter: string | null; tried: { name: string; ok: boolean; error?: string }[] };
+  backend: {
+    backend: string | null;
+    adapter: string | null;
+    wasm?: { simd: boolean; threads: number };
+    tried: { name: string; ok: boolean; error?: string }[];
+  };
   samplesPerSecond: number;
   batches: number;
   warm: boolean;
@@ -48,8 +69,8 @@ const WORKLOADS: Workload[] = [
 ];
 
 /** Opens the project in the page through the Open dialog, with diagnostics on. */
-async function openProject(page: Page, host: WebHost, projectDir: string): Promise<void> {
-  await page.goto(`${host.url}&diagnostics`);
+async function openProject(page: Page, host: WebHost, projectDir: string, wasmThreads?: number): Promise<void> {
+  await page.goto(`${host.url}&diagnostics${wasmThreads ? `&wasmThreads=${wasmThreads}` : ''}`);
   await page.getByTestId('open-project-button').click();
   await page.getByTestId('open-path-input').fill(projectDir);
   await page.getByTestId('open-path-submit').click();
@@ -86,18 +107,23 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
       args: CHROMIUM_ARGS,
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    await openProject(page, host, join(work, 'Bench'));
+    let openWith: number | undefined | null = null;
 
     const rates = new Map<string, number>();
-    const key = (w: Workload, bs: number, backend: string) => `${w.template}|${bs}|${backend}`;
-    // A rate not measured yet is guessed from the same workload at batch 32 on this backend.
-    const guess = (w: Workload, bs: number, backend: string) => (bs === 32 ? null : (rates.get(key(w, 32, backend)) ?? null));
-    for (const backend of BACKENDS) {
+    const key = (w: Workload, bs: number, target: string) => `${w.template}|${bs}|${target}`;
+    // A rate not measured yet is guessed from the same workload at batch 32 on this target.
+    const guess = (w: Workload, bs: number, target: string) => (bs === 32 ? null : (rates.get(key(w, 32, target)) ?? null));
+    for (const target of TARGETS) {
+      const { backend } = target;
+      if (openWith !== (target.wasmThreads ?? undefined)) {
+        openWith = target.wasmThreads ?? undefined;
+        await openProject(page, host, join(work, 'Bench'), openWith);
+      }
       for (const w of WORKLOADS) {
         for (const batchSize of [32, 256]) {
-          const name = `${w.name} b${batchSize} ${backend}`;
+          const name = `${w.name} b${batchSize} ${target.label}`;
           const plan = { ...w.plan[batchSize]! };
-          const rate = guess(w, batchSize, backend);
+          const rate = guess(w, batchSize, target.label);
           if (rate) {
             const seconds = ((plan.warmup + 1) * batchSize) / rate;
             if (seconds > SKIP_S) {
@@ -119,11 +145,12 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
               rows.push({ suite: SUITE, name, value: 0, unit: 'unavailable', note: why.slice(0, 120) });
               continue;
             }
-            rates.set(key(w, batchSize, backend), r.samplesPerSecond);
-            log(`  ${name}: ${r.samplesPerSecond.toFixed(1)} samples/s (${r.batches} batches, ${Math.round(r.ms / 1000)} s) on ${r.backend.adapter ?? 'unknown adapter'}`);
+            rates.set(key(w, batchSize, target.label), r.samplesPerSecond);
+            const on = describe(r.backend);
+            log(`  ${name}: ${r.samplesPerSecond.toFixed(1)} samples/s (${r.batches} batches, ${Math.round(r.ms / 1000)} s) on ${on}`);
             const how = r.warm ? `${r.batches} batches after ${plan.warmup} warm-up` : `${r.batches} batches incl. warm-up (time cap)`;
             const bad = r.finite ? '' : '; LOSS NOT FINITE: the backend computed garbage';
-            rows.push({ suite: SUITE, name, value: r.samplesPerSecond, unit: 'samples/s', note: `${how}; ${r.backend.adapter ?? 'unknown adapter'}${bad}` });
+            rows.push({ suite: SUITE, name, value: r.samplesPerSecond, unit: 'samples/s', note: `${how}; ${on}${bad}` });
           } catch (err) {
             const message = (err as Error).message || String(err);
             log(`  ${name}: failed (${message})`);
@@ -132,12 +159,48 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
         }
       }
     }
+    rows.push(...threadSpeedups(rates));
+    await context.close();
+    context = null;
+    rows.push(...torchComparisonRows(SUITE, bestWasmRates(rates), log));
   } finally {
     await context?.close().catch(() => undefined);
     await host?.close();
     await rm(work, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** What the worker trained on, as a person reads it: the adapter, or WASM's SIMD and threads. */
+function describe(r: TrainThroughputReport['backend']): string {
+  if (r.wasm) return `${r.wasm.simd ? 'SIMD' : 'no SIMD'}, ${r.wasm.threads} thread${r.wasm.threads === 1 ? '' : 's'}`;
+  return r.adapter ?? 'unknown adapter';
+}
+
+/** WASM with every thread against 1 thread, per workload and batch size (both measured in this run). */
+function threadSpeedups(rates: Map<string, number>): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const w of WORKLOADS) {
+    for (const batchSize of [32, 256]) {
+      const one = rates.get(`${w.template}|${batchSize}|wasm 1 thread`);
+      const all = rates.get(`${w.template}|${batchSize}|wasm all threads`);
+      if (!one || !all) continue;
+      rows.push({ suite: SUITE, name: `${w.name} b${batchSize} wasm threads speed-up`, value: all / one, unit: 'x', note: `${all.toFixed(1)} vs ${one.toFixed(1)} samples/s on 1 thread (target 1.7x on 2 cores)` });
+    }
+  }
+  return rows;
+}
+
+/** The fastest Chromium WASM configuration for seed-cnn at each batch size. */
+function bestWasmRates(rates: Map<string, number>): Map<number, { rate: number; path: string }> {
+  const best = new Map<number, { rate: number; path: string }>();
+  for (const batchSize of [32, 256]) {
+    for (const t of TARGETS.filter((x) => x.backend === 'wasm')) {
+      const rate = rates.get(`seed-cnn|${batchSize}|${t.label}`);
+      if (rate && rate > (best.get(batchSize)?.rate ?? 0)) best.set(batchSize, { rate, path: `Chromium ${t.label}` });
+    }
+  }
+  return best;
 }
 
 /** The Chromium training suite of `npm run bench` (`npm run bench -- training-browser`). */

@@ -20,6 +20,7 @@ import { runCli } from '../src-main/cli/main';
 import { ArrayProvider, loadMnistArrays, type ArraySamples } from '../src-main/training/array-provider';
 import { openDiskBatchProvider } from '../src-main/training/disk-batch-provider';
 import { setupNodeBackend, type NodeBackend } from '../src-main/training/tf-node';
+import { torchComparisonRows } from './pytorch';
 import type { BenchRow, BenchSuite } from './report';
 
 const SUITE = 'training';
@@ -27,7 +28,6 @@ const SUITE = 'training';
 const CAP_MS = 12_000;
 /** Leave out a configuration expected to take longer than this (seconds). */
 const SKIP_S = 45;
-const REFERENCE = 'PyTorch 1.13 CPU (2 threads), seed-cnn b32: ~2,500-2,900 samples/s';
 
 interface Workload {
   name: string;
@@ -151,11 +151,10 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
           const r = await measure({ ...w, plan: { ...w.plan, [batchSize]: plan } }, batchSize, backend);
           rates.set(key(w, batchSize, backend), r.value);
           log(`  ${name}: ${Math.round(r.value)} samples/s (${r.batches} batches)`);
-          const ref = w.spec.template === 'seed-cnn' && batchSize === 32 ? `; ref ${REFERENCE}` : '';
           const how = r.warm ? `${r.batches} batches after ${plan.warmup} warm-up` : `${r.batches} batches incl. warm-up (time cap)`;
           // A backend that computes garbage (a kernel that fails to compile) shows as a non-finite loss.
           const bad = r.finite ? '' : '; LOSS NOT FINITE: the backend computed garbage';
-          rows.push({ suite: SUITE, name, value: r.value, unit: 'samples/s', note: `${how}${ref}${bad}` });
+          rows.push({ suite: SUITE, name, value: r.value, unit: 'samples/s', note: `${how}${bad}` });
         } catch (err) {
           // E.g. the WASM heap (4 GB at most) cannot hold batch 256 of seq-256 attention.
           const message = (err as Error).message || String(err);
@@ -173,7 +172,20 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
     }
     tf.disposeVariables();
   }
+  rows.push(...torchComparisonRows(SUITE, bestCpuRates(rates, workloads[0]!.name), log));
   return rows;
+}
+
+/** The fastest Node CPU path (wasm or cpu) for seed-cnn at each batch size. */
+function bestCpuRates(rates: Map<string, number>, seedCnn: string): Map<number, { rate: number; path: string }> {
+  const best = new Map<number, { rate: number; path: string }>();
+  for (const batchSize of [32, 256]) {
+    for (const backend of ['wasm', 'cpu']) {
+      const rate = rates.get(`${seedCnn}|${batchSize}|${backend}`);
+      if (rate && rate > (best.get(batchSize)?.rate ?? 0)) best.set(batchSize, { rate, path: `Node ${backend}` });
+    }
+  }
+  return best;
 }
 
 /**

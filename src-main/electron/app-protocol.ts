@@ -6,6 +6,7 @@
 import { extname, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Protocol, Session } from 'electron';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../cross-origin-isolation';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
 export const APP_SCHEME = 'app';
@@ -83,6 +84,7 @@ export function handleAppProtocol(
     if (type) headers.set('Content-Type', type);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');
+    for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION_HEADERS)) headers.set(name, value);
     return new Response(upstream.body, { status: upstream.status, headers });
   });
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStudio, type Studio } from '../container';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../cross-origin-isolation';
 import { createWebPlatform } from './platform-adapter';
 import { createToken, hostPort, loopbackAddress } from './security';
 import { createStaticSite } from './static-files';
@@ -44,7 +45,7 @@ const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
+  ...CROSS_ORIGIN_ISOLATION_HEADERS,
 } as const;
 
 /** Starts the web host; resolves once it listens and the studio has started. */

@@ -189,6 +189,8 @@ export default {
     backend: 'Backend: {name}',
     starting: 'Backend: Starting…',
     failed: 'Backend: none available',
+    noSimd: 'no SIMD',
+    threads: '1 thread | {n} threads',
     jobs: 'No running jobs | 1 running job | {n} running jobs',
   },
   error: { dismiss: 'Dismiss', title: 'Something went wrong' },

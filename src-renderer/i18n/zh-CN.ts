@@ -189,6 +189,8 @@ export default {
     backend: '后端：{name}',
     starting: '后端：正在启动…',
     failed: '后端：无可用后端',
+    noSimd: '无 SIMD',
+    threads: '1 个线程 | {n} 个线程',
     jobs: '没有运行中的任务 | 1 个运行中的任务 | {n} 个运行中的任务',
   },
   error: { dismiss: '关闭', title: '出错了' },

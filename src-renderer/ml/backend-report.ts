@@ -22,5 +22,19 @@ export interface BackendReport {
   backend: BackendName | null;
   /** A human-readable adapter, e.g. the WebGPU adapter description or the WebGL renderer. */
   adapter: string | null;
+  /** For WASM: whether its SIMD build runs and on how many threads (more than 1 only when the page is cross-origin isolated). */
+  wasm?: WasmInfo;
   tried: BackendAttempt[];
+}
+
+/** How TensorFlow.js's WASM backend runs. */
+export interface WasmInfo {
+  simd: boolean;
+  threads: number;
+}
+
+/** What the worker may be told at start: a backend to try first, and how many WASM threads to use (default: every core). */
+export interface BackendRequest {
+  preferred?: BackendName;
+  wasmThreads?: number;
 }

@@ -7,7 +7,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKENDS } from '../../src-shared/runs/hyper-params';
-import type { BackendAttempt, BackendName, BackendReport } from './backend-report';
+import type { BackendAttempt, BackendName, BackendReport, WasmInfo } from './backend-report';
 
 // Loose views of adapter info: Chromium has moved from requestAdapterInfo() to adapter.info.
 interface AdapterInfoLike {
@@ -21,18 +21,34 @@ type AdapterLike = GPUAdapter & {
   requestAdapterInfo?: () => Promise<AdapterInfoLike>;
 };
 
+/** What a backend's probe says about the hardware it runs on. */
+interface Probe {
+  adapter: string | null;
+  wasm?: WasmInfo;
+}
+
+/** A loaded backend: a probe for its adapter, and what to undo once it has initialised. */
+interface Loaded {
+  probe(): Promise<Probe>;
+  afterInit?(): void;
+}
+
+interface LoadOptions {
+  wasmThreads?: number;
+}
+
 /** Loads a backend's package (which registers it) and returns a probe for its adapter. */
-const loaders: Record<BackendName, () => Promise<() => Promise<string | null>>> = {
+const loaders: Record<BackendName, (opts: LoadOptions) => Promise<Loaded>> = {
   async webgpu() {
     if (!('gpu' in navigator) || !navigator.gpu) throw new Error('WebGPU is not available');
     await import('@tensorflow/tfjs-backend-webgpu');
-    return webgpuAdapter;
+    return { probe: async () => ({ adapter: await webgpuAdapter() }) };
   },
   async webgl() {
     await import('@tensorflow/tfjs-backend-webgl');
-    return async () => webglRenderer();
+    return { probe: async () => ({ adapter: webglRenderer() }) };
   },
-  async wasm() {
+  async wasm({ wasmThreads }) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // Serve the binaries from our own origin (the CSP allows nothing else).
     wasm.setWasmPaths({
@@ -40,13 +56,54 @@ const loaders: Record<BackendName, () => Promise<() => Promise<string | null>>> 
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     });
-    return async () => null;
+    const probe = async (): Promise<Probe> => ({
+      adapter: null,
+      wasm: { simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true, threads: wasm.getThreadsCount() },
+    });
+    // The threaded SIMD build needs SharedArrayBuffer, which only a cross-origin isolated page
+    // has (the app:// protocol and the web host send COOP/COEP); the count must be set before init.
+    if (!isCrossOriginIsolated()) return { probe };
+    const threads = threadsFor(wasmThreads);
+    wasm.setThreadsCount(threads);
+    if (threads === 1) return { probe };
+    // tfjs-backend-wasm caps its pool at hardwareConcurrency / 2 (it assumes two hyper-threads
+    // per core), which is one thread on a 2-core machine: report twice the count while it
+    // initialises so the cap is the count asked for (its pool holds 8 workers at most).
+    return { probe, afterInit: reportLogicalCores(threads * 2) };
   },
   async cpu() {
     await import('@tensorflow/tfjs-backend-cpu');
-    return async () => null;
+    return { probe: async () => ({ adapter: null }) };
   },
 };
+
+function isCrossOriginIsolated(): boolean {
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/** tfjs-backend-wasm starts 8 pthread workers; its pool uses no more. */
+const MAX_WASM_THREADS = 8;
+
+/**
+ * The WASM thread count: the one asked for, else one per logical core on more than 2 cores and
+ * 1 on 2 or fewer. Measured on 2 cores (`npm run bench -- training-browser`): XNNPACK wakes its
+ * pool for every op, which costs 0.1-0.25 ms even on a 2,048-element ReLU, so training at
+ * batch 32 ran at 0.40x (seed-cnn) and 0.51x (text-transformer) of 1 thread, though a large
+ * conv alone runs 1.85x faster on 2 threads.
+ */
+export function threadsFor(requested: number | undefined, cores = navigator.hardwareConcurrency): number {
+  if (requested !== undefined && Number.isInteger(requested) && requested >= 1) return Math.min(MAX_WASM_THREADS, requested);
+  const n = Math.max(1, cores || 1);
+  return n > 2 ? Math.min(MAX_WASM_THREADS, n) : 1;
+}
+
+/** Makes navigator.hardwareConcurrency read `n` in this worker until the returned function runs. */
+function reportLogicalCores(n: number): () => void {
+  Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => n });
+  return () => {
+    delete (navigator as unknown as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
+}
 
 function joinInfo(info: AdapterInfoLike): string | null {
   if (info.description) return info.description;
@@ -100,17 +157,21 @@ function message(err: unknown): string {
 }
 
 /** Tries backends in order until one loads, initialises and computes correctly. */
-export async function selectBackend(preferred?: BackendName): Promise<BackendReport> {
+export async function selectBackend(preferred?: BackendName, opts: LoadOptions = {}): Promise<BackendReport> {
   const tried: BackendAttempt[] = [];
   for (const name of backendOrder(preferred)) {
     try {
-      const probeAdapter = await loaders[name]();
-      // setBackend resolves false (rather than throwing) when initialisation fails.
-      if (!(await tf.setBackend(name))) throw new Error(`${name} failed to initialise`);
+      const loaded = await loaders[name](opts);
+      try {
+        // setBackend resolves false (rather than throwing) when initialisation fails.
+        if (!(await tf.setBackend(name))) throw new Error(`${name} failed to initialise`);
+      } finally {
+        loaded.afterInit?.();
+      }
       await tf.ready();
       await proveBackend();
       tried.push({ name, ok: true });
-      return { backend: name, adapter: await probeAdapter(), tried };
+      return { backend: name, ...(await loaded.probe()), tried };
     } catch (err) {
       tried.push({ name, ok: false, error: message(err) });
     }

@@ -6,7 +6,7 @@
  */
 
 import type { AugmentOptions } from '../../src-engine/data/augment';
-import type { BackendName, BackendReport } from './backend-report';
+import type { BackendName, BackendReport, BackendRequest } from './backend-report';
 import type { FeedPlan } from './feed-protocol';
 import type { CompressionEvents, CompressionMethods } from './compression-protocol';
 import type { TrainingEvents, TrainingMethods } from './training-protocol';
@@ -14,7 +14,7 @@ import type { TrainingEvents, TrainingMethods } from './training-protocol';
 /** Request types the worker answers: request payload and response value (training ones in training-protocol.ts). */
 export interface WorkerMethods extends TrainingMethods, CompressionMethods {
   /** Initialises TensorFlow.js on the best working backend (optionally a preferred one first). */
-  init: { request: { preferred?: BackendName }; response: BackendReport };
+  init: { request: BackendRequest; response: BackendReport };
   /** Reports the backend chosen by an earlier init, or null if none ran yet. */
   status: { request: Record<string, never>; response: BackendReport | null };
   /**

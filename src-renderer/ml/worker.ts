@@ -6,7 +6,7 @@ import { selectBackend } from './backends';
 import type { FeedPort } from './batch-source';
 import { registerTrainingKernels } from '../../src-engine/kernels/register-kernels';
 import { closeFeed, drain, getFeed, openFeed } from './feeds';
-import type { BackendName, BackendReport } from './backend-report';
+import type { BackendName, BackendReport, BackendRequest } from './backend-report';
 import type {
   WorkerMethod,
   WorkerMethods,
@@ -25,10 +25,12 @@ const scope = self as unknown as {
 };
 
 let current: Promise<BackendReport> | null = null;
+/** The WASM thread count asked for at init (it holds for a later switch to WASM too). */
+let wasmThreads: number | undefined;
 
 // Backend packages register their own kernels when loaded: ours go on top, after every switch.
 async function useBackend(preferred?: BackendName): Promise<BackendReport> {
-  const report = await selectBackend(preferred);
+  const report = await selectBackend(preferred, { wasmThreads });
   registerTrainingKernels();
   return report;
 }
@@ -49,7 +51,10 @@ type Handlers = {
 
 const handlers: Handlers = {
   // Initialising twice would fight over the global tf engine; later callers share the first result.
-  init: (payload) => (current ??= useBackend(payload.preferred)),
+  init: (payload) => {
+    if (!current) wasmThreads = payload.wasmThreads;
+    return (current ??= useBackend(payload.preferred));
+  },
   status: async () => (current ? await current : null),
   'feed:open': async ({ plan, port }) => {
     openFeed(plan, port as unknown as FeedPort);

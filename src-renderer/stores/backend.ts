@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { useMl } from '../bridge';
-import type { BackendName, BackendReport } from '../ml/backend-report';
+import type { BackendName, BackendReport, BackendRequest } from '../ml/backend-report';
 
 export type BackendStatus = 'idle' | 'starting' | 'ready' | 'failed';
 
@@ -12,12 +12,15 @@ export const useBackendStore = defineStore('backend', () => {
   const report = ref<BackendReport | null>(null);
   const error = ref<string | null>(null);
 
-  /** Asks the worker to initialise TensorFlow.js (once), preferring a backend if given. */
-  async function start(preferred?: BackendName): Promise<void> {
+  /** Asks the worker to initialise TensorFlow.js (once), preferring a backend and a WASM thread count if given. */
+  async function start(preferred?: BackendName, wasmThreads?: number): Promise<void> {
     if (status.value !== 'idle') return;
     status.value = 'starting';
     try {
-      report.value = await ml.request('init', preferred ? { preferred } : {});
+      const request: BackendRequest = {};
+      if (preferred) request.preferred = preferred;
+      if (wasmThreads !== undefined) request.wasmThreads = wasmThreads;
+      report.value = await ml.request('init', request);
       status.value = report.value.backend ? 'ready' : 'failed';
       if (!report.value.backend) {
         error.value = report.value.tried.map((t) => `${t.name}: ${t.error ?? 'failed'}`).join('; ');

@@ -37,6 +37,16 @@ describe('status bar', () => {
     expect(status.attributes('title')).toContain('WebGPU: WebGPU is not available');
   });
 
+  it('says how WASM runs: SIMD and its threads (one thread when the page is not isolated)', async () => {
+    for (const [threads, text] of [[2, 'Backend: WASM · SIMD · 2 threads'], [1, 'Backend: WASM · SIMD · 1 thread']] as const) {
+      const ml = fakeMl({ backend: 'wasm', adapter: null, wasm: { simd: true, threads }, tried: [{ name: 'wasm', ok: true }] });
+      const wrapper = mountWithStudio(App, fakeStudio(), { ml });
+      await flushPromises();
+      expect(wrapper.find('[data-testid="status-backend"]').text()).toBe(text);
+      wrapper.unmount();
+    }
+  });
+
   it('says Starting… until the worker answers, and says so when every backend fails', async () => {
     const starting = mountWithStudio(App, fakeStudio(), { ml: fakeMl(null) });
     await flushPromises();

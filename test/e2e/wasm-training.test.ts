@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStudio, type StudioSession } from './support/studio-page';
 
@@ -43,10 +44,26 @@ describe('WASM training in the real UI', () => {
     await s?.close();
   });
 
+  it('runs WASM on threads: the page is cross-origin isolated and the threaded SIMD build starts with the threads asked for', { timeout: 120_000 }, async () => {
+    const { page } = s;
+    const url = new URL(page.url());
+    url.searchParams.set('backend', 'wasm');
+    url.searchParams.set('wasmThreads', '2');
+    await page.goto(url.href);
+    await expect.poll(() => page.getByTestId('status-backend').textContent(), { timeout: 60_000 }).toContain('Backend: WASM · SIMD · 2 threads');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(s.pageErrors).toEqual([]);
+  });
+
   it('shows a WASM run live mid-epoch, pauses and stops it after the batch in flight, with one stop checkpoint', { timeout: 300_000 }, async () => {
     const { page } = s;
     await startWasmRun(s, { project: 'Digits', sample: 'mnist', template: 'seed-cnn', batch: 16, limit: 8000 });
     expect(await page.getByTestId('run-backend-used').textContent()).toBe('WASM');
+    // The page is cross-origin isolated, so WASM runs its threaded SIMD build: on every core (its
+    // pool holds 8) above 2 cores, on 1 thread on 2 or fewer (faster there, see backends.ts).
+    const cores = availableParallelism();
+    const threads = cores > 2 ? Math.min(8, cores) : 1;
+    expect(await page.getByTestId('status-backend').textContent()).toContain(`WASM · SIMD · ${threads} thread${threads === 1 ? '' : 's'}`);
 
     // One epoch of 500 batches: the counter moves while the epoch is under way (the worker gets a
     // turn between batches; before, it stood still until the epoch ended).

@@ -37,6 +37,10 @@ describe('handleAppProtocol', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/wasm');
     expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    // Cross-origin isolated, so the ML worker may share memory and run WASM on threads.
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([0, 97, 115, 109]));
   });
 

@@ -124,6 +124,15 @@ describe('web host: HTTP', () => {
     expect((await get('/assets/missing.js')).status).toBe(404);
   });
 
+  it('makes the page cross-origin isolated (so WASM can run threads): COOP, COEP and CORP on the page and every asset', async () => {
+    for (const path of ['/?token=x', '/assets/app.js', '/assets/tfjs.wasm']) {
+      const r = await get(path);
+      expect(r.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(r.headers['cross-origin-embedder-policy']).toBe('require-corp');
+      expect(r.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
+  });
+
   it('does not list directories', async () => {
     const r = await get('/assets/');
     expect(r.body).not.toContain('app.js');
