@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark suite and prints one table of figures with the machine
  * they were measured on. A suite measures and reports; it never asserts a timing.
- * Add a suite (training, compression, export, serve) by appending it to SUITES.
+ * Add a suite (cli, training, compression, export, serve) by appending it to SUITES.
  */
+import { cliSuite } from './cli';
 import { datasetSuite } from './dataset';
 import { exportSuite } from './export';
 import { serveSuite } from './serve';
@@ -10,7 +11,7 @@ import { trainingSuite } from './training';
 import { trainingBrowserSuite } from './training-browser';
 import { formatTable, machine, type BenchRow, type BenchSuite } from './report';
 
-const SUITES: BenchSuite[] = [datasetSuite, trainingSuite, trainingBrowserSuite, exportSuite, serveSuite];
+const SUITES: BenchSuite[] = [cliSuite, datasetSuite, trainingSuite, trainingBrowserSuite, exportSuite, serveSuite];
 
 async function main(): Promise<void> {
   // `npm run bench -- dataset` runs only the named suites.

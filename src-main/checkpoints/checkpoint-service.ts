@@ -68,7 +68,8 @@ export class CheckpointService {
     if (req.optimizer && req.optimizerWeightData) checkBytes('optimizerWeightData', req.optimizer.weightSpecs, req.optimizerWeightData);
     const run = await readRun(view.dir, req.runId);
     const id = newEntityId('ck');
-    const name = `${run.name} · epoch ${req.epoch + 1}${req.kind === 'stop' ? ' (stopped)' : ''}`;
+    // The app sends a name in its language; the CLI gets English.
+    const name = req.name ?? `${run.name} · epoch ${req.epoch + 1}${req.kind === 'stop' ? ' (stopped)' : ''}`;
     const m = req.metrics;
     return this.writeNew(clientId, {
       meta: {

@@ -3,6 +3,7 @@
  * summary; replaced atomically) and `runs/<id>/metrics.jsonl` (append-only metrics). The
  * renderer's worker trains; this service only records.
  */
+import { firstFreeName } from '../../src-shared/runs/default-name';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
@@ -106,9 +107,9 @@ export class RunService {
       const meta = await readCheckpointMeta(view.dir, checkpointId);
       resumedFrom = { checkpointId, runId: meta.runId, epoch: meta.epoch };
     }
-    const taken = new Set(view.manifest.runs.map((r) => r.name));
-    let name = req.name;
-    for (let n = view.manifest.runs.length + 1; !name; n++) if (!taken.has(`Run ${n}`)) name = `Run ${n}`;
+    // The app names runs in its language; the CLI and other clients get English.
+    const runs = view.manifest.runs;
+    const name = req.name ?? firstFreeName(runs.map((r) => r.name), (n) => `Run ${n}`, runs.length + 1);
     const id = newEntityId('rn');
     const now = new Date().toISOString();
     const run: RunRecord = RunRecord.parse({

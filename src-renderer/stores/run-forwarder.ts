@@ -18,7 +18,14 @@ function bytes(buffer: ArrayBuffer): Uint8Array<ArrayBuffer> {
   return new Uint8Array(buffer);
 }
 
+/** The name to send, unless it is too long for a name (a long run name): then main names it. */
+function checkpointName(name: string): { name?: string } {
+  return name.length <= 120 ? { name } : {};
+}
+
 export interface ForwarderHooks {
+  /** The name a checkpoint of this run gets (in the UI's language). */
+  nameCheckpoint(point: CheckpointPoint): string;
   onCheckpoint(meta: CheckpointMeta): void;
   onRun(run: RunRecord): void;
   onError(err: unknown): void;
@@ -72,6 +79,7 @@ export class RunForwarder implements TrainingSink {
       const meta = await this.studio.call(
         this.studio.api.checkpoint.save({
           runId: this.runId,
+          ...checkpointName(this.hooks.nameCheckpoint(point)),
           epoch: point.epoch,
           step: point.step,
           kind: point.kind,

@@ -18,6 +18,8 @@ import { useBackendStore } from './backend';
 import { useDatasetsStore } from './datasets';
 import { useEvaluationStore } from './evaluation';
 import { useProjectStore } from './project';
+import { firstFreeName } from '../../src-shared/runs/default-name';
+import { translate } from '../i18n';
 import { RunForwarder } from './run-forwarder';
 import { standardizationOf } from '../../src-engine/data/standardization';
 import { resumePoint } from '../../src-engine/session/resume';
@@ -162,6 +164,12 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   /** Picks the backend to train on; says so when the wanted one is not available. */
+  /** "Run N" in the UI's language, the first N not taken in this project. */
+  function nextRunName(): string {
+    const runs = project.current?.manifest.runs ?? [];
+    return firstFreeName(runs.map((r) => r.name), (n) => translate('runs.defaultName', { n }), runs.length + 1);
+  }
+
   async function chooseBackend(choice: 'auto' | Backend): Promise<{ used: Backend; notice: { wanted: Backend; used: Backend } | null }> {
     if (choice === 'auto') {
       const used = backend.report?.backend ?? (await ml.request('status', {}))?.backend ?? 'cpu';
@@ -193,7 +201,7 @@ export const useTrainingStore = defineStore('training', () => {
       const resume = resumeFrom && loaded ? resumePoint(checkpointArtifacts(loaded), plain(loaded.meta)) : undefined;
       const run = await studio.call(
         studio.api.run.create({
-          ...(req.name ? { name: req.name } : {}),
+          name: req.name ?? nextRunName(),
           modelId: req.modelId,
           spec,
           datasetId: req.datasetId,
@@ -209,6 +217,7 @@ export const useTrainingStore = defineStore('training', () => {
       const validation = manifest.splits.validation.count > 0 ? await openDataFeed(ml, read, manifest, { split: 'validation', shuffle: false }) : null;
       if (validation) feeds.push(validation);
       forwarder = new RunForwarder(studio, run.id, {
+        nameCheckpoint: (point) => translate(point.kind === 'stop' ? 'runs.checkpointNameStopped' : 'runs.checkpointName', { run: run.name, n: point.epoch + 1 }),
         onCheckpoint: (meta) => {
           if (selectedId.value === meta.runId) checkpoints.value = [...checkpoints.value, meta];
         },
@@ -328,6 +337,7 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   return {
+    nextRunName,
     runs,
     stopAndWait,
     selectedId,

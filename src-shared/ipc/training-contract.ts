@@ -50,6 +50,8 @@ export type RunDetails = z.output<typeof RunDetails>;
 export const CheckpointSaveRequest = z
   .strictObject({
     runId: RunId,
+    /** The checkpoint's name (the app's language); main names it in English when absent. */
+    name: EntryName.optional(),
     epoch: NonNegInt,
     step: NonNegInt,
     kind: CheckpointKind,

@@ -51,7 +51,7 @@ describe('WASM training in the real UI', () => {
     url.searchParams.set('wasmThreads', '2');
     await page.goto(url.href);
     await expect.poll(() => page.getByTestId('status-backend').textContent(), { timeout: 60_000 }).toContain('Backend: WASM · SIMD · 2 threads');
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)).toBe(true);
     expect(s.pageErrors).toEqual([]);
   });
 

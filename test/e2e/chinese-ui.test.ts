@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, openProjectPath } from './support/cli-project';
+import { openStudio, type StudioSession } from './support/studio-page';
+
+/**
+ * Words that stay as they are in the Chinese UI: names of formats, runtimes, backends, methods
+ * and units, which Chinese ML users write in Latin letters too.
+ */
+const TECHNICAL = new Set(
+  'WASM WebGPU WebGL CPU GPU SIMD ONNX TensorFlow TF.js js JSON CSV IDX PNG JPEG MNIST Triton KServe onnxruntime node float32 float16 uint8 int8 int8-weights full-int8 Adam SGD RMSprop ReLU GELU softmax Softmax Grad-CAM KB MB GB ms samples/s FLOPs ViT CNN MLP L1 L2 F1 Model Studio char word opset IR ids x'
+    .split(' '),
+);
+
+/** The English words left in a text once data names (which the user chose) are taken out. */
+function englishWords(text: string, dataNames: string[]): string[] {
+  let rest = text;
+  for (const name of [...dataNames].sort((a, b) => b.length - a.length)) rest = rest.split(name).join(' ');
+  const words = rest.match(/[A-Za-z][A-Za-z0-9.\-/]*[A-Za-z0-9]|[A-Za-z]{2,}/g) ?? [];
+  return [...new Set(words.filter((w) => w.length > 1 && !TECHNICAL.has(w) && !/^[a-z]{2}-[a-z0-9]{8}$/.test(w)))];
+}
+
+/**
+ * The whole app in Simplified Chinese: the language is switched in Settings on the start
+ * screen, then each section of a project made with the CLI (a dataset, a run with its
+ * checkpoints and evaluation, a compressed checkpoint, an export) is opened, and what the
+ * person reads there is Chinese, with no English left but the names of data and formats.
+ */
+describe('the Chinese UI', () => {
+  let s: StudioSession;
+  let project: string;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    s = await openStudio();
+    const work = s.workDir;
+    cli(work, ['new', work, '--name', 'Names']);
+    project = join(work, 'Names');
+    const dataset = JSON.parse(cli(work, ['dataset', 'add', project, '--sample', 'names', '--json'])) as { id: string; name: string; classNames: string[] };
+    const train = JSON.parse(cli(work, ['train', project, '--dataset', dataset.id, '--model', 'text-transformer', '--epochs', '1', '--limit', '256', '--json'])) as { checkpointIds: string[] };
+    const checkpoint = train.checkpointIds.at(-1)!;
+    cli(work, ['eval', project, '--checkpoint', checkpoint, '--limit', '200']);
+    cli(work, ['compress', project, '--checkpoint', checkpoint, '--quantize', 'float16']);
+    cli(work, ['export', project, '--checkpoint', checkpoint, '--format', 'onnx']);
+    const info = JSON.parse(cli(work, ['info', project, '--json'])) as Record<string, { name: string }[] | unknown>;
+    for (const list of Object.values(info)) if (Array.isArray(list)) for (const e of list as { name?: string }[]) if (e.name) names.push(e.name);
+    names.push('Names', dataset.name, ...dataset.classNames, project, s.workDir);
+  }, 240_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('shows every section in Chinese after switching in Settings', { timeout: 240_000 }, async () => {
+    const { page } = s;
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('settings-language').selectOption('zh-CN');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('open-project-button').textContent()).toMatch(/[\u4e00-\u9fff]/);
+    await openProjectPath(page, join(project, 'Names.mstudio'));
+
+    const leftovers: Record<string, string[]> = {};
+    const read = async (where: string) => {
+      const text = await page.getByTestId('project-view').innerText();
+      expect(text, where).toMatch(/[\u4e00-\u9fff]/);
+      const words = englishWords(text, names);
+      if (words.length) leftovers[where] = words;
+    };
+    await page.getByTestId('sidebar-datasets').click();
+    await page.getByTestId('dataset-item').first().click();
+    await page.getByTestId('dataset-view').waitFor();
+    await read('datasets');
+    await page.getByTestId('sidebar-models').click();
+    await read('models');
+    await page.getByTestId('sidebar-runs').click();
+    await page.getByTestId('run-item').first().click();
+    await page.getByTestId('checkpoint-item').first().waitFor();
+    await read('runs');
+    await page.getByTestId('evaluate-button').last().click();
+    await page.getByTestId('eval-samples').waitFor({ timeout: 60_000 }).catch(() => undefined);
+    await read('evaluation');
+    await page.getByTestId('sidebar-compression').click();
+    await page.getByTestId('compression-group').first().waitFor();
+    await read('compression');
+    await page.getByTestId('sidebar-exports').click();
+    await page.getByTestId('export-item').first().waitFor();
+    await read('exports');
+    expect(leftovers).toEqual({});
+    expect(s.pageErrors).toEqual([]);
+  });
+});
