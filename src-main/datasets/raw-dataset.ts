@@ -3,11 +3,12 @@
  * tokenizing and writing. Importers never write into the project.
  */
 import type { DatasetKind, ImageOptions, ImportSource } from '../../src-shared/datasets/schema';
+import type { Said } from '../../src-shared/messages/message';
 
 /** A sample that could not be read: listed in the import report, not fatal. */
 export interface SkippedItem {
   item: string;
-  reason: string;
+  reason: Said;
 }
 
 export interface RawDataset {
@@ -28,9 +29,9 @@ export interface RawDataset {
    */
   testStart?: number;
   skipped: SkippedItem[];
-  warnings: string[];
+  warnings: Said[];
   /** A one-line description of where the data came from, shown in the dataset view. */
-  description: string;
+  description: Said;
 }
 
 /** Progress and cancellation for an import. */

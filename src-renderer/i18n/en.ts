@@ -4,11 +4,15 @@ import exportsText from './en-exports';
 import training from './en-training';
 import tryText from './en-try';
 
+import { EN_MESSAGES } from '../../src-shared/messages/en-messages';
+
 export default {
   ...training,
   ...compression,
   ...exportsText,
   ...tryText,
+  /** What main says about data (Message keys); see src-shared/messages. */
+  messages: EN_MESSAGES,
   app: { name: 'Model Studio', tagline: 'Train, compress and export neural networks on your own machine.' },
   settings: {
     open: 'Settings…',

@@ -1,6 +1,12 @@
 /** Simplified Chinese (zh-CN) UI text of the models, training runs and evaluation sections (merged into zh-CN.ts). */
 export default {
   models: {
+    templates: {
+      'seed-cnn': { title: '基础 CNN', description: '三个 3x3 卷积加最大池化，再接全连接分类头：经典的图像基线。' },
+      'text-transformer': { title: '文本 Transformer', description: '词元与位置嵌入，两个前置归一化编码器块（4 个注意力头），平均池化，分类器。' },
+      'vit-tiny': { title: '微型视觉 Transformer', description: '带位置嵌入的图像块，四个前置归一化编码器块（4 个注意力头），平均池化，分类器。' },
+      mlp: { title: '多层感知机', description: '两个带 Dropout 的隐藏全连接层，用于表格特征（由训练器标准化）。' },
+    },
     fields: {
       filters: '滤波器数', kernelSize: '卷积核大小', strides: '步长', padding: '填充', activation: '激活函数',
       poolSize: '池化大小', units: '单元数', rate: 'Dropout 比率', momentum: '动量', epsilon: 'Epsilon',
@@ -46,6 +52,9 @@ export default {
     train: '训练…',
   },
   runs: {
+    stepShort: '第 {n} 步',
+    valShort: '验证',
+    stepAxis: '步',
     new: '新建训练',
     newTitle: '新建训练运行',
     resumeTitle: '继续训练',

@@ -4,11 +4,15 @@ import exportsText from './zh-CN-exports';
 import training from './zh-CN-training';
 import tryText from './zh-CN-try';
 
+import messages from './zh-CN-messages';
+
 export default {
   ...training,
   ...compression,
   ...exportsText,
   ...tryText,
+  /** What main says about data (Message keys); see src-shared/messages. */
+  messages,
   app: { name: 'Model Studio', tagline: '在你自己的电脑上训练、压缩和导出神经网络。' },
   settings: {
     open: '设置…',

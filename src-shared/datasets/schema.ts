@@ -3,6 +3,7 @@
  * the manifest (`datasets/<id>/dataset.json`) that sits beside the binary blobs.
  */
 import { z } from 'zod';
+import { Said } from '../messages/message';
 
 const FsPath = z
   .string()
@@ -130,10 +131,10 @@ export const BlobInfo = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), b
 
 export const ImportReport = z.object({
   imported: z.number().int().min(0),
-  skipped: z.array(z.object({ item: z.string(), reason: z.string() })),
+  skipped: z.array(z.object({ item: z.string(), reason: Said })),
   /** Only the first skipped items are listed; this counts them all. */
   skippedTotal: z.number().int().min(0),
-  warnings: z.array(z.string()),
+  warnings: z.array(Said),
   durationMs: z.number().min(0),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
@@ -145,7 +146,7 @@ export const DatasetManifest = z.looseObject({
   name: z.string(),
   kind: DatasetKind,
   createdAt: z.iso.datetime(),
-  source: z.object({ type: z.string(), description: z.string() }),
+  source: z.object({ type: z.string(), description: Said }),
   classNames: z.array(z.string()).min(2),
   input: InputSpec,
   count: z.number().int().min(0),

@@ -1,5 +1,6 @@
 /** How `model-studio dataset list|show` print dataset manifests for people. */
 import type { DamagedDataset, DatasetManifest, InputSpec } from '../../../src-shared/datasets/schema';
+import { textOf } from '../../../src-shared/messages/message';
 
 /** The shape of one sample, e.g. `28x28x1 uint8` or `256 int32 tokens (word, vocabulary 20000)`. */
 export function describeInput(input: InputSpec): string {
@@ -35,7 +36,7 @@ export function formatDatasetShow(m: DatasetManifest): string {
     `Kind:     ${m.kind}`,
     `Shape:    ${describeInput(m.input)}`,
     `Samples:  ${m.count}`,
-    `Source:   ${m.source.type}: ${m.source.description}`,
+    `Source:   ${m.source.type}: ${textOf(m.source.description)}`,
     `Created:  ${m.createdAt}`,
     `Split:    seed ${m.split.seed}, validation ${m.split.validationFraction}, ` +
       (m.split.testFromSource ? 'test set from the source' : `test ${m.split.testFraction}`),
@@ -52,9 +53,9 @@ export function formatDatasetShow(m: DatasetManifest): string {
   }
   const r = m.report;
   lines.push(`Report:   ${r.imported} imported, ${r.skippedTotal} skipped, ${(r.durationMs / 1000).toFixed(1)} s`);
-  for (const s of r.skipped) lines.push(`  skipped ${s.item}: ${s.reason}`);
+  for (const s of r.skipped) lines.push(`  skipped ${s.item}: ${textOf(s.reason)}`);
   if (r.skippedTotal > r.skipped.length) lines.push(`  … and ${r.skippedTotal - r.skipped.length} more`);
-  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  for (const w of r.warnings) lines.push(`  warning: ${textOf(w)}`);
   return lines.join('\n') + '\n';
 }
 

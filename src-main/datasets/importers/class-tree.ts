@@ -9,6 +9,7 @@ import { badInput, checkClassNames, compareNames, fmt, isJunkName } from './comm
 import type { TreeEntry } from './tree-entry';
 import { readSourceFile, readSourceHead } from './source-file';
 import { openZipEntries, ZIP_LIMITS } from './zip';
+import { say, type Said } from '../../../src-shared/messages/message';
 
 /** One file somewhere below the root; kept in tree-entry.ts so zip.ts need not import this file. */
 export type { TreeEntry } from './tree-entry';
@@ -78,7 +79,7 @@ export function groupByClass(entries: TreeEntry[]): { classNames: string[]; file
   for (const e of list) {
     const slash = e.path.indexOf('/');
     if (slash < 0) {
-      skipped.push({ item: prefix + e.path, reason: 'not inside a class folder' });
+      skipped.push({ item: prefix + e.path, reason: say('skipped.notInClassFolder') });
       continue;
     }
     const name = e.path.slice(0, slash);
@@ -160,15 +161,14 @@ export function treeKind(files: readonly TreeEntry[]): 'image' | 'text' | null {
 export function dropEmptyClasses(
   classNames: string[],
   labels: Int32Array<ArrayBuffer>,
-  warnings: string[],
+  warnings: Said[],
 ): { classNames: string[]; labels: Int32Array<ArrayBuffer> } {
   const counts = new Array<number>(classNames.length).fill(0);
   for (const l of labels) counts[l]!++;
   const keep = classNames.map((_, i) => (counts[i] as number) > 0);
   if (keep.every(Boolean)) return { classNames, labels };
   const dropped = classNames.filter((_, i) => !keep[i]);
-  const many = dropped.length > 1;
-  warnings.push(`Class${many ? 'es' : ''} ${dropped.join(', ')} had no usable files and ${many ? 'were' : 'was'} left out.`);
+  warnings.push(say(dropped.length > 1 ? 'warnings.droppedClasses' : 'warnings.droppedClass', { classes: dropped.join(', ') }));
   const remap = new Int32Array(classNames.length).fill(-1);
   const kept: string[] = [];
   classNames.forEach((name, i) => {

@@ -11,6 +11,7 @@ import type { ImportContext, Importer, RawDataset, SkippedItem } from '../raw-da
 import { badInput, checkClassNames, compareNames, fmt, throttled, throwIfCancelled } from './common';
 import { CsvParser, CsvSyntaxError, detectHeader, MAX_RECORD_CHARS, parseCsv, sniffDelimiter, type Delimiter } from './csv-parse';
 import { openSourceFile, readSourceHead } from './source-file';
+import { say, type Said } from '../../../src-shared/messages/message';
 
 type CsvSource = Extract<ImportSource, { type: 'csv' }>;
 
@@ -116,12 +117,12 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
     if (fields.length !== columns.length) {
       ragged++;
       if (!firstRagged) firstRagged = line;
-      skipped.push({ item: `line ${line}`, reason: `has ${fields.length} fields, the header has ${columns.length}` });
+      skipped.push({ item: `line ${line}`, reason: say('skipped.csvFields', { n: fields.length, header: columns.length }) });
       return;
     }
     const label = (fields[labelCol] as string).trim();
     if (label === '') {
-      skipped.push({ item: `line ${line}`, reason: 'the label is empty' });
+      skipped.push({ item: `line ${line}`, reason: say('skipped.csvEmptyLabel') });
       return;
     }
     if (textCol >= 0) texts.push(fields[textCol] as string);
@@ -198,14 +199,13 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
   order.forEach((label, i) => (remap[labelIds.get(label) as number] = i));
   const labels = Int32Array.from(rawLabels, (id) => remap[id] as number);
 
-  const warnings: string[] = [];
-  if (ragged > 0) warnings.push(`${fmt(ragged)} rows with the wrong number of fields were skipped.`);
+  const warnings: Said[] = [];
+  if (ragged > 0) warnings.push(say('warnings.raggedRows', { n: ragged }));
   featureCols.forEach((c, k) => {
     if (missing[k]) {
-      const infinite = nonFinite[k]
-        ? ` (${fmt(nonFinite[k] as number)} of them infinite or too large for float32, such as Infinity or 1e999, read as missing)`
-        : '';
-      warnings.push(`Column "${columns[c]}" has ${fmt(missing[k] as number)} missing values${infinite}.`);
+      const column = columns[c] as string;
+      const n = missing[k] as number;
+      warnings.push(nonFinite[k] ? say('warnings.missingValuesInfinite', { column, n, infinite: nonFinite[k] as number }) : say('warnings.missingValues', { column, n }));
     }
   });
   ctx.report(1, `Read ${fmt(rows)} rows`);
@@ -214,7 +214,7 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
     labels,
     skipped,
     warnings,
-    description: `CSV ${name} (${fmt(rows)} rows, label column "${columns[labelCol]}")`,
+    description: say('sources.csv', { file: name, n: rows, column: columns[labelCol] as string }),
   };
   if (textCol >= 0) return { ...base, kind: 'text', texts };
   return {

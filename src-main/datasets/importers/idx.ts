@@ -9,6 +9,7 @@ import type { ImportSource } from '../../../src-shared/datasets/schema';
 import type { ImportContext, Importer, RawDataset } from '../raw-dataset';
 import { badInput, checkClassNames, fmt, throwIfCancelled } from './common';
 import { readSourceFile, readSourceHead } from './source-file';
+import { say, type Said } from '../../../src-shared/messages/message';
 
 type IdxSource = Extract<ImportSource, { type: 'idx' }>;
 
@@ -134,7 +135,7 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
   for (let i = 0; i < total; i++) if ((labels[i] as number) > maxLabel) maxLabel = labels[i] as number;
   const classNames = Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
   checkClassNames(classNames, 'every label in the label file is 0');
-  const warnings: string[] = [];
+  const warnings: Said[] = [];
   const counts = new Int32Array(maxLabel + 1);
   for (let i = 0; i < total; i++) counts[labels[i] as number]!++;
   const empty = classNames.filter((_, i) => counts[i] === 0);
@@ -145,9 +146,8 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
         'IDX labels must number the classes from 0 (0 to N-1), at least half of them used.',
     );
   }
-  if (empty.length > 0) warnings.push(`No samples have label ${empty.join(', ')}; those classes stay empty.`);
+  if (empty.length > 0) warnings.push(say('warnings.emptyLabels', { labels: empty.join(', ') }));
   ctx.report(1, 'IDX files read');
-  const testNote = test ? ` + ${fmt(test.images.count)} test` : '';
   return {
     kind: 'image',
     classNames,
@@ -156,7 +156,9 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
     ...(test ? { testStart: train.images.count } : {}),
     skipped: [],
     warnings,
-    description: `IDX files ${basename(source.images)} (${fmt(train.images.count)} images${testNote}, ${rows}x${cols} grayscale)`,
+    description: test
+      ? say('sources.idxWithTest', { file: basename(source.images), n: train.images.count, test: test.images.count, rows, cols })
+      : say('sources.idx', { file: basename(source.images), n: train.images.count, rows, cols }),
   };
 }
 

@@ -8,6 +8,7 @@ import { DEFAULT_IMAGE_OPTIONS, type ImportContext, type Importer, type RawDatas
 import { IMAGE_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
 import { badInput, checkClassNames, fmt, forEachLimit, throttled } from './common';
 import { ImageSkip, decodeImage } from './image-decode';
+import { say, textOf, type Said } from '../../../src-shared/messages/message';
 
 type ImagesSource = Extract<ImportSource, { type: 'images' }>;
 
@@ -25,7 +26,7 @@ export async function readImageTree(
   const skipped: SkippedItem[] = [...tree.skipped];
   const candidates = tree.files.filter((f) => {
     if (IMAGE_EXTENSIONS.has(extOf(f.path))) return true;
-    skipped.push({ item: f.path, reason: `not an image file (${extOf(f.path) ? `.${extOf(f.path)}` : 'no extension'})` });
+    skipped.push({ item: f.path, reason: extOf(f.path) ? say('skipped.notImage', { ext: extOf(f.path) }) : say('skipped.notImageNoExt') });
     return false;
   });
   const decoded = new Array<Uint8Array | null>(candidates.length).fill(null);
@@ -58,11 +59,11 @@ export async function readImageTree(
     const first = skipped[0];
     throw badInput(
       `None of the ${fmt(tree.files.length)} files in the class folders is an image that could be read` +
-        (first ? ` (for example ${first.item}: ${first.reason})` : '') +
+        (first ? ` (for example ${first.item}: ${textOf(first.reason)})` : '') +
         '. Image folders need PNG, JPEG, BMP, GIF or WebP files.',
     );
   }
-  const warnings: string[] = [];
+  const warnings: Said[] = [];
   const kept = dropEmptyClasses(tree.classNames, labels, warnings);
   labels = kept.labels;
   checkClassNames(kept.classNames);
@@ -83,13 +84,8 @@ export async function openImageFolder(source: ImagesSource, ctx: ImportContext):
   try {
     const raw = await readImageTree(tree, source.image, ctx);
     const opts = source.image ?? DEFAULT_IMAGE_OPTIONS;
-    const what = tree.container === 'zip' ? 'Zip of an image folder' : 'Image folder';
-    return {
-      ...raw,
-      description:
-        `${what} ${source.path} (${fmt(raw.labels.length)} images, ${raw.classNames.length} classes, ` +
-        `resized to ${opts.width}x${opts.height} ${opts.color})`,
-    };
+    const params = { path: source.path, n: raw.labels.length, classes: raw.classNames.length, width: opts.width, height: opts.height, color: opts.color };
+    return { ...raw, description: say(tree.container === 'zip' ? 'sources.imageZip' : 'sources.imageFolder', params) };
   } finally {
     await tree.close();
   }

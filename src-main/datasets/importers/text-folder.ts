@@ -8,6 +8,7 @@ import type { ImportContext, Importer, RawDataset, SkippedItem } from '../raw-da
 import { TEXT_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
 import { checkClassNames, fmt, forEachLimit, throttled } from './common';
 import { textOfFile } from './text-decode';
+import { say, type Said } from '../../../src-shared/messages/message';
 
 type TextSource = Extract<ImportSource, { type: 'text' }>;
 
@@ -25,7 +26,7 @@ export async function readTextTree(
     if (ignore(f.path)) return false;
     const ext = extOf(f.path);
     if (TEXT_EXTENSIONS.has(ext)) return true;
-    skipped.push({ item: f.path, reason: `not a .txt or .eml file (.${ext})` });
+    skipped.push({ item: f.path, reason: say('skipped.notText', { ext }) });
     return false;
   });
   const texts = new Array<string | null>(candidates.length).fill(null);
@@ -58,7 +59,7 @@ export async function readTextTree(
       labelList.push(file.classIndex);
     }
   });
-  const warnings: string[] = [];
+  const warnings: Said[] = [];
   const classes = dropEmptyClasses(tree.classNames, Int32Array.from(labelList), warnings);
   checkClassNames(classes.classNames);
   ctx.report(1, `Read ${fmt(kept.length)} texts`);
@@ -70,8 +71,8 @@ export async function openTextFolder(source: TextSource, ctx: ImportContext): Pr
   const tree = await openClassTree(source.path);
   try {
     const raw = await readTextTree(tree, ctx);
-    const what = tree.container === 'zip' ? 'Zip of a text folder' : 'Text folder';
-    return { ...raw, description: `${what} ${source.path} (${fmt(raw.labels.length)} texts, ${raw.classNames.length} classes)` };
+    const params = { path: source.path, n: raw.labels.length, classes: raw.classNames.length };
+    return { ...raw, description: say(tree.container === 'zip' ? 'sources.textZip' : 'sources.textFolder', params) };
   } finally {
     await tree.close();
   }

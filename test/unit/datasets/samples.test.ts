@@ -1,3 +1,4 @@
+import { textOf } from '../../../src-shared/messages/message';
 import { describe, expect, it } from 'vitest';
 import { importDataset } from '../../../src-main/datasets/importers/index';
 import { recommendedTextOptions } from '../../../src-main/datasets/samples';
@@ -49,7 +50,7 @@ describe('built-in samples', () => {
     expect(male.length).toBeGreaterThan(3000);
     expect(male.filter((n) => female.has(n))).toEqual([]);
     expect(raw.texts).toContain('Aaren');
-    expect(raw.warnings[0]).toMatch(/^\d+ names appear on both lists and were dropped\.$/);
+    expect(textOf(raw.warnings[0]!)).toMatch(/^\d+ names appear on both lists and were dropped\.$/);
   });
 
   it('recommends a char tokenizer for names and a word tokenizer for spam', () => {

@@ -1,3 +1,4 @@
+import { textOf } from '../../../../src-shared/messages/message';
 import { describe, expect, it } from 'vitest';
 import { importDataset, importers } from '../../../../src-main/datasets/importers/index';
 import { CsvParser, detectHeader, parseCsv, sniffDelimiter } from '../../../../src-main/datasets/importers/csv-parse';
@@ -57,14 +58,14 @@ describe('CSV importer', () => {
     expect(Array.from(raw.labels)).toEqual([1, 0, 1, 0]);
     expect(raw.tabular!.featureNames).toEqual(['f1', 'f2']);
     expect(Array.from(raw.tabular!.values)).toEqual([1, 2, 3, NaN, 5, 6, 7, 8.5]);
-    expect(raw.warnings).toEqual(['Column "f2" has 1 missing values.']);
+    expect(raw.warnings.map(textOf)).toEqual(['Column "f2" has 1 missing values.']);
   });
 
   it('reads NaN, Infinity, -inf and 1e999 (and 1e39, past float32) as missing values', async () => {
     const root = await tempDir();
     const path = await put(root, 'odd.csv', 'f1,f2,label\n1,NaN,a\n2,Infinity,b\n3,1e999,a\n4,-inf,b\n5,2,a\n6,3,b\n7,1e39,a\n8,4,b\n');
     const raw = await importDataset({ type: 'csv', path, labelColumn: 'label' }, testContext());
-    expect(raw.warnings).toEqual(['Column "f2" has 5 missing values (4 of them infinite or too large for float32, such as Infinity or 1e999, read as missing).']);
+    expect(raw.warnings.map(textOf)).toEqual(['Column "f2" has 5 missing values (4 of them infinite or too large for float32, such as Infinity or 1e999, read as missing).']);
     const values = raw.tabular!.values;
     expect([...values.filter((_, i) => i % 2 === 1)].map((v) => (Number.isNaN(v) ? 'missing' : v))).toEqual(['missing', 'missing', 'missing', 'missing', 2, 3, 'missing', 4]);
   });
@@ -125,8 +126,8 @@ describe('CSV importer', () => {
     const path = await csv(`x,y\n${rows.join('\n')}\n`);
     const raw = await importDataset({ type: 'csv', path, labelColumn: 'y' }, testContext());
     expect(raw.labels.length).toBe(20);
-    expect(raw.skipped).toEqual([{ item: 'line 7', reason: 'has 3 fields, the header has 2' }]);
-    expect(raw.warnings).toContain('1 rows with the wrong number of fields were skipped.');
+    expect(raw.skipped.map((s) => ({ ...s, reason: textOf(s.reason) }))).toEqual([{ item: 'line 7', reason: 'has 3 fields, the header has 2' }]);
+    expect(raw.warnings.map(textOf)).toContain('1 rows with the wrong number of fields were skipped.');
   });
 
   it('fails when more than 10% of the rows are ragged, naming the first bad line', async () => {

@@ -1,3 +1,4 @@
+import { textOf } from '../../../../src-shared/messages/message';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -117,7 +118,7 @@ describe('IDX importer', () => {
     expect(one.message).toMatch(/^Only one class \(0\)/);
     const raw = await importDataset({ type: 'idx', images: join(dir, 'i'), labels: join(dir, 'l') }, testContext());
     expect(raw.classNames).toEqual(['0', '1', '2', '3']);
-    expect(raw.warnings.join()).toContain('No samples have label 2');
+    expect(raw.warnings.map(textOf).join()).toContain('No samples have label 2');
     const mismatch = await studioError(
       importDataset(
         { type: 'idx', images: join(dir, 'i'), labels: join(dir, 'l'), testImages: join(dir, 'i5'), testLabels: join(dir, 'l') },

@@ -1,3 +1,4 @@
+import { textOf } from '../../../../src-shared/messages/message';
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { importDataset, importers } from '../../../../src-main/datasets/importers/index';
@@ -131,7 +132,7 @@ describe('image-folder importer', () => {
     await put(dir, 'readme.md', 'about');
     const raw = await importDataset({ type: 'images', path: dir }, testContext());
     expect(raw.labels.length).toBe(2);
-    const byItem = Object.fromEntries(raw.skipped.map((s) => [s.item, s.reason]));
+    const byItem = Object.fromEntries(raw.skipped.map((s) => [s.item, textOf(s.reason)]));
     expect(Object.keys(byItem).sort()).toEqual(['a/broken.png', 'a/notes.txt', 'b/cut.jpg', 'readme.md']);
     expect(byItem['a/notes.txt']).toBe('not an image file (.txt)');
     expect(byItem['a/broken.png']).toMatch(/^unreadable image: /);
@@ -149,7 +150,7 @@ describe('image-folder importer', () => {
     const raw = await importDataset({ type: 'images', path: dir }, testContext());
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(raw.labels.length).toBe(2);
-    expect(raw.skipped).toEqual([
+    expect(raw.skipped.map((s) => ({ ...s, reason: textOf(s.reason) }))).toEqual([
       { item: 'a/huge.png', reason: 'image is 30000x30000 pixels, larger than the 100-megapixel limit' },
       { item: 'b/wide.png', reason: 'image is 20000x10 pixels, wider or taller than the 10,000-pixel limit' },
     ]);

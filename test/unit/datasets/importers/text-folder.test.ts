@@ -1,3 +1,4 @@
+import { textOf } from '../../../../src-shared/messages/message';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +67,7 @@ describe('text-folder importer', () => {
     const firstSpam = raw.texts![raw.labels.indexOf(1)]!;
     expect(firstSpam.startsWith('Life Insurance - Why Pay More?\n\n')).toBe(true);
     expect(firstSpam).not.toContain('Received:');
-    expect(raw.skipped).toEqual([
+    expect(raw.skipped.map((s) => ({ ...s, reason: textOf(s.reason) }))).toEqual([
       { item: 'spam/meta.json', reason: 'not a .txt or .eml file (.json)' },
       { item: 'spam/empty.txt', reason: 'empty file' },
     ]);

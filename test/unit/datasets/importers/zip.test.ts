@@ -1,3 +1,4 @@
+import { textOf } from '../../../../src-shared/messages/message';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ describe('zip archives', () => {
     expect(Array.from(raw.labels)).toEqual([0, 0, 1]);
     expect(Array.from(raw.images!.pixels.subarray(0, 3))).toEqual([255, 0, 0]);
     expect(raw.skipped).toEqual([]);
-    expect(raw.description).toContain('Zip of an image folder');
+    expect(textOf(raw.description)).toContain('Zip of an image folder');
     const seen = await inspectPath(path);
     expect(seen).toMatchObject({ importer: 'images', kind: 'image', classes: ['cat', 'dog'] });
   });

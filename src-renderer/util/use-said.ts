@@ -1,0 +1,19 @@
+/**
+ * Shows what main said (src-shared/messages) in the UI's language: a Message by its key, with
+ * its numbers formatted for the locale; a plain string (older files) as it is.
+ */
+import { useI18n } from 'vue-i18n';
+import type { Said } from '../../src-shared/messages/message';
+
+export function useSaid(): (s: Said) => string {
+  const { t, te, locale } = useI18n();
+  return (s) => {
+    if (typeof s === 'string') return s;
+    const key = `messages.${s.key}`;
+    if (!te(key)) return s.text;
+    // vue-i18n fills the placeholders; numbers are formatted first, as the English text has them.
+    const params = Object.fromEntries(Object.entries(s.params).map(([k, v]) => [k, typeof v === 'number' ? v.toLocaleString(locale.value) : v]));
+    return t(key, params);
+  };
+}
+
