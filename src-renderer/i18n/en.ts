@@ -94,6 +94,7 @@ export default {
     add: 'Add dataset',
     kinds: { image: 'Images', text: 'Text', tabular: 'Table' },
     splits: { train: 'Train', validation: 'Validation', test: 'Test' },
+    splitInSentence: { train: 'training', validation: 'validation', test: 'test' },
     classCount: 'no classes | 1 class | {n} classes',
     moreClasses: '{shown} and {n} more',
     splitCountsLabel: 'Samples per split',

