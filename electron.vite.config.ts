@@ -5,7 +5,12 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      rolldownOptions: { input: { index: resolve('src-main/electron/main.ts') } },
+      rolldownOptions: {
+        input: { index: resolve('src-main/electron/main.ts') },
+        // Chunks beside index.js, not in chunks/: code that finds package files from its own
+        // URL (../../resources/…, ../../package.json) must sit two folders deep, as in src-main.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {
