@@ -3,7 +3,7 @@
  * booting the services and windows, and an orderly shutdown that lets the services finish.
  */
 import { join, resolve } from 'node:path';
-import { app, dialog, ipcMain, Menu, net, Notification, powerSaveBlocker, protocol, session, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, net, Notification, powerSaveBlocker, protocol, session, shell, utilityProcess } from 'electron';
 import type { AppCommand } from '../../src-shared/ipc/contract';
 import { createStudio, type Studio } from '../container';
 import { resolveAppLocation } from './app-location';
@@ -15,6 +15,8 @@ import { createElectronPlatform } from './platform-adapter';
 import { hardenSession, openExternalIfAllowed } from './security';
 import { clientIdOf } from './client-id';
 import { WindowManager } from './windows';
+import { useNodeScriptRunner } from '../node-script';
+import { utilityScriptRunner } from './utility-script';
 
 /** The process facts the shell depends on, injectable so tests can play any platform. */
 export interface LaunchContext {
@@ -42,6 +44,8 @@ export function runApp(ctx: LaunchContext): void {
     return;
   }
   registerAppScheme(protocol);
+  // The packaged app cannot run Electron as Node (RunAsNode fuse off): helpers run as utility processes.
+  useNodeScriptRunner(utilityScriptRunner((path, args, options) => utilityProcess.fork(path, args, options)));
 
   let studio: Studio | null = null;
   let windows: WindowManager | null = null;

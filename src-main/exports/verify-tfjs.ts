@@ -3,11 +3,11 @@
  * (resources/tfjs/verify-export.mjs): the folder as a user's program loads it, none of the
  * studio's kernels or registered layers. Returns its class probabilities for the inputs.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNodeScript } from '../node-script';
 
 const CHILD = fileURLToPath(new URL('../../resources/tfjs/verify-export.mjs', import.meta.url));
 
@@ -30,16 +30,9 @@ export async function runTfjsExport(dir: string, inputs: ExportInputs, signal?: 
     await writeFile(join(work, 'inputs.bin'), new Uint8Array(inputs.x.buffer, inputs.x.byteOffset, inputs.x.byteLength));
     const dtype = inputs.x instanceof Int32Array ? 'int32' : 'float32';
     await writeFile(join(work, 'request.json'), JSON.stringify({ inputs: 'inputs.bin', dtype, shape: inputs.shape, outputs: 'outputs.bin' }));
-    const stdout = await new Promise<string>((resolve, reject) => {
-      // In the Electron shell, execPath is Electron itself: run it as Node.
-      const child = spawn(process.execPath, [CHILD, dir, join(work, 'request.json')], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], signal });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`Stock TF.js could not run the export: ${lastLines(err) || `exit ${code}`}`))));
-    });
+    const r = await runNodeScript(CHILD, [dir, join(work, 'request.json')], signal);
+    if (r.code !== 0) throw new Error(`Stock TF.js could not run the export: ${lastLines(r.stderr) || `exit ${r.code}`}`);
+    const stdout = r.stdout;
     const info = JSON.parse(stdout.trim().split('\n').pop()!) as { runtime: string; ms: number };
     const bytes = await readFile(join(work, 'outputs.bin'));
     return { probs: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), ...info };

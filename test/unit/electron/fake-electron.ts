@@ -191,7 +191,26 @@ export function createFakeElectron() {
     }
   }
   const net = { fetch: vi.fn(async (_url: string) => new Response('')) };
-  return { app, BrowserWindow, ipcMain, dialog, shell, Menu, nativeTheme, session, protocol, net, contextBridge, ipcRenderer, powerSaveBlocker, Notification };
+  /** A utility process that prints `out` and `err`, then exits with `code` (set before it is forked). */
+  class UtilityChild extends Emitter {
+    readonly stdout = new Emitter();
+    readonly stderr = new Emitter();
+    readonly kill = vi.fn(() => void this.emit('exit', null));
+  }
+  const utilityProcess = {
+    script: { out: '', err: '', code: 0 },
+    fork: vi.fn((_path: string, _args: string[], _options: Record<string, unknown>) => {
+      const child = new UtilityChild();
+      const { out, err, code } = utilityProcess.script;
+      setTimeout(() => {
+        if (out) child.stdout.emit('data', Buffer.from(out));
+        if (err) child.stderr.emit('data', Buffer.from(err));
+        child.emit('exit', code);
+      }, 0);
+      return child;
+    }),
+  };
+  return { app, BrowserWindow, ipcMain, dialog, shell, Menu, nativeTheme, session, protocol, net, contextBridge, ipcRenderer, powerSaveBlocker, Notification, utilityProcess };
 }
 
 /** One fake electron module, as tests see it. */

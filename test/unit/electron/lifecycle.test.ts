@@ -66,6 +66,25 @@ function sentEvents(win: FakeElectron['BrowserWindow']['instances'][number]) {
 }
 
 describe('Electron app lifecycle', () => {
+  it('runs its Node helpers (the TF.js verification) as utility processes, since the package turns RunAsNode off', async () => {
+    const electron = await launch();
+    const { runNodeScript } = await import('../../../src-main/node-script');
+    electron.utilityProcess.script = { out: '{"runtime":"tfjs"}\n', err: 'a warning', code: 0 };
+    expect(await runNodeScript('/app/resources/tfjs/verify-export.mjs', ['/exports/ex-1', '/tmp/request.json'])).toEqual({ code: 0, stdout: '{"runtime":"tfjs"}\n', stderr: 'a warning' });
+    expect(electron.utilityProcess.fork).toHaveBeenCalledWith('/app/resources/tfjs/verify-export.mjs', ['/exports/ex-1', '/tmp/request.json'], expect.objectContaining({ stdio: 'pipe' }));
+    // Cancelling kills it.
+    electron.utilityProcess.script = { out: '', err: '', code: 0 };
+    const stop = new AbortController();
+    stop.abort(new Error('cancelled'));
+    await expect(runNodeScript('/app/x.mjs', [], stop.signal)).rejects.toThrow('cancelled');
+    const midway = new AbortController();
+    const running = runNodeScript('/app/x.mjs', [], midway.signal);
+    const child = electron.utilityProcess.fork.mock.results.at(-1)!.value as { kill: { mock: { calls: unknown[] } } };
+    midway.abort(new Error('stopped midway'));
+    await expect(running).rejects.toThrow('stopped midway');
+    expect(child.kill.mock.calls).toHaveLength(1);
+  });
+
   it('appends the WebGPU switch on Linux before the app is ready, and not elsewhere', async () => {
     const linux = await launch({ platform: 'linux' });
     expect(linux.app.commandLine.appendSwitch).toHaveBeenCalledWith('enable-unsafe-webgpu');

@@ -30,7 +30,21 @@ describe('electron-builder config', () => {
     expect(readFileSync(resolve(root, config['mac'].entitlements), 'utf8')).toContain('com.apple.security.cs.allow-jit');
   });
 
-  it('unpacks onnxruntime-node from the asar archive and packs only the target platform’s binaries', () => {
+  it('sets the Electron fuses a shipped app needs: no Electron as Node, no NODE_OPTIONS or --inspect, the asar checked and the only app', () => {
+    expect(loadConfig()['electronFuses']).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    });
+    // With RunAsNode off, no code may start Electron as Node: helpers go through node-script.ts.
+    const sources = require('node:child_process').execSync("grep -rl ELECTRON_RUN_AS_NODE src-main src-engine src-shared || true", { cwd: root, encoding: 'utf8' }) as string;
+    expect(sources.trim()).toBe('');
+  });
+
+  it('unpacks onnxruntime-node from the asar archive and packs only the target platform’s onnxruntime and Dawn binaries', () => {
     const config = loadConfig();
     // electron-builder's minimatch; a platform's `files` patterns are added to the top-level ones (app-builder-lib's getFileMatchers).
     const { minimatch } = require('minimatch') as { minimatch(path: string, pattern: string, o?: object): boolean };
@@ -40,10 +54,17 @@ describe('electron-builder config', () => {
       [...config['files'], ...(config[platform].files ?? [])].some((p: string) => p.startsWith('!') && minimatch(path, p.slice(1), { dot: true }));
     const own = { linux: 'linux', mac: 'darwin', win: 'win32' } as const;
     for (const [platform, os] of Object.entries(own)) {
+      // A platform list of exclusions only means "every file but these": the app's files must be named there too.
+      expect(config[platform].files.filter((p: string) => !p.startsWith('!')), platform).toEqual(config['files'].filter((p: string) => !p.startsWith('!')));
       for (const other of Object.values(own)) {
         for (const arch of ['x64', 'arm64']) expect(excluded(platform, binding(other, arch)), `${platform}: ${other}/${arch}`).toBe(other !== os);
       }
       expect(excluded(platform, 'node_modules/onnxruntime-node/dist/index.js')).toBe(false);
+      // Dawn for Node (npm webgpu): the same, by its dist/<os>-<arch> folders.
+      for (const dawn of ['darwin-universal', 'linux-x64', 'linux-arm64', 'win32-x64', 'win32-arm64']) {
+        expect(excluded(platform, `node_modules/webgpu/dist/${dawn}/dawn.node`), `${platform}: ${dawn}`).toBe(!dawn.startsWith(os));
+      }
+      expect(excluded(platform, 'node_modules/webgpu/dist/index.js')).toBe(false);
     }
   });
 

@@ -1,0 +1,30 @@
+/**
+ * Our Node scripts in Electron's utilityProcess: a Node environment Electron starts itself, so
+ * it works with the RunAsNode fuse off (electron-builder.yml) and reads the app's asar.
+ */
+import type { UtilityProcess } from 'electron';
+import type { NodeScriptRunner } from '../node-script';
+
+type Fork = (modulePath: string, args: string[], options: { stdio: 'pipe'; serviceName: string }) => UtilityProcess;
+
+export function utilityScriptRunner(fork: Fork): NodeScriptRunner {
+  return (script, args, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const child = fork(script, args, { stdio: 'pipe', serviceName: 'Model Studio helper' });
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      const onAbort = () => child.kill();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      child.once('exit', (code: number) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (signal?.aborted) reject(signal.reason);
+        else resolve({ code, stdout, stderr });
+      });
+    });
+}
