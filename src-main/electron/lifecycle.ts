@@ -9,6 +9,7 @@ import { createStudio, type Studio } from '../container';
 import { resolveAppLocation } from './app-location';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { projectPathFromArgv } from './argv';
+import { cliArgsOf, runCliMode } from './cli-mode';
 import { registerIpcBridge } from './ipc-bridge';
 import { buildMenuTemplate } from './menu';
 import { createElectronPlatform } from './platform-adapter';
@@ -35,6 +36,20 @@ function logError(what: string) {
 
 /** Starts the Electron app; call once from the main entry, before the app is ready. */
 export function runApp(ctx: LaunchContext): void {
+  // The packaged app cannot run Electron as Node (RunAsNode fuse off): helpers run as utility processes.
+  useNodeScriptRunner(utilityScriptRunner((path, args, options) => utilityProcess.fork(path, args, options)));
+  // `model-studio train …` from a terminal: the CLI, in this process, with no window.
+  const cliArgs = cliArgsOf(ctx.argv, app.isPackaged);
+  if (cliArgs) {
+    void runCliMode(cliArgs, {
+      app,
+      stdout: (text) => void process.stdout.write(text),
+      stderr: (text) => void process.stderr.write(text),
+      env: ctx.env,
+      cwd: ctx.cwd,
+    });
+    return;
+  }
   // Chromium keeps WebGPU off on Linux unless asked; it must be set before 'ready'.
   if (ctx.platform === 'linux') app.commandLine.appendSwitch('enable-unsafe-webgpu');
 
@@ -44,8 +59,6 @@ export function runApp(ctx: LaunchContext): void {
     return;
   }
   registerAppScheme(protocol);
-  // The packaged app cannot run Electron as Node (RunAsNode fuse off): helpers run as utility processes.
-  useNodeScriptRunner(utilityScriptRunner((path, args, options) => utilityProcess.fork(path, args, options)));
 
   let studio: Studio | null = null;
   let windows: WindowManager | null = null;

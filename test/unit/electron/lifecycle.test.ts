@@ -85,6 +85,22 @@ describe('Electron app lifecycle', () => {
     expect(child.kill.mock.calls).toHaveLength(1);
   });
 
+  it('runs a CLI command instead of the app when launched as `model-studio --version`: no lock, no window', async () => {
+    const electron = freshElectron();
+    electron.app.isPackaged = true;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const { runApp } = await import('../../../src-main/electron/lifecycle');
+      runApp({ platform: 'linux', argv: ['/opt/model-studio', '--version'], cwd: '/home/a', env: {} });
+      await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(0));
+      expect(write).toHaveBeenCalledWith('0.1.0\n');
+    } finally {
+      write.mockRestore();
+    }
+    expect(electron.app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(electron.BrowserWindow.instances).toEqual([]);
+  });
+
   it('appends the WebGPU switch on Linux before the app is ready, and not elsewhere', async () => {
     const linux = await launch({ platform: 'linux' });
     expect(linux.app.commandLine.appendSwitch).toHaveBeenCalledWith('enable-unsafe-webgpu');
