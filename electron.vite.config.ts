@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './src-main/cross-origin-isolation';
 
 export default defineConfig({
   main: {
@@ -26,6 +27,8 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     plugins: [vue()],
+    // `npm run dev` serves the renderer from Vite: isolated like app:// so WASM can use threads.
+    server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
     worker: { format: 'es' },
     build: {
       rolldownOptions: { input: { index: resolve('src-renderer/index.html') } },
