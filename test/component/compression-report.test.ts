@@ -83,7 +83,7 @@ describe('a compressed checkpoint in the run view', () => {
     await flushPromises();
     expect(studio.callsTo('compression:report')).toEqual([{ checkpointId: 'ck-compres1' }]);
     const dialog = wrapper.find('[data-testid="compression-report-dialog"]');
-    expect(dialog.text()).toContain('measured on 10000 test samples, wasm');
+    expect(dialog.text()).toContain('measured on 10000 test samples, WASM');
     const row = (key: string) => dialog.find(`[data-key="${key}"]`).findAll('td').map((td) => td.text());
     expect(row('sizeBytes')[2]).toBe('3.97× smaller');
     expect(row('accuracy')).toEqual(['98.91%', '98.90%', '−0.01 points']);
