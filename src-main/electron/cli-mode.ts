@@ -23,6 +23,8 @@ interface CliModeDeps {
   app: Pick<App, 'whenReady' | 'exit' | 'getVersion'>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Resolves once what was written has left (a pipe on macOS and Windows is written later). */
+  drain: () => Promise<void>;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -32,6 +34,7 @@ export async function runCliMode(args: string[], deps: CliModeDeps): Promise<voi
   const { app } = deps;
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     deps.stdout(`${app.getVersion()}\n`);
+    await deps.drain();
     app.exit(0);
     return;
   }
@@ -44,5 +47,6 @@ export async function runCliMode(args: string[], deps: CliModeDeps): Promise<voi
   } catch (err) {
     deps.stderr(`model-studio: ${err instanceof Error ? err.message : String(err)}\n`);
   }
+  await deps.drain();
   app.exit(code);
 }

@@ -41,10 +41,13 @@ export function runApp(ctx: LaunchContext): void {
   // `model-studio train …` from a terminal: the CLI, in this process, with no window.
   const cliArgs = cliArgsOf(ctx.argv, app.isPackaged);
   if (cliArgs) {
+    // No window: Chromium needs no display (a server over SSH has none).
+    if (ctx.platform === 'linux') app.commandLine.appendSwitch('ozone-platform', 'headless');
     void runCliMode(cliArgs, {
       app,
       stdout: (text) => void process.stdout.write(text),
       stderr: (text) => void process.stderr.write(text),
+      drain: () => new Promise((done) => process.stdout.write('', () => process.stderr.write('', () => done()))),
       env: ctx.env,
       cwd: ctx.cwd,
     });

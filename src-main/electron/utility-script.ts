@@ -7,6 +7,17 @@ import type { NodeScriptRunner } from '../node-script';
 
 type Fork = (modulePath: string, args: string[], options: { stdio: 'pipe'; serviceName: string }) => UtilityProcess;
 
+/** Resolves once a stream has ended (or at once when there is none). */
+function ended(stream: NodeJS.ReadableStream | null | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream) resolve();
+    else {
+      stream.once('end', () => resolve());
+      stream.once('close', () => resolve());
+    }
+  });
+}
+
 export function utilityScriptRunner(fork: Fork): NodeScriptRunner {
   return (script, args, signal) =>
     new Promise((resolve, reject) => {
@@ -21,7 +32,9 @@ export function utilityScriptRunner(fork: Fork): NodeScriptRunner {
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
       const onAbort = () => child.kill();
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.once('exit', (code: number) => {
+      // 'exit' can come before the last output has arrived: wait for both streams to end too.
+      const exited = new Promise<number>((done) => child.once('exit', (code: number) => done(code)));
+      void Promise.all([exited, ended(child.stdout), ended(child.stderr)]).then(([code]) => {
         signal?.removeEventListener('abort', onAbort);
         if (signal?.aborted) reject(signal.reason);
         else resolve({ code, stdout, stderr });

@@ -62,6 +62,7 @@ async function batchesPerEpoch(projectDir: string, run: RunRecord): Promise<numb
 /** What run:create asks for (parsed). */
 export interface RunCreateRequest {
   name?: string | undefined;
+  defaultName?: string | undefined;
   modelId?: string | null | undefined;
   spec?: ModelSpec | undefined;
   datasetId: string;
@@ -107,9 +108,10 @@ export class RunService {
       const meta = await readCheckpointMeta(view.dir, checkpointId);
       resumedFrom = { checkpointId, runId: meta.runId, epoch: meta.epoch };
     }
-    // The app names runs in its language; the CLI and other clients get English.
+    // Without a name, the first free "Run N", in the client's language when it gives its pattern.
     const runs = view.manifest.runs;
-    const name = req.name ?? firstFreeName(runs.map((r) => r.name), (n) => `Run ${n}`, runs.length + 1);
+    const pattern = req.defaultName ?? 'Run {n}';
+    const name = req.name ?? firstFreeName(runs.map((r) => r.name), (n) => pattern.replace('{n}', String(n)), runs.length + 1);
     const id = newEntityId('rn');
     const now = new Date().toISOString();
     const run: RunRecord = RunRecord.parse({

@@ -201,7 +201,8 @@ export const useTrainingStore = defineStore('training', () => {
       const resume = resumeFrom && loaded ? resumePoint(checkpointArtifacts(loaded), plain(loaded.meta)) : undefined;
       const run = await studio.call(
         studio.api.run.create({
-          name: req.name ?? nextRunName(),
+          // Main picks the free number (another window or the CLI may have made a run meanwhile).
+          ...(req.name ? { name: req.name } : { defaultName: translate('runs.defaultName', { n: '{n}' }) }),
           modelId: req.modelId,
           spec,
           datasetId: req.datasetId,

@@ -137,6 +137,8 @@ export const trainingChannels = {
   'run:create': {
     request: z.strictObject({
       name: EntryName.optional(),
+      /** Without a name: how to name the run in the client's language, `{n}` the first free number ("运行 {n}"). */
+      defaultName: EntryName.refine((t) => t.includes('{n}'), 'has no {n}').optional(),
       modelId: ModelId.nullable().optional(),
       spec: ModelSpec.optional(),
       datasetId: DatasetRef,

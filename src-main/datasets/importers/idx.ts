@@ -148,6 +148,8 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
   }
   if (empty.length > 0) warnings.push(say('warnings.emptyLabels', { labels: empty.join(', ') }));
   ctx.report(1, 'IDX files read');
+  // Sizes read as written (28x28), not as counts with separators.
+  const dims = { rows: String(rows), cols: String(cols) };
   return {
     kind: 'image',
     classNames,
@@ -157,8 +159,8 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
     skipped: [],
     warnings,
     description: test
-      ? say('sources.idxWithTest', { file: basename(source.images), n: train.images.count, test: test.images.count, rows, cols })
-      : say('sources.idx', { file: basename(source.images), n: train.images.count, rows, cols }),
+      ? say('sources.idxWithTest', { file: basename(source.images), n: train.images.count, test: test.images.count, ...dims })
+      : say('sources.idx', { file: basename(source.images), n: train.images.count, ...dims }),
   };
 }
 

@@ -84,7 +84,7 @@ export async function openImageFolder(source: ImagesSource, ctx: ImportContext):
   try {
     const raw = await readImageTree(tree, source.image, ctx);
     const opts = source.image ?? DEFAULT_IMAGE_OPTIONS;
-    const params = { path: source.path, n: raw.labels.length, classes: raw.classNames.length, width: opts.width, height: opts.height, color: opts.color };
+    const params = { path: source.path, n: raw.labels.length, classes: raw.classNames.length, width: String(opts.width), height: String(opts.height), color: opts.color };
     return { ...raw, description: say(tree.container === 'zip' ? 'sources.imageZip' : 'sources.imageFolder', params) };
   } finally {
     await tree.close();

@@ -29,8 +29,8 @@ describe('the CLI in the desktop executable', () => {
   it('prints the version at once, before the app is ready', async () => {
     const app = fakeApp();
     const out: string[] = [];
-    await runCliMode(['--version'], { app, stdout: (t) => out.push(t), stderr: () => undefined, env: {}, cwd: '/' });
-    expect(out).toEqual(['9.8.7\n']);
+    await runCliMode(['--version'], { app, stdout: (t) => out.push(t), stderr: () => undefined, drain: async () => void out.push('(drained)'), env: {}, cwd: '/' });
+    expect(out).toEqual(['9.8.7\n', '(drained)']);
     expect(app.whenReady).not.toHaveBeenCalled();
     expect(app.exit).toHaveBeenCalledWith(0);
   });
@@ -38,12 +38,12 @@ describe('the CLI in the desktop executable', () => {
   it('runs a command through the real CLI once the app is ready and exits with its code', async () => {
     const app = fakeApp();
     const err: string[] = [];
-    await runCliMode(['info', '/no/such/Project.mstudio'], { app, stdout: () => undefined, stderr: (t) => err.push(t), env: {}, cwd: '/' });
+    await runCliMode(['info', '/no/such/Project.mstudio'], { app, stdout: () => undefined, stderr: (t) => err.push(t), drain: async () => undefined, env: {}, cwd: '/' });
     expect(app.whenReady).toHaveBeenCalled();
     expect(err.join('')).toMatch(/^model-studio: .*Project\.mstudio/);
     expect(app.exit).toHaveBeenCalledWith(1);
     const usage = fakeApp();
-    await runCliMode(['train'], { app: usage, stdout: () => undefined, stderr: () => undefined, env: {}, cwd: '/' });
+    await runCliMode(['train'], { app: usage, stdout: () => undefined, stderr: () => undefined, drain: async () => undefined, env: {}, cwd: '/' });
     expect(usage.exit).toHaveBeenCalledWith(2);
   });
 });

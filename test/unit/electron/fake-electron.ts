@@ -195,17 +195,24 @@ export function createFakeElectron() {
   class UtilityChild extends Emitter {
     readonly stdout = new Emitter();
     readonly stderr = new Emitter();
-    readonly kill = vi.fn(() => void this.emit('exit', null));
+    readonly kill = vi.fn(() => {
+      this.emit('exit', null);
+      this.stdout.emit('end');
+      this.stderr.emit('end');
+    });
   }
   const utilityProcess = {
     script: { out: '', err: '', code: 0 },
     fork: vi.fn((_path: string, _args: string[], _options: Record<string, unknown>) => {
       const child = new UtilityChild();
       const { out, err, code } = utilityProcess.script;
+      // As Electron may: the process exits before its last output has been read.
       setTimeout(() => {
+        child.emit('exit', code);
         if (out) child.stdout.emit('data', Buffer.from(out));
         if (err) child.stderr.emit('data', Buffer.from(err));
-        child.emit('exit', code);
+        child.stdout.emit('end');
+        child.stderr.emit('end');
       }, 0);
       return child;
     }),

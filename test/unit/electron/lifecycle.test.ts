@@ -88,7 +88,10 @@ describe('Electron app lifecycle', () => {
   it('runs a CLI command instead of the app when launched as `model-studio --version`: no lock, no window', async () => {
     const electron = freshElectron();
     electron.app.isPackaged = true;
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(((_chunk: unknown, done?: unknown) => {
+      if (typeof done === 'function') done();
+      return true;
+    }) as typeof process.stdout.write);
     try {
       const { runApp } = await import('../../../src-main/electron/lifecycle');
       runApp({ platform: 'linux', argv: ['/opt/model-studio', '--version'], cwd: '/home/a', env: {} });
@@ -99,6 +102,7 @@ describe('Electron app lifecycle', () => {
     }
     expect(electron.app.requestSingleInstanceLock).not.toHaveBeenCalled();
     expect(electron.BrowserWindow.instances).toEqual([]);
+    expect(electron.app.commandLine.appendSwitch).toHaveBeenCalledWith('ozone-platform', 'headless');
   });
 
   it('appends the WebGPU switch on Linux before the app is ready, and not elsewhere', async () => {

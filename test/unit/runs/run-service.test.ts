@@ -27,6 +27,10 @@ describe('runs', () => {
     await ok('model:update', { id: model.id, spec: mlpSpec({ layers: [{ type: 'dense', units: 2, activation: 'softmax' }] }) });
     expect((await ok('run:get', { runId: run.id })).run.spec.layers).toHaveLength(2);
     expect((await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER })).name).toBe('Run 2');
+    // The app gives its language's pattern; main still picks the first free number.
+    expect((await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER, defaultName: '运行 {n}' })).name).toBe('运行 3');
+    await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER, name: '运行 5' });
+    expect((await ok('run:create', { spec: mlpSpec(), datasetId: DATASET_ID, hyper: HYPER, defaultName: '运行 {n}' })).name).toBe('运行 6');
   });
 
   it('appends metrics, keeps a best/last summary, and updates the status', async () => {
