@@ -3,7 +3,7 @@
  * app's executable reads its command line with them (`model-studio train …` runs the CLI, a
  * project path opens the window). A test keeps this list equal to the command table.
  */
-export const CLI_COMMAND_NAMES = ['new', 'info', 'dataset', 'train', 'eval', 'compress', 'export', 'serve', 'help'] as const;
+export const CLI_COMMAND_NAMES = ['new', 'info', 'dataset', 'train', 'eval', 'compress', 'export', 'serve', 'baseline', 'help'] as const;
 export const CLI_TOP_OPTIONS = ['--version', '-v', '--help', '-h'] as const;
 
 /** Whether a command line (without the executable) is for the CLI. */

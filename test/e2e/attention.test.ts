@@ -137,7 +137,7 @@ describe('attention models in the real UI', () => {
     const evaluated = cells.reduce((a, c) => a + Number(c.replace(/,/g, '')), 0);
     expect(evaluated).toBeGreaterThan(0);
     expect(Number((await page.getByTestId('eval-samples').textContent())!.replace(/,/g, ''))).toBe(evaluated);
-    expect(await page.getByTestId('eval-stats').textContent()).toContain('webgpu');
+    expect(await page.getByTestId('eval-stats').textContent()).toContain('WebGPU');
 
     // The attention maps of the chosen name: its text, and one map per head for each layer.
     await page.getByTestId('explain-index').fill(String(sample));
