@@ -10,6 +10,11 @@ export function requireProject(projects: Pick<ProjectService, 'current'>, client
   return view;
 }
 
+/** The entry a user named on a command line: by its id, else by its name. */
+export function entryByIdOrName<E extends { id: string; name: string }>(entries: readonly E[], key: string): E | undefined {
+  return entries.find((e) => e.id === key) ?? entries.find((e) => e.name === key);
+}
+
 /** The project manifest entry of kind `kind` with this id; NOT_FOUND when the project has none. */
 export function requireEntry(view: ProjectView, kind: 'models' | 'runs' | 'checkpoints' | 'datasets', id: string, what: string) {
   const entry = view.manifest[kind].find((e) => e.id === id);

@@ -14,7 +14,7 @@ import { TrainingSession, type SessionOutcome } from '../../src-engine/session/t
 import type { TrainResult } from '../../src-engine/train/types';
 import type { Studio } from '../container';
 import { readDatasetManifest } from '../datasets/dataset-files';
-import { requireProject } from '../services/open-project';
+import { entryByIdOrName, requireProject } from '../services/open-project';
 import { readModelSpec } from '../models/model-service';
 import { readRun } from '../runs/run-service';
 import { RunRecorder } from '../runs/run-recorder';
@@ -57,8 +57,6 @@ export interface HeadlessTrainSummary extends TrainResult {
   samplesPerSec: number | null;
 }
 
-type Entry = { id: string; name: string };
-const byIdOrName = (entries: Entry[], key: string) => entries.find((e) => e.id === key) ?? entries.find((e) => e.name === key);
 
 /** Trains as the request says; `signal` aborting stops after the current batch with a 'stop' checkpoint. */
 export async function trainHeadless(
@@ -76,7 +74,7 @@ export async function trainHeadless(
   }
   const datasetKey = req.dataset ?? resumed?.meta.datasetId;
   if (!datasetKey) throw new StudioError('BAD_REQUEST', 'Say which dataset to train on (--dataset <id|name>).');
-  const dsEntry = byIdOrName(view.manifest.datasets, datasetKey);
+  const dsEntry = entryByIdOrName(view.manifest.datasets, datasetKey);
   if (!dsEntry) throw new StudioError('NOT_FOUND', `${view.manifest.name} has no dataset "${datasetKey}".`);
   const manifest = await readDatasetManifest(view.dir, dsEntry.id);
 
@@ -90,7 +88,7 @@ export async function trainHeadless(
   } else {
     const key = req.model;
     if (!key) throw new StudioError('BAD_REQUEST', 'Say which model to train (--model <template|model-id>).');
-    const saved = byIdOrName(view.manifest.models, key);
+    const saved = entryByIdOrName(view.manifest.models, key);
     if (saved) {
       spec = await readModelSpec(view.dir, saved.id);
       modelId = saved.id;

@@ -1,4 +1,5 @@
 import { StudioError } from '../../../src-shared/errors';
+import { entryByIdOrName } from '../../services/open-project';
 import { loadDataset, readDatasetManifest } from '../../datasets/dataset-files';
 import { BASELINE_MODELS, type BaselineModelName } from '../../baselines/models';
 import { withCliProject } from '../cli-project';
@@ -21,7 +22,7 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
   const models = modelsOption(values.models);
   const seed = intOption(values, 'seed', 0) ?? 42;
   return withCliProject(io, positionals[0]!, async ({ view, signal }) => {
-    const entry = view.manifest.datasets.find((d) => d.id === key) ?? view.manifest.datasets.find((d) => d.name === key);
+    const entry = entryByIdOrName(view.manifest.datasets, key);
     if (!entry) throw new StudioError('NOT_FOUND', `${view.manifest.name} has no dataset "${key}".`);
     const data = await loadDataset(view.dir, await readDatasetManifest(view.dir, entry.id));
     // The libraries load only for this command.

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { StudioError } from '../../../src-shared/errors';
+import { entryByIdOrName } from '../../services/open-project';
 import { IMAGE_SIDE, SAMPLE_NAMES, type DatasetImportRequest, type DatasetManifest } from '../../../src-shared/datasets/schema';
 import type { JobSnapshot } from '../../../src-shared/ipc/contract';
 import { createStudio } from '../../container';
@@ -105,7 +106,7 @@ async function remove({ values, positionals, io }: CommandContext): Promise<numb
   const [, project, key, ...rest] = positionals;
   if (!key || rest.length) throw new UsageError('dataset remove takes <project> <id|name> --yes.');
   const view = await loadProjectFile(resolve(io.cwd, project!));
-  const entry = view.manifest.datasets.find((d) => d.id === key) ?? view.manifest.datasets.find((d) => d.name === key);
+  const entry = entryByIdOrName(view.manifest.datasets, key);
   if (!entry) throw new StudioError('NOT_FOUND', `${view.manifest.name} has no dataset "${key}".`);
   if (!values.yes) {
     throw new UsageError(`this deletes ${entry.name} (${entry.id}) and its files from ${view.manifest.name}; add --yes to confirm.`);
