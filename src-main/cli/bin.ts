@@ -1,5 +1,5 @@
 /**
- * The `model-studio` command's entry as built into `out/cli/model-studio.mjs` (`npm run build`).
+ * The `model-studio` command's entry, built into `out/cli/model-studio.mjs` (`npm run build`) and run from source by bin/model-studio.js.
  * `--version` answers before anything else loads; every other command loads the command table
  * (TensorFlow.js, onnxruntime, sharp, …) on demand. The bundle sits two folders below the
  * package root, like the sources, so paths to package.json and resources/ hold in both.
