@@ -7,7 +7,8 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        input: { index: resolve('src-main/electron/main.ts') },
+        // The baselines' fits run in their own process from their own entry (baseline-process.ts).
+        input: { index: resolve('src-main/electron/main.ts'), 'baseline-child': resolve('src-main/baselines/baseline-child.ts') },
         // Chunks beside index.js, not in chunks/: code that finds package files from its own
         // URL (../../resources/…, ../../package.json) must sit two folders deep, as in src-main.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -3,6 +3,7 @@
  * (Electron and the web host) and the CLI get their services from here.
  */
 import { mkdir } from 'node:fs/promises';
+import { BaselineService } from './baselines/baseline-service';
 import { CheckpointService } from './checkpoints/checkpoint-service';
 import { CompressionService } from './compression/compression-service';
 import { DatasetService } from './datasets/dataset-service';
@@ -40,6 +41,7 @@ export interface Studio {
   checkpoints: CheckpointService;
   compression: CompressionService;
   exports: ExportService;
+  baselines: BaselineService;
   /** Boots services in dependency order. */
   start(): Promise<void>;
   /** Cancels jobs, flushes autosave, releases locks: the reverse of start. */
@@ -67,6 +69,7 @@ export function createStudio(opts: StudioOptions): Studio {
       await datasets.cleanupProject(view.dir);
       await checkpoints.cleanupProject(view.dir);
       await exports.cleanupProject(view.dir);
+      await baselines.cleanupProject(view.dir);
       await runs.cleanupProject(view);
       return runs.recoverInterrupted(view);
     },
@@ -78,11 +81,18 @@ export function createStudio(opts: StudioOptions): Studio {
   const compression = new CompressionService({ projects, checkpoints, appVersion: opts.appVersion });
   const exportDeps: ExportServiceDeps = { projects, jobs, platform: opts.platform };
   const exports: ExportService = new ExportService(exportDeps);
+  // The fits run in their own process (baseline-process.ts), loaded with the first run.
+  const baselines: BaselineService = new BaselineService({
+    projects,
+    jobs,
+    appVersion: opts.appVersion,
+    run: async (req, o) => (await import('./baselines/baseline-process')).runBaselineProcess(req, o),
+  });
   const runs = new RunService({ projects, checkpoints, trainingJobs: new TrainingJobs(jobs, events) });
   const tries = new TryService({ projects });
   const settings = new SettingsService(opts.dataDir);
   const handlers = createHandlers({
-    projects, jobs, recent, datasets, models, runs, checkpoints, compression, exports, tries, settings, platform: opts.platform, appVersion: opts.appVersion,
+    projects, jobs, recent, datasets, models, runs, checkpoints, compression, exports, baselines, tries, settings, platform: opts.platform, appVersion: opts.appVersion,
   });
 
   // Jobs write into open projects, so they start after and stop before the project service.
@@ -130,6 +140,7 @@ export function createStudio(opts: StudioOptions): Studio {
     checkpoints,
     compression,
     exports,
+    baselines,
     async start() {
       for (const svc of order) {
         try {

@@ -79,27 +79,21 @@ function textRows(ids: ArrayLike<number>, n: number, seqLength: number, space: {
   return rows;
 }
 
-/** The training and test splits as feature rows, in the same feature space. */
-export async function featureRows(data: LoadedDataset): Promise<{ train: FeatureRows; test: FeatureRows; space: FeatureSpace }> {
+/** The training and test splits (and validation, when asked) as feature rows, in the same feature space. */
+export async function featureRows(data: LoadedDataset, opts: { val?: boolean } = {}): Promise<{ train: FeatureRows; val: FeatureRows | null; test: FeatureRows; space: FeatureSpace }> {
   const manifest = data.manifest;
-  const [train, test] = [await rawSplit(data, 'train'), await rawSplit(data, 'test')];
+  const train = await rawSplit(data, 'train');
+  const others = { test: await rawSplit(data, 'test'), val: opts.val ? await rawSplit(data, 'validation') : null };
   const input = manifest.input;
   if (input.kind === 'text') {
     const space = textSpace(train.x, train.n, input.seqLength);
-    return {
-      train: { rows: textRows(train.x, train.n, input.seqLength, space), labels: Array.from(train.y) },
-      test: { rows: textRows(test.x, test.n, input.seqLength, space), labels: Array.from(test.y) },
-      space: { kind: 'text', features: space.vocabulary.length, ...space },
-    };
+    const rows = (r: typeof train): FeatureRows => ({ rows: textRows(r.x, r.n, input.seqLength, space), labels: Array.from(r.y) });
+    return { train: rows(train), val: others.val && rows(others.val), test: rows(others.test), space: { kind: 'text', features: space.vocabulary.length, ...space } };
   }
   const norm = standardizationOf(manifest);
-  const rows = (r: typeof train): Float64Array[] => {
+  const rows = (r: typeof train): FeatureRows => {
     const values = preprocessValues(input, r.x as Float32Array | Uint8Array, norm);
-    return Array.from({ length: r.n }, (_, i) => Float64Array.from(values.subarray(i * r.width, (i + 1) * r.width)));
+    return { rows: Array.from({ length: r.n }, (_, i) => Float64Array.from(values.subarray(i * r.width, (i + 1) * r.width))), labels: Array.from(r.y) };
   };
-  return {
-    train: { rows: rows(train), labels: Array.from(train.y) },
-    test: { rows: rows(test), labels: Array.from(test.y) },
-    space: { kind: manifest.kind, features: train.width },
-  };
+  return { train: rows(train), val: others.val && rows(others.val), test: rows(others.test), space: { kind: manifest.kind, features: train.width } };
 }

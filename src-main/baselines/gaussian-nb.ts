@@ -1,6 +1,6 @@
 /**
  * Gaussian naive Bayes, as scikit-learn's GaussianNB: per class a prior, and per feature a mean
- * and a variance, each variance widened by 1e-9 times the largest feature variance (so a
+ * and a variance, each variance widened by var_smoothing (1e-9 by default) times the largest feature variance (so a
  * constant feature, such as an always-black pixel, does not divide by zero); prediction by the
  * largest joint log-likelihood. Written here because ml-naivebayes 4.0 multiplies the
  * likelihoods out of their logs (every class underflows to 0 on 64 features) and has no
@@ -13,9 +13,7 @@ export interface GaussianNbModel {
   variances: number[][];
 }
 
-const VAR_SMOOTHING = 1e-9;
-
-export function fitGaussianNb(rows: ArrayLike<number>[], labels: number[], classes: number): GaussianNbModel {
+export function fitGaussianNb(rows: ArrayLike<number>[], labels: number[], classes: number, varSmoothing = 1e-9): GaussianNbModel {
   const d = rows[0]?.length ?? 0;
   const counts = new Array<number>(classes).fill(0);
   const sums = Array.from({ length: classes }, () => new Float64Array(d));
@@ -36,7 +34,7 @@ export function fitGaussianNb(rows: ArrayLike<number>[], labels: number[], class
   const n = rows.length;
   let maxVariance = 0;
   for (let j = 0; j < d; j++) maxVariance = Math.max(maxVariance, allSq[j]! / n - (all[j]! / n) ** 2);
-  const epsilon = VAR_SMOOTHING * maxVariance || 1e-12;
+  const epsilon = varSmoothing * maxVariance || 1e-12;
   const means = sums.map((s, c) => Array.from(s, (v) => (counts[c] ? v / counts[c]! : 0)));
   const variances = squares.map((s, c) => Array.from(s, (v, j) => (counts[c] ? Math.max(0, v / counts[c]! - means[c]![j]! ** 2) : 0) + epsilon));
   return { kind: 'gaussian-nb', logPriors: counts.map((k) => (k ? Math.log(k / n) : -Infinity)), means, variances };

@@ -1,21 +1,22 @@
 /**
- * The classical baselines, with scikit-learn's defaults where the library allows: multinomial
- * logistic regression (softmax-regression.ts: L2, C = 1, L-BFGS), SVM (libsvm-js, libsvm
- * compiled to JavaScript: RBF with gamma "scale", and linear; C = 1), CART (ml-cart, Gini),
- * random forest (ml-random-forest, 20 trees on half the features each, all of up to 16), k-nearest neighbours (ml-knn,
- * k = 5) and Gaussian naive Bayes (gaussian-nb.ts). The two written here replace ml.js
- * packages that got far below scikit-learn (see each file). Models whose cost grows fast with
- * the samples train on a seeded subset of at most `maxTrain` (the results say so).
+ * The classical baselines, with scikit-learn's defaults where the library allows
+ * (src-shared/baselines/settings.ts has them): multinomial logistic regression
+ * (softmax-regression.ts: L2, L-BFGS), SVM (libsvm-js, libsvm compiled to JavaScript: RBF with
+ * gamma "scale", and linear), CART (ml-cart, Gini), random forest (ml-random-forest, trees on
+ * half the features each, all of up to 16), k-nearest neighbours (ml-knn) and Gaussian naive
+ * Bayes (gaussian-nb.ts). The two written here replace ml.js packages that got far below
+ * scikit-learn (see each file). Models whose cost grows fast with the samples train on a seeded
+ * subset of at most `maxTrain` (the results say so).
  */
 import { DecisionTreeClassifier } from 'ml-cart';
 import { RandomForestClassifier } from 'ml-random-forest';
 import KNN from 'ml-knn';
 import SVM from 'libsvm-js/asm.js';
+import { BASELINE_MODELS, BASELINE_TITLES, type BaselineModelName, type ModelSettings } from '../../src-shared/baselines/settings';
 import { fitGaussianNb, predictGaussianNb } from './gaussian-nb';
 import { fitSoftmax, predictSoftmax } from './softmax-regression';
 
-export const BASELINE_MODELS = ['lr', 'svm', 'svm-linear', 'tree', 'forest', 'knn', 'nb'] as const;
-export type BaselineModelName = (typeof BASELINE_MODELS)[number];
+export { BASELINE_MODELS, type BaselineModelName };
 
 /** A fitted model: predicts classes and says what it is as JSON (its stored form). */
 export interface Fitted {
@@ -23,16 +24,22 @@ export interface Fitted {
   toJSON(): unknown;
 }
 
-export interface BaselineModel {
-  name: BaselineModelName;
+export interface FitOptions<M extends BaselineModelName> {
+  seed: number;
+  classes: number;
+  settings: ModelSettings<M>;
+}
+
+export interface BaselineModel<M extends BaselineModelName = BaselineModelName> {
+  name: M;
   title: string;
   /** Train on at most this many samples (a seeded subset): the fit's time or memory grows fast. */
   maxTrain: number;
-  fit(rows: number[][], labels: number[], opts: { seed: number; classes: number }): Promise<Fitted>;
+  fit(rows: number[][], labels: number[], opts: FitOptions<M>): Promise<Fitted>;
 }
 
 /** libsvm's gamma "scale", as scikit-learn's default: 1 / (features · variance of X). */
-function gammaScale(rows: number[][]): number {
+export function gammaScale(rows: number[][]): number {
   let sum = 0;
   let sq = 0;
   let n = 0;
@@ -42,67 +49,90 @@ function gammaScale(rows: number[][]): number {
   return variance > 0 ? 1 / (features * variance) : 1 / features;
 }
 
-function svm(kernel: 'RBF' | 'LINEAR'): BaselineModel['fit'] {
-  return async (rows, labels) => {
-    const model = new SVM({ type: SVM.SVM_TYPES.C_SVC, kernel: SVM.KERNEL_TYPES[kernel], cost: 1, gamma: gammaScale(rows), quiet: true });
-    model.train(rows, labels);
-    return { predict: (x) => model.predict(x), toJSON: () => ({ libsvm: model.serializeModel() }) };
-  };
+function svmFitted(kernel: 'RBF' | 'LINEAR', rows: number[][], labels: number[], cost: number, gamma: number): Fitted {
+  const model = new SVM({ type: SVM.SVM_TYPES.C_SVC, kernel: SVM.KERNEL_TYPES[kernel], cost, gamma, quiet: true });
+  model.train(rows, labels);
+  return { predict: (x) => model.predict(x), toJSON: () => ({ libsvm: model.serializeModel() }) };
 }
 
-export const MODELS: Record<BaselineModelName, BaselineModel> = {
+export const MODELS: { [M in BaselineModelName]: BaselineModel<M> } = {
   lr: {
     name: 'lr',
-    title: 'Logistic regression',
+    title: BASELINE_TITLES['lr'],
     maxTrain: 20_000,
-    async fit(rows, labels, { classes }) {
-      const model = fitSoftmax(rows, labels, classes);
+    async fit(rows, labels, { classes, settings }) {
+      const model = fitSoftmax(rows, labels, classes, { c: settings.C });
       return { predict: (x) => predictSoftmax(model, x), toJSON: () => model };
     },
   },
-  svm: { name: 'svm', title: 'SVM (RBF)', maxTrain: 5_000, fit: svm('RBF') },
-  'svm-linear': { name: 'svm-linear', title: 'SVM (linear)', maxTrain: 5_000, fit: svm('LINEAR') },
+  svm: {
+    name: 'svm',
+    title: BASELINE_TITLES['svm'],
+    maxTrain: 5_000,
+    async fit(rows, labels, { settings }) {
+      return svmFitted('RBF', rows, labels, settings.C, settings.gamma === 'scale' ? gammaScale(rows) : settings.gamma);
+    },
+  },
+  'svm-linear': {
+    name: 'svm-linear',
+    title: BASELINE_TITLES['svm-linear'],
+    maxTrain: 5_000,
+    async fit(rows, labels, { settings }) {
+      return svmFitted('LINEAR', rows, labels, settings.C, gammaScale(rows));
+    },
+  },
   tree: {
     name: 'tree',
-    title: 'Decision tree (CART)',
+    title: BASELINE_TITLES['tree'],
     maxTrain: 5_000,
-    async fit(rows, labels) {
-      const model = new DecisionTreeClassifier({ gainFunction: 'gini' });
+    async fit(rows, labels, { settings }) {
+      const model = new DecisionTreeClassifier({ gainFunction: 'gini', minNumSamples: settings.minSamples, ...(settings.maxDepth === null ? {} : { maxDepth: settings.maxDepth }) });
       model.train(rows, labels);
       return { predict: (x) => model.predict(x), toJSON: () => model.toJSON() };
     },
   },
   forest: {
     name: 'forest',
-    title: 'Random forest',
-    // ml-random-forest's trees are slow (50 trees on sklearn's 1,437 digits took 91 s): fewer,
-    // smaller trees on a smaller subset.
+    title: BASELINE_TITLES['forest'],
+    // ml-random-forest's trees are slow (50 trees on sklearn's 1,437 digits took 91 s): fewer
+    // trees by default, on a smaller subset.
     maxTrain: 2_000,
-    async fit(rows, labels, { seed }) {
+    async fit(rows, labels, { seed, settings }) {
       // Each tree sees half the features (ml-random-forest draws them per tree, not per split,
       // so with few features a tree could not see the ones a class needs together: then all).
       const features = rows[0]?.length ?? 1;
-      const model = new RandomForestClassifier({ nEstimators: 20, maxFeatures: features <= 16 ? 1 : 0.5, replacement: true, seed });
+      const model = new RandomForestClassifier({
+        nEstimators: settings.trees,
+        maxFeatures: features <= 16 ? 1 : 0.5,
+        replacement: true,
+        seed,
+        ...(settings.maxDepth === null ? {} : { treeOptions: { maxDepth: settings.maxDepth } }),
+      });
       model.train(rows, labels);
       return { predict: (x) => model.predict(x), toJSON: () => model.toJSON() };
     },
   },
   knn: {
     name: 'knn',
-    title: 'k-nearest neighbours (k = 5)',
+    title: BASELINE_TITLES['knn'],
     maxTrain: 10_000,
-    async fit(rows, labels) {
-      const model = new KNN(rows, labels, { k: Math.min(5, rows.length) });
+    async fit(rows, labels, { settings }) {
+      const model = new KNN(rows, labels, { k: Math.min(settings.k, rows.length) });
       return { predict: (x) => model.predict(x), toJSON: () => model.toJSON() };
     },
   },
   nb: {
     name: 'nb',
-    title: 'Gaussian naive Bayes',
+    title: BASELINE_TITLES['nb'],
     maxTrain: 100_000,
-    async fit(rows, labels, { classes }) {
-      const model = fitGaussianNb(rows, labels, classes);
+    async fit(rows, labels, { classes, settings }) {
+      const model = fitGaussianNb(rows, labels, classes, settings.varSmoothing);
       return { predict: (x) => predictGaussianNb(model, x), toJSON: () => model };
     },
   },
 };
+
+/** Fits one model with its settings (the map's types cannot follow a name chosen at run time). */
+export function fitModel<M extends BaselineModelName>(name: M, rows: number[][], labels: number[], opts: FitOptions<M>): Promise<Fitted> {
+  return (MODELS[name] as BaselineModel<M>).fit(rows, labels, opts);
+}

@@ -19,7 +19,7 @@ function ended(stream: NodeJS.ReadableStream | null | undefined): Promise<void> 
 }
 
 export function utilityScriptRunner(fork: Fork): NodeScriptRunner {
-  return (script, args, signal) =>
+  return (script, args, signal, onStdout) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -28,7 +28,11 @@ export function utilityScriptRunner(fork: Fork): NodeScriptRunner {
       const child = fork(script, args, { stdio: 'pipe', serviceName: 'Model Studio helper' });
       let stdout = '';
       let stderr = '';
-      child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stdout?.on('data', (d: Buffer) => {
+        const text = d.toString();
+        stdout += text;
+        onStdout?.(text);
+      });
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
       const onAbort = () => child.kill();
       signal?.addEventListener('abort', onAbort, { once: true });

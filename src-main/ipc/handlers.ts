@@ -1,4 +1,5 @@
 /** The handler table: one function per contract channel, each delegating to a service. */
+import type { BaselineService } from '../baselines/baseline-service';
 import type { CompressionService } from '../compression/compression-service';
 import type { ExportService } from '../exports/export-service';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
@@ -14,6 +15,7 @@ import type { RecentProjectsService } from '../services/recent-projects';
 import { createDatasetHandlers } from './dataset-handlers';
 import type { Handlers } from './dispatch';
 import { createModelHandlers } from './model-handlers';
+import { createBaselineHandlers } from './baseline-handlers';
 import { createExportHandlers } from './export-handlers';
 import { createTrainingHandlers } from './training-handlers';
 
@@ -28,6 +30,7 @@ export interface HandlerDeps {
   checkpoints: CheckpointService;
   compression: CompressionService;
   exports: ExportService;
+  baselines: BaselineService;
   tries: TryService;
   settings: SettingsService;
   platform: PlatformAdapter;
@@ -81,6 +84,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createModelHandlers(deps.models),
     ...createTrainingHandlers(deps.runs, deps.checkpoints, deps.compression),
     ...createExportHandlers(deps.exports),
+    ...createBaselineHandlers({ baselines: deps.baselines, checkpoints: deps.checkpoints, runs: deps.runs }),
     'try:prepare': (req, ctx) => deps.tries.prepare(ctx.clientId, req.datasetId, req),
     'try:export': (req, ctx) => deps.tries.predict(ctx.clientId, req.exportId, req, req.topK),
   };

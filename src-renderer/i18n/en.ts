@@ -1,5 +1,6 @@
 /** English UI text. */
 import compression from './en-compression';
+import baselines from './en-baselines';
 import exportsText from './en-exports';
 import training from './en-training';
 import tryText from './en-try';
@@ -10,6 +11,7 @@ export default {
   ...training,
   ...compression,
   ...exportsText,
+  ...baselines,
   ...tryText,
   /** What main says about data (Message keys); see src-shared/messages. */
   messages: EN_MESSAGES,

@@ -1,5 +1,6 @@
 /** Simplified Chinese (zh-CN) UI text. */
 import compression from './zh-CN-compression';
+import baselines from './zh-CN-baselines';
 import exportsText from './zh-CN-exports';
 import training from './zh-CN-training';
 import tryText from './zh-CN-try';
@@ -10,6 +11,7 @@ export default {
   ...training,
   ...compression,
   ...exportsText,
+  ...baselines,
   ...tryText,
   /** What main says about data (Message keys); see src-shared/messages. */
   messages,

@@ -15,6 +15,7 @@ import {
 import { ProjectManifest } from '../project/manifest';
 import { RunId } from '../project/entry-ids';
 import { ProjectName } from '../project/names';
+import { baselineChannels } from './baseline-contract';
 import { exportChannels } from './export-contract';
 import { tryChannels } from './try-contract';
 import { Settings, SettingsPatch } from '../settings/settings';
@@ -199,6 +200,8 @@ export const channels = {
   ...trainingChannels,
   /** export:* (see export-contract.ts). */
   ...exportChannels,
+  /** baseline:* (see baseline-contract.ts). */
+  ...baselineChannels,
   /** try:* (see try-contract.ts). */
   ...tryChannels,
 } as const;

@@ -1,4 +1,4 @@
-/** The ids main gives a project's models, runs, checkpoints and exports. */
+/** The ids main gives a project's models, runs, checkpoints, exports and baselines. */
 import { z } from 'zod';
 
 /** An id as main makes them: the prefix, a dash and 8 lowercase base36 characters. */
@@ -9,3 +9,4 @@ export const ModelId = prefixedId('md', 'model');
 export const RunId = prefixedId('rn', 'run');
 export const CheckpointId = prefixedId('ck', 'checkpoint');
 export const ExportId = prefixedId('ex', 'export');
+export const BaselineId = prefixedId('bl', 'baseline');

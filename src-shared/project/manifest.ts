@@ -16,7 +16,7 @@ export type ProjectManifest = ProjectManifestV1;
 export const MIGRATIONS: readonly MigrationStep[] = [];
 
 /** The lists of stored things a manifest keeps, in the order the UI shows them. */
-export const ENTRY_KINDS = ['datasets', 'models', 'runs', 'checkpoints', 'exports'] as const;
+export const ENTRY_KINDS = ['datasets', 'models', 'runs', 'checkpoints', 'exports', 'baselines'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** A loaded manifest and whether it was migrated from an older format version. */
@@ -122,6 +122,7 @@ export function createManifest(name: string, opts: { id: string; now: Date; appV
     runs: [],
     checkpoints: [],
     exports: [],
+    baselines: [],
   });
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EntityId, ProjectName, ProjectRelativePath } from './names';
 
-/** Fields every stored thing in a project has: datasets, models, runs, checkpoints, exports. */
+/** Fields every stored thing in a project has: datasets, models, runs, checkpoints, exports, baselines. */
 const EntryV1 = z.looseObject({
   id: EntityId,
   name: z.string().min(1).max(200),
@@ -28,6 +28,8 @@ export const ProjectManifestV1 = z.looseObject({
   runs: z.array(EntryV1),
   checkpoints: z.array(EntryV1),
   exports: z.array(EntryV1),
+  /** Classical baselines; absent in files from before they existed, so they default to none. */
+  baselines: z.array(EntryV1).default([]),
 });
 
 export type ProjectManifestV1 = z.infer<typeof ProjectManifestV1>;

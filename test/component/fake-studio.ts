@@ -56,6 +56,8 @@ export function fakeStudio(handlers: FakeHandlers = {}) {
     'job:list': () => [],
     'dataset:list': () => [],
     'dataset:damaged': () => [],
+    'baseline:leaderboard': () => [],
+    'baseline:list': () => [],
   };
   const api = createStudioApi({
     async invoke(channel, payload): Promise<Result<unknown>> {

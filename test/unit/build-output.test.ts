@@ -31,4 +31,10 @@ describe('the built bundles', () => {
       expect(found.some((f) => f.includes('resources/tfjs/verify-export.mjs'))).toBe(true);
     });
   }
+
+  it("out/main: the baselines' process has its own entry beside the code that starts it", () => {
+    expect(existsSync('out/main/baseline-child.js')).toBe(true);
+    const starts = (readdirSync('out/main') as string[]).filter((name) => /\.js$/.test(name) && readFileSync(join('out/main', name), 'utf8').includes("'./baseline-child.js'"));
+    expect(starts.length).toBeGreaterThan(0);
+  });
 });

@@ -10,6 +10,7 @@ const KIND_LABELS: Record<(typeof ENTRY_KINDS)[number], string> = {
   runs: 'Training runs',
   checkpoints: 'Checkpoints',
   exports: 'Exports',
+  baselines: 'Baselines',
 };
 
 /** The human-readable summary `info` prints. */
@@ -40,7 +41,7 @@ export const infoCommand: CliCommand = {
   usage: `model-studio info <project.mstudio> [--json]
 
 Prints the project's name, format version, id, dates and its datasets, models, training runs,
-checkpoints and exports. The file is only read: no lock is taken and nothing is written.
+checkpoints, exports and baselines. The file is only read: no lock is taken and nothing is written.
   --json   print the project as JSON ({path, dir, manifest, migratedFrom})`,
   options: { json: { type: 'boolean' } },
   positionals: 1,

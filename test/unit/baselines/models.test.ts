@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fitGaussianNb, predictGaussianNb } from '../../../src-main/baselines/gaussian-nb';
-import { BASELINE_MODELS, MODELS } from '../../../src-main/baselines/models';
+import { BASELINE_MODELS, fitModel, MODELS } from '../../../src-main/baselines/models';
+import { DEFAULT_BASELINE_SETTINGS } from '../../../src-shared/baselines/settings';
 import { fitSoftmax, lossAndGradient, predictSoftmax } from '../../../src-main/baselines/softmax-regression';
 import { createRng } from '../../../src-shared/random';
 
@@ -70,7 +71,7 @@ describe('k-nearest neighbours', () => {
   it('votes as a brute-force 5-nearest search does', async () => {
     const train = blobs(15, 4);
     const test = blobs(10, 5);
-    const fitted = await MODELS.knn.fit(train.rows, train.labels, { seed: 1, classes: 3 });
+    const fitted = await MODELS.knn.fit(train.rows, train.labels, { seed: 1, classes: 3, settings: { k: 5 } });
     const brute = test.rows.map((x) => {
       const nearest = train.rows.map((r, i) => ({ d: Math.hypot(r[0]! - x[0]!, r[1]! - x[1]!), y: train.labels[i]! })).sort((a, b) => a.d - b.d).slice(0, 5);
       const votes = [0, 1, 2].map((c) => nearest.filter((n) => n.y === c).length);
@@ -84,7 +85,7 @@ describe('every baseline', () => {
   it.each(BASELINE_MODELS)('%s separates three blobs and says what it learnt as JSON', async (name) => {
     const train = blobs(40, 6);
     const test = blobs(30, 7);
-    const fitted = await MODELS[name].fit(train.rows, train.labels, { seed: 42, classes: 3 });
+    const fitted = await fitModel(name, train.rows, train.labels, { seed: 42, classes: 3, settings: DEFAULT_BASELINE_SETTINGS[name] as never });
     expect(accuracy(fitted.predict(test.rows), test.labels)).toBeGreaterThan(0.95);
     expect(JSON.stringify(fitted.toJSON()).length).toBeGreaterThan(10);
   });

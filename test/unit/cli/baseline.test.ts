@@ -2,7 +2,7 @@
  * `model-studio baseline` end to end on a CSV, as a user runs it: every model trains on the
  * training split and is scored on the test split, with the figures --json promises.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,34 @@ describe('model-studio baseline', () => {
     const r = await cli(['baseline', project, '--dataset', 'blobs', '--models', 'nb,knn']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Baselines on blobs: 4 features, scored on 30 test samples\n/);
-    expect(r.stdout.trim().split('\n').slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['nb', 'knn']);
+    expect(r.stdout.trim().split('\n').slice(2, -1).map((l) => l.trim().split(/\s+/)[0])).toEqual(['nb', 'knn']);
+    expect(r.stdout).toMatch(/\n  nb .* varSmoothing=1e-9\n  knn .* k=5\nStored as baselines\/bl-[a-z0-9]{8}\/ \(bl-[a-z0-9]{8}\)\n$/);
+  });
+
+  it('stores each run in the project (listed by info), or nothing with --no-save', { timeout: 60_000 }, async () => {
+    const before = JSON.parse((await cli(['info', project, '--json'])).stdout) as { manifest: { baselines: { id: string }[] } };
+    const saved = JSON.parse((await cli(['baseline', project, '--dataset', 'blobs', '--models', 'nb', '--name', 'NB only', '--json'])).stdout) as { id: string };
+    expect(saved.id).toMatch(/^bl-[a-z0-9]{8}$/);
+    const after = JSON.parse((await cli(['info', project, '--json'])).stdout) as { manifest: { baselines: { id: string; name: string }[] } };
+    expect(after.manifest.baselines.slice(before.manifest.baselines.length)).toEqual([expect.objectContaining({ id: saved.id, name: 'NB only' })]);
+    expect(readdirSync(join(project, 'baselines', saved.id)).sort()).toEqual(['baseline.json', 'features.json', 'nb.json']);
+    expect((await cli(['info', project])).stdout).toMatch(/Baselines:\s+\d+: .*NB only/);
+
+    const dry = JSON.parse((await cli(['baseline', project, '--dataset', 'blobs', '--models', 'nb', '--no-save', '--json'])).stdout) as { id: null; results: unknown[] };
+    expect(dry.id).toBeNull();
+    expect(dry.results).toHaveLength(1);
+    const last = JSON.parse((await cli(['info', project, '--json'])).stdout) as { manifest: { baselines: unknown[] } };
+    expect(last.manifest.baselines).toHaveLength(after.manifest.baselines.length);
+  });
+
+  it('takes settings as JSON and searches a grid on the validation split', { timeout: 60_000 }, async () => {
+    const set = JSON.parse((await cli(['baseline', project, '--dataset', 'blobs', '--models', 'knn,tree', '--settings', '{"knn":{"k":9},"tree":{"maxDepth":2}}', '--no-save', '--json'])).stdout) as { results: { settings: Record<string, unknown>; search: null }[] };
+    expect(set.results.map((r) => r.settings)).toEqual([{ k: 9 }, { maxDepth: 2, minSamples: 1 }]);
+    const searched = JSON.parse((await cli(['baseline', project, '--dataset', 'blobs', '--models', 'lr', '--search', '--no-save', '--json'])).stdout) as { results: { settings: { C: number }; search: { settings: { C: number }; valAccuracy: number }[] }[] };
+    expect(searched.results[0]!.search.map((s) => s.settings.C)).toEqual([0.1, 1, 10]);
+    const bad = await cli(['baseline', project, '--dataset', 'blobs', '--settings', '{"knn":{"k":0}}']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--settings: knn\.k /);
   });
 
   it('refuses an unknown model (exit 2) and an unknown dataset (exit 1), each with one line', async () => {
