@@ -9,7 +9,7 @@ declare module 'ml-cart' {
 }
 declare module 'ml-random-forest' {
   export class RandomForestClassifier {
-    constructor(options?: { nEstimators?: number; maxFeatures?: number; replacement?: boolean; seed?: number; treeOptions?: Record<string, unknown> });
+    constructor(options?: { nEstimators?: number; maxFeatures?: number; replacement?: boolean; useSampleBagging?: boolean; noOOB?: boolean; seed?: number; treeOptions?: Record<string, unknown> });
     train(x: number[][], y: number[]): void;
     predict(x: number[][]): number[];
     toJSON(): unknown;

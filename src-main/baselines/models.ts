@@ -98,13 +98,18 @@ export const MODELS: { [M in BaselineModelName]: BaselineModel<M> } = {
     // trees by default, on a smaller subset.
     maxTrain: 2_000,
     async fit(rows, labels, { seed, settings }) {
-      // Each tree sees half the features (ml-random-forest draws them per tree, not per split,
-      // so with few features a tree could not see the ones a class needs together: then all).
+      // Each tree sees half the features, distinct (ml-random-forest draws them per tree, not per
+      // split, so with few features a tree could not see the ones a class needs together: then
+      // all). Its `replacement` is over the features: with it a tree saw only ~63% of them.
+      // Samples are bootstrapped per tree; no out-of-bag estimate (it throws when a sample was
+      // in every tree's bag, and nothing here reads it).
       const features = rows[0]?.length ?? 1;
       const model = new RandomForestClassifier({
         nEstimators: settings.trees,
         maxFeatures: features <= 16 ? 1 : 0.5,
-        replacement: true,
+        replacement: false,
+        useSampleBagging: true,
+        noOOB: true,
         seed,
         ...(settings.maxDepth === null ? {} : { treeOptions: { maxDepth: settings.maxDepth } }),
       });

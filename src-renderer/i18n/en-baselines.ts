@@ -29,6 +29,15 @@ export default {
     remove: 'Remove',
     removeConfirm: 'Remove? Click again',
     removeLabel: 'Remove the baseline run {name}',
+    settings: {
+      title: 'Hyper-parameters (scikit-learn’s defaults)',
+      titleChanged: 'Hyper-parameters (changed)',
+      keys: { C: 'C (inverse regularisation)', gamma: 'gamma (“scale” or a number)', maxDepth: 'Max depth (empty: none)', minSamples: 'Node size that stops splitting', trees: 'Trees', k: 'Neighbours (k)', varSmoothing: 'Variance smoothing' },
+      rules: { number: 'a number above 0', int: 'a whole number of at least 1', 'optional-int': 'empty, or a whole number of at least 1', gamma: '“scale” or a number above 0' },
+      invalid: '{field} needs {rule}.',
+      searchNote: 'With the grid search, each model tries a few values of one setting (C, depth, trees, k or smoothing) over these and keeps the best on the validation split.',
+      reset: 'Back to the defaults',
+    },
     board: {
       title: 'Leaderboard (test split)',
       empty: 'Nothing to compare yet: run the baselines, or evaluate a checkpoint trained on this dataset on its test split.',

@@ -29,6 +29,15 @@ export default {
     remove: '删除',
     removeConfirm: '确定删除？再点一次',
     removeLabel: '删除基线运行 {name}',
+    settings: {
+      title: '超参数（scikit-learn 的默认值）',
+      titleChanged: '超参数（已修改）',
+      keys: { C: 'C（正则化强度的倒数）', gamma: 'gamma（“scale”或数字）', maxDepth: '最大深度（留空：不限）', minSamples: '停止分裂的节点样本数', trees: '树的数量', k: '近邻数（k）', varSmoothing: '方差平滑' },
+      rules: { number: '大于 0 的数字', int: '不小于 1 的整数', 'optional-int': '留空，或不小于 1 的整数', gamma: '“scale”或大于 0 的数字' },
+      invalid: '{field} 需要{rule}。',
+      searchNote: '开启网格搜索后，每个模型会在这些设置的基础上尝试某一项（C、深度、树的数量、k 或平滑）的几个取值，并保留在验证集上最好的那个。',
+      reset: '恢复默认值',
+    },
     board: {
       title: '排行榜（测试集）',
       empty: '还没有可比较的内容：运行基线，或在测试集上评估一个用该数据集训练的检查点。',

@@ -106,6 +106,26 @@ describe('the Baselines panel', () => {
     expect(wrapper.find('[data-testid="error-panel"]').exists(), wrapper.find('[data-testid="error-panel"]').exists() ? wrapper.find('[data-testid="error-panel"]').text() : '').toBe(false);
   });
 
+  it('sends hyper-parameters set in its fields, and refuses a value main would refuse before starting', async () => {
+    const { studio, panel } = await openIris({ 'baseline:start': () => ({ jobId: 'j3', baselineId: 'bl-eeeeeeee' }) });
+    expect(panel().find('[data-testid="baseline-settings"] summary').text()).toBe('Hyper-parameters (scikit-learn’s defaults)');
+    expect((panel().find('[data-testid="baseline-setting-knn.k"]').element as HTMLInputElement).value).toBe('5');
+    await panel().find('[data-testid="baseline-setting-forest.trees"]').setValue('many');
+    expect(panel().find('[data-testid="baseline-settings-problem"]').text()).toBe('Random forest · Trees needs a whole number of at least 1.');
+    expect((panel().find('[data-testid="baseline-run"]').element as HTMLButtonElement).disabled).toBe(true);
+    await panel().find('[data-testid="baseline-setting-forest.trees"]').setValue('50');
+    await panel().find('[data-testid="baseline-setting-knn.k"]').setValue('3');
+    await panel().find('[data-testid="baseline-setting-tree.maxDepth"]').setValue('4');
+    expect(panel().find('[data-testid="baseline-settings-problem"]').exists()).toBe(false);
+    expect(panel().find('[data-testid="baseline-settings"] summary').text()).toBe('Hyper-parameters (changed)');
+    await panel().find('[data-testid="baseline-run"]').trigger('click');
+    await flushPromises();
+    const [req] = studio.callsTo('baseline:start') as [{ settings: Record<string, Record<string, unknown>> }];
+    expect(req.settings).toMatchObject({ knn: { k: 3 }, forest: { trees: 50, maxDepth: null }, tree: { maxDepth: 4, minSamples: 1 }, svm: { C: 1, gamma: 'scale' } });
+    await panel().find('[data-testid="baseline-settings-reset"]').trigger('click');
+    expect((panel().find('[data-testid="baseline-setting-knn.k"]').element as HTMLInputElement).value).toBe('5');
+  });
+
   it('cancels a running job from its progress', async () => {
     const { studio, panel } = await openIris({ 'baseline:start': () => ({ jobId: 'j2', baselineId: 'bl-dddddddd' }), 'job:cancel': () => job('j2', { kind: 'baseline', status: 'cancelled' }) });
     await panel().find('[data-testid="baseline-run"]').trigger('click');

@@ -9,7 +9,7 @@ import { openStudio, type StudioSession } from './support/studio-page';
  */
 const TECHNICAL = new Set(
   (
-    'WASM WebGPU WebGL CPU GPU SIMD ONNX TensorFlow TF.js js JSON CSV IDX PNG JPEG MNIST Triton KServe onnxruntime node float32 float16 uint8 int8 int8-weights full-int8 Adam SGD RMSprop ReLU GELU softmax Softmax Grad-CAM KB MB GB ms samples/s FLOPs ViT CNN MLP L1 L2 F1 Model Studio char word opset IR ids x adam sgd rmsprop gzip onnxruntime-node top-1 SQNR dB' +
+    'WASM WebGPU WebGL CPU GPU SIMD ONNX TensorFlow TF.js js JSON CSV IDX PNG JPEG MNIST Triton KServe onnxruntime node float32 float16 uint8 int8 int8-weights full-int8 Adam SGD RMSprop ReLU GELU softmax Softmax Grad-CAM KB MB GB ms samples/s FLOPs ViT CNN MLP L1 L2 F1 Model Studio char word opset IR ids x adam sgd rmsprop gzip onnxruntime-node top-1 SQNR dB RBF TF-IDF Node' +
     // Layer types, as the model editor and the reports name them (like Keras's class names).
     ' conv2d maxPool2d avgPool2d dense flatten dropout batchNorm layerNorm tokenEmbedding patchEmbedding transformerBlock globalAvgPool'
   ).split(' '),
@@ -49,6 +49,7 @@ describe('the Chinese UI', () => {
     cli(work, ['eval', project, '--checkpoint', checkpoint, '--limit', '200']);
     cli(work, ['compress', project, '--checkpoint', checkpoint, '--quantize', 'float16']);
     cli(work, ['export', project, '--checkpoint', checkpoint, '--format', 'onnx']);
+    cli(work, ['baseline', project, '--dataset', dataset.id, '--models', 'lr,nb']);
     // What the CLI named (runs, checkpoints, exports: in English, as the CLI names them) is data here.
     const info = JSON.parse(cli(work, ['info', project, '--json'])) as { manifest: Record<string, unknown> };
     for (const list of Object.values(info.manifest)) if (Array.isArray(list)) for (const e of list as { name?: string }[]) if (e.name) names.push(e.name);
@@ -85,6 +86,8 @@ describe('the Chinese UI', () => {
     await page.getByTestId('sidebar-datasets').click();
     await page.getByTestId('dataset-item').first().click();
     await page.getByTestId('dataset-view').waitFor();
+    // The leaderboard: two baselines and the evaluated network.
+    await expect.poll(() => page.getByTestId('leaderboard-row').count()).toBe(3);
     await read('datasets');
     await page.getByTestId('sidebar-models').click();
     await read('models');
