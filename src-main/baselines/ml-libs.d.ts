@@ -1,20 +1,4 @@
-/** The parts of ml-cart, ml-random-forest, ml-knn and libsvm-js the baselines use (they ship no types). */
-declare module 'ml-cart' {
-  export class DecisionTreeClassifier {
-    constructor(options?: { gainFunction?: 'gini'; maxDepth?: number; minNumSamples?: number });
-    train(x: number[][], y: number[]): void;
-    predict(x: number[][]): number[];
-    toJSON(): unknown;
-  }
-}
-declare module 'ml-random-forest' {
-  export class RandomForestClassifier {
-    constructor(options?: { nEstimators?: number; maxFeatures?: number; replacement?: boolean; useSampleBagging?: boolean; noOOB?: boolean; seed?: number; treeOptions?: Record<string, unknown> });
-    train(x: number[][], y: number[]): void;
-    predict(x: number[][]): number[];
-    toJSON(): unknown;
-  }
-}
+/** The parts of ml-knn and libsvm-js the baselines use (they ship no types). */
 declare module 'ml-knn' {
   export default class KNN {
     constructor(x: number[][], y: number[], options?: { k?: number });

@@ -16,7 +16,7 @@ export default {
     search: 'Grid search on the validation split',
     searchNeedsValidation: 'This dataset has no validation split to search on.',
     run: 'Run baselines',
-    limits: 'Large training splits are subsampled per model (kNN 10,000; SVM and tree 5,000; forest 2,000; logistic regression 20,000). Images are flattened pixels; text is TF-IDF over 2,000 tokens.',
+    limits: 'Large training splits are subsampled per model (kNN 10,000; SVM, tree and forest 5,000; logistic regression 20,000). Images are flattened pixels; text is TF-IDF over 2,000 tokens.',
     defaultName: 'Baselines · {dataset}',
     jobTitle: 'Fitting {n} baselines',
     reading: 'Reading the dataset',

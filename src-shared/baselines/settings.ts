@@ -31,8 +31,8 @@ export const BaselineSettings = z.strictObject({
   'svm-linear': z.strictObject({ C: C.default(1) }).default({ C: 1 }),
   /** CART: depth limit (null: none), and a node of at most minSamples samples is a leaf (1: split until pure, as scikit-learn). */
   tree: z.strictObject({ maxDepth: z.number().int().min(1).max(1000).nullable().default(null), minSamples: z.number().int().min(1).max(100_000).default(1) }).default({ maxDepth: null, minSamples: 1 }),
-  /** Random forest: trees, and each tree's depth limit. */
-  forest: z.strictObject({ trees: z.number().int().min(1).max(500).default(20), maxDepth: z.number().int().min(1).max(1000).nullable().default(null) }).default({ trees: 20, maxDepth: null }),
+  /** Random forest: trees (scikit-learn's 100), and each tree's depth limit. */
+  forest: z.strictObject({ trees: z.number().int().min(1).max(1000).default(100), maxDepth: z.number().int().min(1).max(1000).nullable().default(null) }).default({ trees: 100, maxDepth: null }),
   knn: z.strictObject({ k: z.number().int().min(1).max(1000).default(5) }).default({ k: 5 }),
   /** Each variance widened by this times the largest feature variance (scikit-learn's var_smoothing). */
   nb: z.strictObject({ varSmoothing: z.number().min(0).max(1).default(1e-9) }).default({ varSmoothing: 1e-9 }),
@@ -51,7 +51,7 @@ export const BASELINE_GRIDS: { [M in BaselineModelName]: Partial<{ [K in keyof M
   svm: { C: [0.1, 1, 10] },
   'svm-linear': { C: [0.1, 1, 10] },
   tree: { maxDepth: [null, 5, 10, 20] },
-  forest: { trees: [10, 20, 50] },
+  forest: { trees: [50, 100, 200] },
   knn: { k: [1, 3, 5, 7, 11] },
   nb: { varSmoothing: [1e-9, 1e-6, 1e-3, 1e-1] },
 };

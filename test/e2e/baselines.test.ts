@@ -19,7 +19,8 @@ function blobsCsv(perClass: number): string {
 /**
  * Baselines in the real UI: a tabular dataset with an MLP trained and evaluated by the CLI; the
  * dataset's Baselines panel runs five classical models as a job (progress, then the leaderboard
- * with the network beside them, sortable), a second run cancelled leaves nothing, and Remove
+ * with the network beside them, sortable), a second run (a forest of 1,000 trees set in the
+ * hyper-parameters) cancelled leaves nothing, and Remove
  * takes a stored run away with its folder.
  */
 describe('baselines in the real UI', () => {
@@ -62,10 +63,13 @@ describe('baselines in the real UI', () => {
     expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
     expect(await panel.getByTestId('baseline-run-item').textContent()).toMatch(/Baselines · blobs\s*5 models · \d+ test samples · .* · grid search/);
 
-    // The forest's grid (10, 20 and 50 trees on 1,280 rows: several seconds), cancelled: the job
-    // ends and nothing is stored.
+    // A forest of 1,000 trees (set in the hyper-parameters: several seconds on 1,280 rows),
+    // cancelled: the job ends and nothing is stored.
     for (const m of ['lr', 'svm-linear', 'tree', 'knn', 'nb']) await panel.getByTestId(`baseline-model-${m}`).uncheck();
     await panel.getByTestId('baseline-model-forest').check();
+    await panel.getByTestId('baseline-search').uncheck();
+    await panel.getByTestId('baseline-settings').locator('summary').click();
+    await panel.getByTestId('baseline-setting-forest.trees').fill('1000');
     await panel.getByTestId('baseline-run').click();
     await panel.getByTestId('job-cancel').click();
     await expect.poll(() => panel.getByTestId('job-progress').count(), { timeout: 20_000 }).toBe(0);

@@ -98,13 +98,13 @@ Trains each model on the dataset's training split and scores it on its test spli
 macro F1, training time, latency per sample and the fitted model's size. Tabular features are
 standardised as the networks' are; images are flattened pixels; text is TF-IDF over the
 training split's 2,000 most frequent tokens. Models whose cost grows fast with the samples
-train on a seeded subset: kNN on at most 10,000, the SVMs and the tree on 5,000, the forest
-on 2,000, logistic regression on 20,000 (the output says when a cap applied). The run is
+train on a seeded subset: kNN on at most 10,000, the SVMs, the tree and the forest on 5,000,
+logistic regression on 20,000 (the output says when a cap applied). The run is
 stored in the project as baselines/<id>/ (the fitted models, their metrics and settings).
   --models LIST      the models to run (default: all)
   --settings JSON    hyper-parameters, inline or a file: {"lr":{"C":1},"svm":{"C":1,"gamma":"scale"},
                      "svm-linear":{"C":1},"tree":{"maxDepth":null,"minSamples":1},
-                     "forest":{"trees":20,"maxDepth":null},"knn":{"k":5},"nb":{"varSmoothing":1e-9}}
+                     "forest":{"trees":100,"maxDepth":null},"knn":{"k":5},"nb":{"varSmoothing":1e-9}}
                      (these are the defaults)
   --search           try a small grid per model on the validation split first and score the best
   --seed S           seed of the subsets and the forest (default 42)

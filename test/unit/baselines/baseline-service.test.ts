@@ -110,8 +110,8 @@ describe('baseline runs in the app', () => {
 
   it('cancelled: the process ends, the job says cancelled, and nothing is written or listed', { timeout: 120_000 }, async () => {
     // Enough rows that the forest takes a while.
-    const { studio, dir, dataset } = await projectWithCsv(blobsCsv(700));
-    const { jobId } = await studio.baselines.start(CLIENT, { datasetId: dataset.id, models: ['forest'], settings: { forest: { trees: 200, maxDepth: null } } });
+    const { studio, dir, dataset } = await projectWithCsv(blobsCsv(1500));
+    const { jobId } = await studio.baselines.start(CLIENT, { datasetId: dataset.id, models: ['forest'], settings: { forest: { trees: 1000, maxDepth: null } } });
     await new Promise((r) => setTimeout(r, 1500));
     expect(studio.jobs.get(jobId).status).toBe('running');
     const t0 = Date.now();
