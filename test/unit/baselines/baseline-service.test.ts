@@ -89,7 +89,9 @@ describe('baseline runs in the app', () => {
   });
 
   // (A dataset of one class is refused by its import already.)
-  it('refuses before any work: no validation split for a search, an unknown dataset', async () => {
+  it('refuses before any work: no test split, no validation split for a search, an unknown dataset', async () => {
+    const noTest = await projectWithCsv(blobsCsv(40), { validationFraction: 0.2, testFraction: 0 });
+    await expect(noTest.studio.baselines.start(CLIENT, { datasetId: noTest.dataset.id })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'blobs has no test samples to score the baselines on: re-split it with a test share.' });
     const noVal = await projectWithCsv(blobsCsv(40), { validationFraction: 0, testFraction: 0.2 });
     await expect(noVal.studio.baselines.start(CLIENT, { datasetId: noVal.dataset.id, search: true })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^blobs has no validation samples, which a grid search scores its settings on/) });
     await expect(noVal.studio.baselines.start(CLIENT, { datasetId: 'ds-nothere1' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
