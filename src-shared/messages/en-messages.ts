@@ -1,6 +1,6 @@
 /**
  * The English of the sentences main writes about data for a person to read (dataset sources,
- * import warnings, reasons a file was skipped). Main stores each as a Message: this text, and
+ * import warnings, reasons a file was skipped), and of the model editor's shape checks. Main stores each as a Message: this text, and
  * the key and params the app uses to say it in the UI's language (the renderer's zh-CN
  * `messages` has the same keys: a test checks). Placeholders are `{name}`, as vue-i18n's; no
  * `@`, `|` or `$` in a template (vue-i18n gives them meaning): pass such text as a param.
@@ -36,5 +36,27 @@ export const EN_MESSAGES = {
     notImageNoExt: 'not an image file (no extension)',
     csvFields: 'has {n} fields, the header has {header}',
     csvEmptyLabel: 'the label is empty',
+  },
+  /** The model editor's shape checks (src-shared/models/shape-inference.ts). */
+  model: {
+    atLayer: 'layer {n} ({type}): {problem}',
+    needsImage: '{what} needs a 3-D (height x width x channels) input, got {shape}',
+    kernelTooBig: "kernel {kh}x{kw} does not fit a {h}x{w} input; use padding 'same' or a smaller kernel",
+    poolTooBig: "pool {kh}x{kw} does not fit a {h}x{w} input; use padding 'same', a smaller pool or fewer pooling layers",
+    patchTooBig: 'patch {kh}x{kw} does not fit a {h}x{w} input; use a smaller patchSize',
+    denseAfterImage: 'dense after a 3-D output ({shape}): add flatten or globalAvgPool first',
+    poolNeedsSequence: 'globalAvgPool needs a sequence or an image, got a vector of {shape}',
+    embeddingNeedsText: {
+      image: "tokenEmbedding needs text input, this model's input is image",
+      tabular: "tokenEmbedding needs text input, this model's input is tabular",
+    },
+    embeddingFirst: 'tokenEmbedding must be the first layer: it reads the token ids',
+    blockNeedsSequence: 'transformerBlock needs a sequence (add tokenEmbedding or patchEmbedding first), got {shape}',
+    headsDivide: 'transformerBlock dim {dim} is not divisible by {heads} heads',
+    dimMismatch: "transformerBlock dim {dim} does not match its input's {features} features",
+    startWithEmbedding: 'text input holds token ids: start the model with a tokenEmbedding',
+    emptyOutput: 'the output would be empty ({shape})',
+    classOutputs: 'the model must end with {classes} outputs (one per class), it ends with {shape}; end with dense({classes}, softmax)',
+    noSoftmax: 'the last layer should be a dense layer with softmax: the loss expects class probabilities',
   },
 } as const;

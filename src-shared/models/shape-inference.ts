@@ -6,6 +6,7 @@
  * products and attention, per sample and forward only; element-wise work (bias, activations,
  * normalisation, pooling) is left out, as most published FLOP counts do.
  */
+import { say, type Message, type MessageKey, type MessageParams } from '../messages/message';
 import { type LayerSpec, type ModelInput, type ModelSpec, layerName, pair } from './spec';
 
 /** One row of the model summary. */
@@ -23,10 +24,14 @@ export interface ModelSummary {
   inputShape: number[];
   layers: LayerSummary[];
   totals: { params: number; flops: number };
-  /** layerIndex counts from 0; the message numbers layers from 1, as the editor shows them. */
-  error: null | { layerIndex: number; message: string };
+  /**
+   * layerIndex counts from 0; the message numbers layers from 1, as the editor shows them.
+   * `message` is the English sentence; `problem` says it without the layer, by key (the app
+   * says it in the UI's language).
+   */
+  error: null | { layerIndex: number; message: string; problem: Message };
   /** Problems that do not stop building, such as a classifier without softmax. */
-  warnings: string[];
+  warnings: Message[];
 }
 
 /** The data flowing between layers: a shape without batch, and whether it still holds raw token ids. */
@@ -37,7 +42,11 @@ interface Flow {
 
 type Step = { shape: number[]; params: number; flops: number };
 
-class LayerError extends Error {}
+class LayerError extends Error {
+  constructor(readonly said: Message) {
+    super(said.text);
+  }
+}
 
 /** The per-sample input shape of a model input ([seq] of token ids for text). */
 export function inputShape(input: ModelInput): number[] {
@@ -50,8 +59,8 @@ function describe(shape: number[]): string {
   return shape.length === 0 ? 'a scalar' : shape.join('x');
 }
 
-function fail(message: string): never {
-  throw new LayerError(message);
+function fail(key: MessageKey, params: MessageParams = {}): never {
+  throw new LayerError(say(key, params));
 }
 
 /** Output length along one axis of a conv or pooling window. */
@@ -61,7 +70,7 @@ function windowOut(size: number, win: number, stride: number, padding: 'valid' |
 
 function needImage(flow: Flow, what: string): [number, number, number] {
   if (flow.shape.length !== 3) {
-    fail(`${what} needs a 3-D (height x width x channels) input, got ${describe(flow.shape)}`);
+    fail('model.needsImage', { what, shape: describe(flow.shape) });
   }
   return flow.shape as [number, number, number];
 }
@@ -70,12 +79,9 @@ function fitWindow(
   [h, w]: [number, number, number],
   [kh, kw]: [number, number],
   padding: 'valid' | 'same',
-  what: string,
-  fix: string,
+  key: 'model.kernelTooBig' | 'model.poolTooBig' | 'model.patchTooBig',
 ): void {
-  if (padding === 'valid' && (kh > h || kw > w)) {
-    fail(`${what} ${kh}x${kw} does not fit a ${h}x${w} input; ${fix}`);
-  }
+  if (padding === 'valid' && (kh > h || kw > w)) fail(key, { kh: String(kh), kw: String(kw), h: String(h), w: String(w) });
 }
 
 function step(layer: LayerSpec, flow: Flow, input: ModelInput): Step {
@@ -85,7 +91,7 @@ function step(layer: LayerSpec, flow: Flow, input: ModelInput): Step {
       const img = needImage(flow, 'conv2d');
       const k = pair(layer.kernelSize);
       const s = pair(layer.strides);
-      fitWindow(img, k, layer.padding, 'kernel', "use padding 'same' or a smaller kernel");
+      fitWindow(img, k, layer.padding, 'model.kernelTooBig');
       const ho = windowOut(img[0], k[0], s[0], layer.padding);
       const wo = windowOut(img[1], k[1], s[1], layer.padding);
       const macs = ho * wo * layer.filters * k[0] * k[1] * img[2];
@@ -96,7 +102,7 @@ function step(layer: LayerSpec, flow: Flow, input: ModelInput): Step {
       const img = needImage(flow, layer.type);
       const p = pair(layer.poolSize);
       const s = pair(layer.strides ?? layer.poolSize);
-      fitWindow(img, p, layer.padding, 'pool', "use padding 'same', a smaller pool or fewer pooling layers");
+      fitWindow(img, p, layer.padding, 'model.poolTooBig');
       const ho = windowOut(img[0], p[0], s[0], layer.padding);
       const wo = windowOut(img[1], p[1], s[1], layer.padding);
       return { shape: [ho, wo, img[2]], params: 0, flops: 0 };
@@ -105,7 +111,7 @@ function step(layer: LayerSpec, flow: Flow, input: ModelInput): Step {
       return { shape: [flow.shape.reduce((a, b) => a * b, 1)], params: 0, flops: 0 };
     case 'dense': {
       if (flow.shape.length === 3) {
-        fail(`dense after a 3-D output (${describe(flow.shape)}): add flatten or globalAvgPool first`);
+        fail('model.denseAfterImage', { shape: describe(flow.shape) });
       }
       // On a sequence, dense applies to each position (as in Keras).
       const positions = flow.shape.length === 2 ? (flow.shape[0] ?? 1) : 1;
@@ -121,32 +127,32 @@ function step(layer: LayerSpec, flow: Flow, input: ModelInput): Step {
       return { shape: flow.shape, params: 2 * last, flops: 0 };
     case 'globalAvgPool':
       if (flow.shape.length < 2) {
-        fail(`globalAvgPool needs a sequence or an image, got a vector of ${describe(flow.shape)}`);
+        fail('model.poolNeedsSequence', { shape: describe(flow.shape) });
       }
       return { shape: [last], params: 0, flops: 0 };
     case 'tokenEmbedding': {
-      if (input.kind !== 'text') fail(`tokenEmbedding needs text input, this model's input is ${input.kind}`);
-      if (!flow.tokens) fail('tokenEmbedding must be the first layer: it reads the token ids');
+      if (input.kind !== 'text') fail(`model.embeddingNeedsText.${input.kind}`);
+      if (!flow.tokens) fail('model.embeddingFirst');
       const seq = input.seqLength;
       return { shape: [seq, layer.dim], params: (input.vocabSize + seq) * layer.dim, flops: 0 };
     }
     case 'patchEmbedding': {
       const img = needImage(flow, 'patchEmbedding');
       const p = layer.patchSize;
-      fitWindow(img, [p, p], 'valid', 'patch', 'use a smaller patchSize');
+      fitWindow(img, [p, p], 'valid', 'model.patchTooBig');
       const n = Math.floor(img[0] / p) * Math.floor(img[1] / p);
       const kernel = p * p * img[2] * layer.dim;
       return { shape: [n, layer.dim], params: kernel + layer.dim + n * layer.dim, flops: 2 * n * kernel };
     }
     case 'transformerBlock': {
       if (flow.shape.length !== 2) {
-        fail(`transformerBlock needs a sequence (add tokenEmbedding or patchEmbedding first), got ${describe(flow.shape)}`);
+        fail('model.blockNeedsSequence', { shape: describe(flow.shape) });
       }
       const [seq, d] = flow.shape as [number, number];
       if (layer.headDim === undefined && layer.dim % layer.heads !== 0) {
-        fail(`transformerBlock dim ${layer.dim} is not divisible by ${layer.heads} heads`);
+        fail('model.headsDivide', { dim: String(layer.dim), heads: String(layer.heads) });
       }
-      if (layer.dim !== d) fail(`transformerBlock dim ${layer.dim} does not match its input's ${d} features`);
+      if (layer.dim !== d) fail('model.dimMismatch', { dim: String(layer.dim), features: String(d) });
       const f = layer.ffDim;
       // The heads' total width: dim unless headDim says otherwise.
       const inner = layer.heads * (layer.headDim ?? layer.dim / layer.heads);
@@ -156,6 +162,11 @@ function step(layer: LayerSpec, flow: Flow, input: ModelInput): Step {
       return { shape: [seq, d], params, flops: 2 * macs };
     }
   }
+}
+
+/** The error at a layer: "layer 5 (conv2d): …" in English, and the problem by key. */
+function atLayer(layerIndex: number, type: string, problem: Message): NonNullable<ModelSummary['error']> {
+  return { layerIndex, message: say('model.atLayer', { n: String(layerIndex + 1), type, problem: problem.text }).text, problem };
 }
 
 /** Infers every layer's output shape, parameters and FLOPs; stops at the first layer that does not fit. */
@@ -170,13 +181,12 @@ export function inferModel(spec: Pick<ModelSpec, 'input' | 'layers' | 'numClasse
     warnings: [],
   };
   for (const [index, layer] of spec.layers.entries()) {
-    const label = `layer ${index + 1} (${layer.type})`;
     try {
       if (flow.tokens && layer.type !== 'tokenEmbedding') {
-        fail('text input holds token ids: start the model with a tokenEmbedding');
+        fail('model.startWithEmbedding');
       }
       const out = step(layer, flow, spec.input);
-      if (out.shape.some((n) => !(n >= 1))) fail(`the output would be empty (${describe(out.shape)})`);
+      if (out.shape.some((n) => !(n >= 1))) fail('model.emptyOutput', { shape: describe(out.shape) });
       flow = { shape: out.shape, tokens: false };
       summary.layers.push({
         index,
@@ -190,21 +200,16 @@ export function inferModel(spec: Pick<ModelSpec, 'input' | 'layers' | 'numClasse
       summary.totals.flops += out.flops;
     } catch (err) {
       if (!(err instanceof LayerError)) throw err;
-      summary.error = { layerIndex: index, message: `${label}: ${err.message}` };
+      summary.error = atLayer(index, layer.type, err.said);
       return summary;
     }
   }
   const lastIndex = spec.layers.length - 1;
   const lastLayer = spec.layers[lastIndex];
   if (flow.shape.length !== 1 || flow.shape[0] !== spec.numClasses) {
-    summary.error = {
-      layerIndex: lastIndex,
-      message:
-        `layer ${lastIndex + 1} (${lastLayer?.type}): the model must end with ${spec.numClasses} outputs (one per class), ` +
-        `it ends with ${describe(flow.shape)}; end with dense(${spec.numClasses}, softmax)`,
-    };
+    summary.error = atLayer(lastIndex, lastLayer?.type ?? 'none', say('model.classOutputs', { classes: String(spec.numClasses), shape: describe(flow.shape) }));
   } else if (lastLayer?.type !== 'dense' || lastLayer.activation !== 'softmax') {
-    summary.warnings.push('the last layer should be a dense layer with softmax: the loss expects class probabilities');
+    summary.warnings.push(say('model.noSoftmax'));
   }
   return summary;
 }

@@ -40,6 +40,17 @@ describe('model editor', () => {
     expect(Number(total().attributes('data-params'))).toBe(320);
   });
 
+  it('says the shape error and the missing softmax in Chinese when the UI is', async () => {
+    const { wrapper, rows } = await openEditor(seedCnnModel(), { language: 'zh-CN' });
+    await rows()[2]!.find('[data-testid="field-kernelSize"]').setValue('15');
+    await flushPromises();
+    expect(rows()[2]!.find('[data-testid="shape-error"]').text()).toBe("第 3 层（conv2d）：卷积核 15x15 放不进 13x13 的输入；请使用 padding 'same' 或更小的卷积核");
+    await rows()[2]!.find('[data-testid="field-kernelSize"]').setValue('3');
+    await rows()[7]!.find('[data-testid="field-activation"]').setValue('linear');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="model-warnings"]').text()).toBe('最后一层应为带 softmax 的 dense 层：损失函数需要类别概率');
+  });
+
   it('says what is wrong with a field in words, and shows no stale figures until it is fixed', async () => {
     const { wrapper, rows, total } = await openEditor();
     const dense = rows()[6]!;

@@ -79,6 +79,7 @@ describe('shape inference', () => {
     expect(summary.error).toEqual({
       layerIndex: 4,
       message: "layer 5 (conv2d): kernel 3x3 does not fit a 2x2 input; use padding 'same' or a smaller kernel",
+      problem: { key: 'model.kernelTooBig', params: { kh: '3', kw: '3', h: '2', w: '2' }, text: "kernel 3x3 does not fit a 2x2 input; use padding 'same' or a smaller kernel" },
     });
     expect(summary.layers).toHaveLength(4);
   });
@@ -107,7 +108,8 @@ describe('shape inference', () => {
   it('warns when the classifier has no softmax', () => {
     const summary = inferModel(spec([{ type: 'flatten' }, { type: 'dense', units: 10 }]));
     expect(summary.error).toBeNull();
-    expect(summary.warnings[0]).toMatch(/softmax/);
+    expect(summary.warnings[0]!.text).toMatch(/softmax/);
+    expect(summary.warnings[0]!.key).toBe('model.noSoftmax');
   });
 
   it('pools sequences and images to vectors and keeps same-padding sizes', () => {
