@@ -18,18 +18,13 @@ export interface BaselineChildRequest {
   job: BaselineJob;
 }
 
-const say = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const say = (line: unknown, done?: () => void) => process.stdout.write(`${JSON.stringify(line)}\n`, done);
 
 async function main(): Promise<void> {
   const req = JSON.parse(await readFile(process.argv[2]!, 'utf8')) as BaselineChildRequest;
   const meta = await fitInThisProcess(req, { onProgress: (progress, model, index) => say({ progress, model, index }) });
-  say({ meta });
+  // Exit once the last line is out: a pipe is asynchronous on Windows.
+  say({ meta }, () => process.exit(0));
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    say({ error: toErrorData(err) });
-    process.exit(1);
-  },
-);
+main().catch((err: unknown) => say({ error: toErrorData(err) }, () => process.exit(1)));
