@@ -75,7 +75,8 @@ export function createStudio(opts: StudioOptions): Studio {
     },
   });
   const jobs = new JobService(events);
-  const datasets: DatasetService = new DatasetService({ projects, jobs });
+  // A dataset's baselines go with it (they are nothing without its splits).
+  const datasets: DatasetService = new DatasetService({ projects, jobs, removeDependents: (clientId, id) => baselines.removeForDataset(clientId, id) });
   const models = new ModelService({ projects });
   const checkpoints: CheckpointService = new CheckpointService({ projects, appVersion: opts.appVersion });
   const compression = new CompressionService({ projects, checkpoints, appVersion: opts.appVersion });

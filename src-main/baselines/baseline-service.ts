@@ -143,6 +143,18 @@ export class BaselineService {
     return out;
   }
 
+  /** Removes every baseline run of a dataset (the dataset is being removed): the entries first, then the folders. */
+  async removeForDataset(clientId: string, datasetId: string): Promise<void> {
+    const view = requireProject(this.deps.projects, clientId);
+    const ids = view.manifest.baselines.filter((e) => e.datasetId === datasetId).map((e) => e.id);
+    if (!ids.length) return;
+    await this.deps.projects.update(clientId, (m) => {
+      m.baselines = m.baselines.filter((e) => !ids.includes(e.id));
+    });
+    await this.deps.projects.flushAll();
+    for (const id of ids) await removeFolder(view, BASELINES_DIR, id);
+  }
+
   /** Removes a baseline run: its entry leaves the project file first, then its folder. */
   async remove(clientId: string, id: string): Promise<void> {
     const view = requireProject(this.deps.projects, clientId);

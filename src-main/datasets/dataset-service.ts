@@ -48,6 +48,8 @@ export interface DatasetServiceDeps {
   jobs: JobService;
   importDataset?: (source: ImportSource, ctx: ImportContext) => Promise<RawDataset>;
   inspectPath?: (path: string) => Promise<DatasetInspection>;
+  /** Removes what is made of a dataset alone (its baselines), before the dataset goes. */
+  removeDependents?: (clientId: string, datasetId: string) => Promise<void>;
 }
 
 interface CacheEntry {
@@ -216,6 +218,7 @@ export class DatasetService {
   async remove(clientId: string, id: string): Promise<void> {
     const view = this.project(clientId);
     this.entry(view, id);
+    await this.deps.removeDependents?.(clientId, id);
     this.forget(view.dir, id);
     await this.deps.projects.update(clientId, (m) => {
       m.datasets = m.datasets.filter((d) => d.id !== id);

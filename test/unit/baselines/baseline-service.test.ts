@@ -86,6 +86,14 @@ describe('baseline runs in the app', () => {
     await studio.baselines.remove(CLIENT, baselineId);
     expect(await readdir(join(dir, 'baselines'))).toEqual([]);
     expect(studio.projects.current(CLIENT)!.manifest.baselines).toEqual([]);
+
+    // Removing the dataset removes its baselines too.
+    const again = await studio.baselines.start(CLIENT, { datasetId: dataset.id, models: ['nb'] });
+    expect((await ended(studio, again.jobId)).status).toBe('done');
+    expect(await readdir(join(dir, 'baselines'))).toEqual([again.baselineId]);
+    await studio.datasets.remove(CLIENT, dataset.id);
+    expect(await readdir(join(dir, 'baselines'))).toEqual([]);
+    expect(studio.projects.current(CLIENT)!.manifest.baselines).toEqual([]);
   });
 
   // (A dataset of one class is refused by its import already.)
