@@ -3,6 +3,7 @@
  * they were measured on. A suite measures and reports; it never asserts a timing.
  * Add a suite (cli, training, compression, export, serve) by appending it to SUITES.
  */
+import { baselinesSuite } from './baselines';
 import { cliSuite } from './cli';
 import { datasetSuite } from './dataset';
 import { exportSuite } from './export';
@@ -11,7 +12,7 @@ import { trainingSuite } from './training';
 import { trainingBrowserSuite } from './training-browser';
 import { formatTable, machine, type BenchRow, type BenchSuite } from './report';
 
-const SUITES: BenchSuite[] = [cliSuite, datasetSuite, trainingSuite, trainingBrowserSuite, exportSuite, serveSuite];
+const SUITES: BenchSuite[] = [cliSuite, datasetSuite, trainingSuite, trainingBrowserSuite, exportSuite, serveSuite, baselinesSuite];
 
 async function main(): Promise<void> {
   // `npm run bench -- dataset` runs only the named suites.
