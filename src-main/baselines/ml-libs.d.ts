@@ -1,12 +1,5 @@
-/** The parts of ml-knn and libsvm-js the baselines use (they ship no types). */
-declare module 'ml-knn' {
-  export default class KNN {
-    constructor(x: number[][], y: number[], options?: { k?: number });
-    predict(x: number[][]): number[];
-    toJSON(): unknown;
-  }
-}
-declare module 'libsvm-js/asm.js' {
+/** The parts of libsvm-js the baselines use (it ships no types). */
+declare module 'libsvm-js/wasm.js' {
   interface SvmOptions {
     type?: number;
     kernel?: number;
@@ -20,11 +13,12 @@ declare module 'libsvm-js/asm.js' {
     serializeModel(): string;
     free(): void;
   }
-  interface SvmClass {
+  export interface SvmClass {
     new (options: SvmOptions): Svm;
     SVM_TYPES: { C_SVC: number };
     KERNEL_TYPES: { LINEAR: number; RBF: number };
   }
-  const SVM: SvmClass;
+  /** The module's export is a promise of the class, resolved once the WebAssembly has loaded. */
+  const SVM: Promise<SvmClass>;
   export default SVM;
 }

@@ -17,13 +17,13 @@ const tempDir = useTempDirs();
 const startStudio = useStudios();
 const CLIENT = 'ws:1';
 
-/** Three classes of points in 3 features (two informative, one noise). */
-function blobsCsv(perClass: number): string {
+/** Three classes of points in two informative features and `noise` noise ones. */
+function blobsCsv(perClass: number, noise = 1): string {
   const rng = createRng(5);
   const normal = () => Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
-  const lines = ['a,b,noise,label'];
+  const lines = [['a', 'b', ...Array.from({ length: noise }, (_, i) => `noise${i}`), 'label'].join(',')];
   [[0, 0], [6, 0], [0, 6]].forEach(([cx, cy], c) => {
-    for (let i = 0; i < perClass; i++) lines.push(`${(cx! + normal()).toFixed(3)},${(cy! + normal()).toFixed(3)},${normal().toFixed(3)},c${c}`);
+    for (let i = 0; i < perClass; i++) lines.push([cx! + normal(), cy! + normal(), ...Array.from({ length: noise }, normal)].map((v) => v.toFixed(3)).join(',') + `,c${c}`);
   });
   return `${lines.join('\n')}\n`;
 }
@@ -119,10 +119,10 @@ describe('baseline runs in the app', () => {
   });
 
   it('cancelled: the process ends, the job says cancelled, and nothing is written or listed', { timeout: 120_000 }, async () => {
-    // Enough rows that the forest takes a while.
-    const { studio, dir, dataset } = await projectWithCsv(blobsCsv(1500));
+    // Enough rows and trees that the forest takes seconds; cancelled once it is fitting.
+    const { studio, dir, dataset } = await projectWithCsv(blobsCsv(1500, 12));
     const { jobId } = await studio.baselines.start(CLIENT, { datasetId: dataset.id, models: ['forest'], settings: { forest: { trees: 1000, maxDepth: null } } });
-    await new Promise((r) => setTimeout(r, 1500));
+    while (!studio.jobs.get(jobId).message.startsWith('Fitting')) await new Promise((r) => setTimeout(r, 20));
     expect(studio.jobs.get(jobId).status).toBe('running');
     const t0 = Date.now();
     await studio.jobs.cancel(jobId, CLIENT);

@@ -90,3 +90,19 @@ describe('every baseline', () => {
     expect(JSON.stringify(fitted.toJSON()).length).toBeGreaterThan(10);
   });
 });
+
+describe('kNN on wide rows', () => {
+  it('finds the same neighbours as a direct search, in blocks of test rows that do not divide evenly', async () => {
+    const rng = createRng(21);
+    const rows = Array.from({ length: 90 }, () => Array.from({ length: 37 }, () => rng()));
+    const labels = rows.map((_, i) => i % 4);
+    const test = Array.from({ length: 7 }, () => Array.from({ length: 37 }, () => rng()));
+    const fitted = await fitModel('knn', rows, labels, { seed: 1, classes: 4, settings: { k: 3 } });
+    const direct = test.map((x) => {
+      const nearest = rows.map((r, i) => ({ d: r.reduce((a, v, j) => a + (v - x[j]!) ** 2, 0), y: labels[i]! })).sort((a, b) => a.d - b.d).slice(0, 3);
+      const votes = [0, 1, 2, 3].map((c) => nearest.filter((n) => n.y === c).length);
+      return votes.indexOf(Math.max(...votes));
+    });
+    expect(fitted.predict(test)).toEqual(direct);
+  });
+});
