@@ -1,3 +1,4 @@
+import type { Message } from './messages/message';
 /** Error codes that cross process boundaries; the UI maps each to a message a person can act on. */
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -29,12 +30,16 @@ export interface StudioErrorData {
   code: ErrorCode;
   message: string;
   details?: unknown;
+  /** The message by key (src-shared/messages), for the app to say in the UI's language. */
+  said?: Message;
 }
 
 /** An error with a stable code; thrown by services and rebuilt on the far side of IPC. */
 export class StudioError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
+  /** Set by StudioError.say: the message by key. */
+  said?: Message;
 
   constructor(code: ErrorCode, message: string, details?: unknown) {
     super(message);
@@ -43,14 +48,26 @@ export class StudioError extends Error {
     if (details !== undefined) this.details = details;
   }
 
+  /** An error whose message is a Message: its English text, and its key for the app. */
+  static say(code: ErrorCode, said: Message, details?: unknown): StudioError {
+    const err = new StudioError(code, said.text, details);
+    err.said = said;
+    return err;
+  }
+
   toData(): StudioErrorData {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details === undefined ? {} : { details: this.details }),
+      ...(this.said ? { said: this.said } : {}),
+    };
   }
 
   static fromData(data: StudioErrorData): StudioError {
-    return new StudioError(data.code, data.message, data.details);
+    const err = new StudioError(data.code, data.message, data.details);
+    if (data.said && typeof data.said.key === 'string' && typeof data.said.text === 'string') err.said = data.said;
+    return err;
   }
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { BaselineListing, BaselineMeta } from '../../src-shared/baselines/baseline-meta';
 import { BASELINE_MODELS, BASELINE_TITLES, type BaselineModelName, type BaselineSettingsInput } from '../../src-shared/baselines/settings';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
 import { readDatasetManifest } from '../datasets/dataset-files';
 import { removeFolder } from '../models/model-service';
 import { newEntityId } from '../services/entity-ids';
@@ -63,9 +64,9 @@ export class BaselineService {
     const view = requireProject(this.deps.projects, clientId);
     const entry = requireEntry(view, 'datasets', req.datasetId, 'dataset');
     const manifest = await readDatasetManifest(view.dir, entry.id);
-    if (manifest.splits.train.classCounts.filter((c) => c > 0).length < 2) throw new StudioError('BAD_REQUEST', `The training split of ${entry.name} has only one class: a baseline needs two or more.`);
-    if (manifest.splits.test.count === 0) throw new StudioError('BAD_REQUEST', `${entry.name} has no test samples to score the baselines on: re-split it with a test share.`);
-    if (req.search && manifest.splits.validation.count === 0) throw new StudioError('BAD_REQUEST', `${entry.name} has no validation samples, which a grid search scores its settings on: re-split it with a validation share, or run without the search.`);
+    if (manifest.splits.train.classCounts.filter((c) => c > 0).length < 2) throw StudioError.say('BAD_REQUEST', say('errors.baselineOneClass', { dataset: entry.name }));
+    if (manifest.splits.test.count === 0) throw StudioError.say('BAD_REQUEST', say('errors.baselineNoTest', { dataset: entry.name }));
+    if (req.search && manifest.splits.validation.count === 0) throw StudioError.say('BAD_REQUEST', say('errors.baselineNoValidation', { dataset: entry.name }));
     const models = req.models?.length ? [...new Set(req.models)] : [...BASELINE_MODELS];
     const job: BaselineJob = {
       id: newEntityId('bl'),

@@ -1,4 +1,5 @@
 /** The client's open project and its manifest entries, for services that need one open. */
+import { say } from '../../src-shared/messages/message';
 import { StudioError } from '../../src-shared/errors';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import type { ProjectService } from './project-service';
@@ -6,7 +7,7 @@ import type { ProjectService } from './project-service';
 /** The client's open project; NO_PROJECT_OPEN when it has none. */
 export function requireProject(projects: Pick<ProjectService, 'current'>, clientId: string): ProjectView {
   const view = projects.current(clientId);
-  if (!view) throw new StudioError('NO_PROJECT_OPEN', 'No project is open in this window.');
+  if (!view) throw StudioError.say('NO_PROJECT_OPEN', say('errors.noProjectOpen'));
   return view;
 }
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, realpath, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { say } from '../../src-shared/messages/message';
 import { StudioError } from '../../src-shared/errors';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import { createManifest, ENTRY_KINDS, parseProjectText, serializeManifest } from '../../src-shared/project/manifest';
@@ -36,7 +37,7 @@ export async function resolveProjectPath(input: string): Promise<string> {
     info = await stat(abs);
   } catch (err) {
     if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') {
-      throw new StudioError('NOT_FOUND', `No project file at ${abs}.`, { path: abs });
+      throw StudioError.say('NOT_FOUND', say('errors.noProjectFile', { path: abs }), { path: abs });
     }
     throw ioError('read', abs, err);
   }
@@ -50,10 +51,10 @@ export async function resolveProjectPath(input: string): Promise<string> {
     throw ioError('list the folder', abs, err);
   }
   if (names.length === 0) {
-    throw new StudioError('NOT_FOUND', `The folder ${abs} holds no ${PROJECT_EXTENSION} project file.`, { path: abs });
+    throw StudioError.say('NOT_FOUND', say('errors.folderHasNoProject', { path: abs }), { path: abs });
   }
   if (names.length > 1) {
-    throw new StudioError('BAD_REQUEST', `The folder ${abs} holds several project files (${names.sort().join(', ')}); open one of them.`, { path: abs });
+    throw StudioError.say('BAD_REQUEST', say('errors.folderHasSeveral', { path: abs, names: names.sort().join(', ') }), { path: abs });
   }
   return join(abs, names[0]!);
 }
@@ -65,7 +66,7 @@ export async function readProjectFile(input: string): Promise<LoadedProjectFile>
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if (errno(err) === 'ENOENT') throw new StudioError('NOT_FOUND', `No project file at ${path}.`, { path });
+    if (errno(err) === 'ENOENT') throw StudioError.say('NOT_FOUND', say('errors.noProjectFile', { path }), { path });
     throw ioError('read', path, err);
   }
   const { manifest, migratedFrom } = parseProjectText(text, `The project file ${basename(path)}`);
@@ -120,11 +121,11 @@ export async function createProjectFiles(parentDir: string, name: string, appVer
   });
   try {
     if (!(await stat(parent)).isDirectory()) {
-      throw new StudioError('BAD_REQUEST', `${parent} is a file, not a folder.`, { path: parent });
+      throw StudioError.say('BAD_REQUEST', say('errors.parentIsFile', { path: parent }), { path: parent });
     }
   } catch (err) {
     if (err instanceof StudioError) throw err;
-    if (errno(err) === 'ENOENT') throw new StudioError('NOT_FOUND', `The folder ${parent} does not exist. Choose a folder that exists, or create it first.`, { path: parent });
+    if (errno(err) === 'ENOENT') throw StudioError.say('NOT_FOUND', say('errors.parentMissing', { path: parent }), { path: parent });
     throw ioError('read', parent, err);
   }
   const dir = join(parent, name);
@@ -136,11 +137,11 @@ export async function createProjectFiles(parentDir: string, name: string, appVer
     if (errno(err) !== 'EEXIST') throw ioError('create the folder', dir, err);
     const existing = await readdir(dir).catch((e: unknown) => {
       throw errno(e) === 'ENOTDIR'
-        ? new StudioError('PROJECT_EXISTS', `A file named ${dir} already exists.`, { path: dir })
+        ? StudioError.say('PROJECT_EXISTS', say('errors.fileExists', { path: dir }), { path: dir })
         : ioError('list the folder', dir, e);
     });
     if (existing.length > 0) {
-      throw new StudioError('PROJECT_EXISTS', `The folder ${dir} already exists and is not empty. Choose another name or folder.`, { path: dir });
+      throw StudioError.say('PROJECT_EXISTS', say('errors.folderNotEmpty', { path: dir }), { path: dir });
     }
   }
   const path = join(dir, `${name}${PROJECT_EXTENSION}`);

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { say } from '../../src-shared/messages/message';
 import { StudioError } from '../../src-shared/errors';
 
 /** The lock file's name inside a project folder. */
@@ -86,11 +87,11 @@ export class ProjectLock {
       if (holder.kind === 'gone') continue;
       if (holder.kind === 'live') throw lockedError(projectDir, holder.info);
       if (holder.kind === 'young-corrupt') {
-        throw new StudioError('PROJECT_LOCKED', `The project at ${projectDir} is being opened by another window or process. Try again in a moment.`, { lockFile: path });
+        throw StudioError.say('PROJECT_LOCKED', say('errors.lockBeingOpened', { path: projectDir }), { lockFile: path });
       }
       if (await takeOverStale(path, text, info)) return new ProjectLock(path, info);
     }
-    throw new StudioError('PROJECT_LOCKED', `Could not lock the project at ${projectDir}: another window or process keeps taking it.`, { lockFile: path });
+    throw StudioError.say('PROJECT_LOCKED', say('errors.lockContended', { path: projectDir }), { lockFile: path });
   }
 
   /** Removes the lock file, but only while it still carries our token. */
@@ -181,11 +182,7 @@ async function createGuard(guard: string): Promise<boolean> {
 function lockedError(projectDir: string, holder: LockInfo): StudioError {
   const details = { pid: holder.pid, hostname: holder.hostname, since: holder.createdAt };
   if (holder.pid === process.pid && holder.hostname === osHostname()) {
-    return new StudioError('PROJECT_LOCKED', `The project at ${projectDir} is already open in another window.`, details);
+    return StudioError.say('PROJECT_LOCKED', say('errors.lockOpenHere', { path: projectDir }), details);
   }
-  return new StudioError(
-    'PROJECT_LOCKED',
-    `The project at ${projectDir} is open in another window or process (pid ${holder.pid} on ${holder.hostname}). Close it there first.`,
-    details,
-  );
+  return StudioError.say('PROJECT_LOCKED', say('errors.lockOpenElsewhere', { path: projectDir, pid: String(holder.pid), host: holder.hostname }), details);
 }

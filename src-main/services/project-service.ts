@@ -3,6 +3,7 @@
  * each project's lock while it is open and writes only through atomic replaces.
  */
 import { access, writeFile } from 'node:fs/promises';
+import { say } from '../../src-shared/messages/message';
 import { StudioError } from '../../src-shared/errors';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import { ProjectManifest, serializeManifest } from '../../src-shared/project/manifest';
@@ -80,7 +81,7 @@ export class ProjectService {
   update(clientId: string, mutate: (m: ProjectManifest) => void): Promise<ProjectView> {
     return this.serial(clientId, async () => {
       const s = this.sessions.get(clientId);
-      if (!s) throw new StudioError('NO_PROJECT_OPEN', 'No project is open in this window.');
+      if (!s) throw StudioError.say('NO_PROJECT_OPEN', say('errors.noProjectOpen'));
       const draft = structuredClone(s.view.manifest);
       mutate(draft);
       draft.updatedAt = new Date().toISOString();
@@ -116,7 +117,7 @@ export class ProjectService {
     if (mine && mine.view.path === path) return mine.view;
     for (const s of this.sessions.values()) {
       if (s.clientId !== clientId && s.view.path === path) {
-        throw new StudioError('PROJECT_LOCKED', `${first.view.manifest.name} is already open in another window.`, { path });
+        throw StudioError.say('PROJECT_LOCKED', say('errors.openInOtherWindow', { name: first.view.manifest.name }), { path });
       }
     }
     if (mine) await this.closeNow(clientId, true);

@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { say } from '../../src-shared/messages/message';
 import { StudioError } from '../../src-shared/errors';
 import { parseJsonBounded } from '../../src-shared/json-depth';
 import { DEFAULT_SETTINGS, Settings, type SettingsPatch } from '../../src-shared/settings/settings';
@@ -49,9 +50,9 @@ export class SettingsService {
   /** Applies a change (checked), saves it, and returns the settings now. */
   async update(patch: SettingsPatch): Promise<Settings> {
     if (patch.projectsDir) {
-      if (!isAbsolute(patch.projectsDir)) throw new StudioError('BAD_REQUEST', `The projects folder must be a full path, not ${patch.projectsDir}.`);
+      if (!isAbsolute(patch.projectsDir)) throw StudioError.say('BAD_REQUEST', say('errors.projectsDirNotAbsolute', { path: patch.projectsDir }));
       const st = await stat(patch.projectsDir).catch(() => null);
-      if (!st?.isDirectory()) throw new StudioError('BAD_REQUEST', `The projects folder ${patch.projectsDir} does not exist or is not a folder.`);
+      if (!st?.isDirectory()) throw StudioError.say('BAD_REQUEST', say('errors.projectsDirMissing', { path: patch.projectsDir }));
     }
     const next = Settings.parse({ ...this.current, ...patch });
     await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);

@@ -37,6 +37,27 @@ export const EN_MESSAGES = {
     csvFields: 'has {n} fields, the header has {header}',
     csvEmptyLabel: 'the label is empty',
   },
+  /** Errors main reports, where they are said by key (StudioError.say). */
+  errors: {
+    noProjectFile: 'No project file at {path}.',
+    folderHasNoProject: 'The folder {path} holds no .mstudio project file.',
+    folderHasSeveral: 'The folder {path} holds several project files ({names}); open one of them.',
+    parentIsFile: '{path} is a file, not a folder.',
+    parentMissing: 'The folder {path} does not exist. Choose a folder that exists, or create it first.',
+    fileExists: 'A file named {path} already exists.',
+    folderNotEmpty: 'The folder {path} already exists and is not empty. Choose another name or folder.',
+    lockBeingOpened: 'The project at {path} is being opened by another window or process. Try again in a moment.',
+    lockContended: 'Could not lock the project at {path}: another window or process keeps taking it.',
+    lockOpenHere: 'The project at {path} is already open in another window.',
+    lockOpenElsewhere: 'The project at {path} is open in another window or process (pid {pid} on {host}). Close it there first.',
+    openInOtherWindow: '{name} is already open in another window.',
+    noProjectOpen: 'No project is open in this window.',
+    projectsDirNotAbsolute: 'The projects folder must be a full path, not {path}.',
+    projectsDirMissing: 'The projects folder {path} does not exist or is not a folder.',
+    baselineOneClass: 'The training split of {dataset} has only one class: a baseline needs two or more.',
+    baselineNoTest: '{dataset} has no test samples to score the baselines on: re-split it with a test share.',
+    baselineNoValidation: '{dataset} has no validation samples, which a grid search scores its settings on: re-split it with a validation share, or run without the search.',
+  },
   /** The model editor's shape checks (src-shared/models/shape-inference.ts). */
   model: {
     atLayer: 'layer {n} ({type}): {problem}',

@@ -1,6 +1,8 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
+import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import App from '../../src-renderer/App.vue';
 import { APP_INFO, fakeStudio, mountWithStudio, projectView } from './fake-studio';
 
@@ -32,6 +34,23 @@ describe('opening a project', () => {
 
     await wrapper.find('[data-testid="error-dismiss"]').trigger('click');
     expect(wrapper.find('[data-testid="error-panel"]').exists()).toBe(false);
+  });
+
+  it('says an error main said by key in the UI\'s language (the English text where it has none)', async () => {
+    const studio = fakeStudio({
+      'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }),
+      'project:open': () => {
+        throw StudioError.say('PROJECT_LOCKED', say('errors.lockOpenElsewhere', { path: '/p/Digits', pid: '4242', host: 'lab' }));
+      },
+    });
+    const wrapper = mountWithStudio(App, studio);
+    await flushPromises();
+    await wrapper.find('[data-testid="open-project-button"]').trigger('click');
+    await wrapper.find('[data-testid="open-path-input"]').setValue('/p/Digits/Digits.mstudio');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="error-message"]').text()).toBe('/p/Digits 处的项目已在另一个窗口或进程中打开（lab 上的进程 4242）。请先在那里关闭它。');
+    expect(wrapper.find('[data-testid="error-title"]').text()).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('uses the native dialog when the shell has one', async () => {
