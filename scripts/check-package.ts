@@ -90,8 +90,10 @@ async function main(): Promise<void> {
     check(existsSync(join(unpacked, native)), `unpacked: ${native}`);
   }
   const binaries = walk(APP_DIR).filter((p) => /\.(node|dylib|dll|so(\.\d+)*)$/.test(p)).map((p) => relative(APP_DIR, p));
-  const foreign = binaries.filter((p) => /darwin|win32|arm64|aarch64|\.dylib$|\.dll$/.test(p));
-  check(foreign.length === 0, `only linux x64 native binaries (${binaries.length} found${foreign.length ? `; foreign: ${foreign.slice(0, 5).join(', ')}` : ''})`);
+  // The build is for this machine's architecture: the other one's binaries are foreign too.
+  const otherArch = process.arch === 'arm64' ? /x64|x86_64/ : /arm64|aarch64/;
+  const foreign = binaries.filter((p) => /darwin|win32|\.dylib$|\.dll$/.test(p) || otherArch.test(p));
+  check(foreign.length === 0, `only linux ${process.arch} native binaries (${binaries.length} found${foreign.length ? `; foreign: ${foreign.slice(0, 5).join(', ')}` : ''})`);
 
   const desktop = join(APP_DIR, 'share', 'model-studio.desktop');
   const mime = join(APP_DIR, 'share', 'model-studio-mime.xml');

@@ -23,20 +23,38 @@ function nodeArgs(script: string): string[] {
   return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, script];
 }
 
-/** A child process of this Node (`process.execPath`). */
+/**
+ * A child process of this Node (`process.execPath`). Cancel kills it, and the promise settles
+ * only once it has exited, so whatever it was writing is closed before the caller cleans up.
+ */
 export const spawnNodeScript: NodeScriptRunner = (script, args, signal, onStdout) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const child = spawn(process.execPath, [...nodeArgs(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      const text = d.toString();
+    // Decoded as a stream: a character split between two chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
       stdout += text;
       onStdout?.(text);
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stderr.on('data', (text: string) => (stderr += text));
+    const onAbort = () => child.kill();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (err) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) reject(signal.reason);
+      else resolve({ code, stdout, stderr });
+    });
   });
 
 let runner: NodeScriptRunner = spawnNodeScript;

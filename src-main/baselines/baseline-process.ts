@@ -26,8 +26,6 @@ export function baselineChildPath(): string {
   return found;
 }
 
-type Line = { progress: number; model: BaselineModelName; index: number } | { meta: unknown } | { error: StudioErrorData };
-
 export async function runBaselineProcess(
   req: BaselineChildRequest,
   opts: { signal: AbortSignal; onProgress?: (fraction: number, model: BaselineModelName, index: number) => void },
@@ -41,21 +39,34 @@ export async function runBaselineProcess(
     let error: StudioErrorData | null = null;
     const onLine = (line: string) => {
       if (!line.trim()) return;
-      let msg: Line;
+      let msg: unknown;
       try {
-        msg = JSON.parse(line) as Line;
+        msg = JSON.parse(line);
       } catch {
-        return; // a stray line from a library; ours are JSON
+        return; // a stray line from a library; ours are JSON objects
       }
-      if ('progress' in msg) opts.onProgress?.(msg.progress, msg.model, msg.index);
-      else if ('meta' in msg) meta = msg.meta;
-      else if ('error' in msg) error = msg.error;
+      if (typeof msg !== 'object' || msg === null) return;
+      const m = msg as Partial<Record<'progress' | 'model' | 'index' | 'meta' | 'error', unknown>>;
+      if (typeof m.progress === 'number' && typeof m.model === 'string' && typeof m.index === 'number') opts.onProgress?.(m.progress, m.model as BaselineModelName, m.index);
+      else if ('meta' in m) meta = m.meta;
+      else if (typeof m.error === 'object' && m.error !== null) error = m.error as StudioErrorData;
     };
     const result = await runNodeScript(baselineChildPath(), [requestFile], opts.signal, (chunk) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      lines.forEach(onLine);
+      // Only the new text can end a line: the long result line is not scanned again per chunk.
+      const end = chunk.lastIndexOf('\n');
+      if (end < 0) {
+        pending += chunk;
+        return;
+      }
+      const lines = (pending + chunk.slice(0, end)).split('\n');
+      pending = chunk.slice(end + 1);
+      for (const line of lines) {
+        try {
+          onLine(line);
+        } catch (err) {
+          console.error('A baselines progress line could not be read:', err);
+        }
+      }
     });
     onLine(pending);
     opts.signal.throwIfAborted();

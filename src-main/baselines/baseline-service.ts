@@ -4,8 +4,9 @@
  * `baselines/<id>/` with its project entry, the list (each checked against its checksums) and
  * removal.
  */
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BaselineListing, BaselineMeta } from '../../src-shared/baselines/baseline-meta';
+import { sameSplit, splitOf, type BaselineListing, type BaselineMeta } from '../../src-shared/baselines/baseline-meta';
 import { BASELINE_MODELS, BASELINE_TITLES, type BaselineModelName, type BaselineSettingsInput } from '../../src-shared/baselines/settings';
 import { StudioError } from '../../src-shared/errors';
 import { say } from '../../src-shared/messages/message';
@@ -33,6 +34,9 @@ export interface BaselineStartRequest {
   name?: string | undefined;
 }
 
+/** A stored run's name is at most this long (a longer one is cut, so a fit is never refused at its end). */
+const MAX_NAME = 120;
+
 /** A checked request, ready to fit. */
 export interface PreparedBaseline {
   job: BaselineJob;
@@ -47,8 +51,16 @@ export interface BaselineServiceDeps {
   run: RunBaselineJob;
 }
 
+/** The sizes and modification times of a folder's files, as one string (missing ones as such). */
+async function filesStamp(folder: string, files: string[]): Promise<string> {
+  const parts = await Promise.all(files.map((f) => lstat(join(folder, f)).then((st) => `${f}:${st.size}:${st.mtimeMs}:${st.ino}`, () => `${f}:missing`)));
+  return parts.join('|');
+}
+
 export class BaselineService {
   private readonly busy = new Set<string>();
+  /** Runs whose files matched their checksums, by folder: the files' sizes and times then. */
+  private readonly checked = new Map<string, { stamp: string; meta: string }>();
   constructor(private readonly deps: BaselineServiceDeps) {}
 
   /** Removes what a crashed run left (incoming and half-removed folders). */
@@ -68,9 +80,10 @@ export class BaselineService {
     if (manifest.splits.test.count === 0) throw StudioError.say('BAD_REQUEST', say('errors.baselineNoTest', { dataset: entry.name }));
     if (req.search && manifest.splits.validation.count === 0) throw StudioError.say('BAD_REQUEST', say('errors.baselineNoValidation', { dataset: entry.name }));
     const models = req.models?.length ? [...new Set(req.models)] : [...BASELINE_MODELS];
+    const name = (req.name?.trim() || `Baselines · ${entry.name}`).slice(0, MAX_NAME);
     const job: BaselineJob = {
       id: newEntityId('bl'),
-      name: req.name ?? `Baselines · ${entry.name}`,
+      name,
       datasetId: entry.id,
       models,
       ...(req.settings ? { settings: req.settings } : {}),
@@ -115,6 +128,7 @@ export class BaselineService {
       try {
         await this.deps.projects.update(clientId, (pm) => {
           if (pm.id !== projectId) throw new StudioError('CANCELLED', 'The project was closed while the baselines were being fitted.');
+          if (!pm.datasets.some((d) => d.id === job.datasetId)) throw new StudioError('CANCELLED', 'The dataset was removed while its baselines were being fitted.');
           pm.baselines.push({ id: job.id, name: meta.name, createdAt: meta.createdAt, dir: baselineRelDir(job.id), datasetId: meta.datasetId });
         });
         await this.deps.projects.flushAll();
@@ -132,16 +146,38 @@ export class BaselineService {
   async list(clientId: string, datasetId?: string): Promise<BaselineListing[]> {
     const view = requireProject(this.deps.projects, clientId);
     const out: BaselineListing[] = [];
+    const splits = new Map<string, Promise<BaselineMeta['split'] | null>>();
+    const splitNow = (id: string) => {
+      if (!splits.has(id)) splits.set(id, readDatasetManifest(view.dir, id).then(splitOf, () => null));
+      return splits.get(id)!;
+    };
     for (const entry of view.manifest.baselines) {
       if (datasetId !== undefined && entry.datasetId !== datasetId) continue;
       try {
         const meta = await readBaselineMeta(view.dir, entry.id);
-        out.push({ meta, damaged: await baselineFilesProblem(view.dir, meta) });
+        const damaged = meta.id !== entry.id ? `baseline.json is of another run (${meta.id})` : await this.filesProblem(view.dir, meta);
+        const now = await splitNow(meta.datasetId);
+        out.push({ meta, damaged, stale: now !== null && !sameSplit(meta.split, now) });
       } catch (err) {
         console.error(`Skipping baseline ${entry.name}:`, (err as Error).message);
       }
     }
     return out;
+  }
+
+  /**
+   * What is wrong with a run's files, checked against their sha256 once per version of each
+   * file (its size and modification time): listing again does not read tens of MB again.
+   */
+  private async filesProblem(projectDir: string, meta: BaselineMeta): Promise<string | null> {
+    const key = join(projectDir, BASELINES_DIR, meta.id);
+    const stamp = await filesStamp(key, Object.keys(meta.files));
+    const known = this.checked.get(key);
+    if (known && known.stamp === stamp && known.meta === JSON.stringify(meta.files)) return null;
+    const problem = await baselineFilesProblem(projectDir, meta);
+    if (problem === null) this.checked.set(key, { stamp, meta: JSON.stringify(meta.files) });
+    else this.checked.delete(key);
+    return problem;
   }
 
   /** Removes every baseline run of a dataset (the dataset is being removed): the entries first, then the folders. */

@@ -2,7 +2,7 @@
  * CART decision trees (Gini impurity) as scikit-learn grows them: at each node the split with
  * the largest impurity decrease over the candidate features, thresholds halfway between
  * consecutive distinct values, grown until a node is pure, holds at most `minSamples` samples,
- * reaches `maxDepth`, or no split lowers the impurity; a leaf keeps its class counts and
+ * reaches `maxDepth`, or has no feature that varies in it; a leaf keeps its class counts and
  * predicts the most frequent class (the lowest index on a tie). For a random forest each node
  * draws `maxFeatures` candidate features and samples carry bootstrap weights.
  *
@@ -134,22 +134,27 @@ export function growCart(cols: SortedColumns, classes: number, opts: CartOptions
       makeLeaf(node);
       continue;
     }
-    // The candidate features: all, or a fresh draw (a partial Fisher–Yates shuffle).
-    for (let k = 0; k < maxFeatures && maxFeatures < d; k++) {
-      const j = k + Math.floor(rng() * (d - k));
-      const t = candidates[k]!;
-      candidates[k] = candidates[j]!;
-      candidates[j] = t;
-    }
-    const parentScore = sqTot / total;
-    let bestScore = parentScore + 1e-12 * Math.max(1, parentScore);
+    // The candidate features: all, or drawn one by one (a partial Fisher–Yates shuffle) until
+    // `maxFeatures` that are not constant in this node have been tried, as scikit-learn does
+    // (a node of wide, sparse rows would otherwise draw only constant ones and stop early).
+    // The best split is taken even when it does not lower the impurity (scikit-learn's
+    // min_impurity_decrease 0): the node still holds several classes.
+    let bestScore = -Infinity;
     let bestFeature = -1;
     let bestThreshold = 0;
-    for (let k = 0; k < maxFeatures; k++) {
+    let tried = 0;
+    for (let k = 0; k < d && tried < maxFeatures; k++) {
+      if (maxFeatures < d) {
+        const j = k + Math.floor(rng() * (d - k));
+        const t = candidates[k]!;
+        candidates[k] = candidates[j]!;
+        candidates[j] = t;
+      }
       const f = candidates[k]!;
       const base = f * m;
       const xf = f * n;
       if (x[xf + S[base + lo]!]! === x[xf + S[base + hi - 1]!]!) continue; // constant here
+      tried++;
       cl.fill(0);
       let nl = 0;
       let sqL = 0;

@@ -5,7 +5,7 @@
  * cancelled run leaves nothing under its name.
  */
 import { join } from 'node:path';
-import { BASELINE_FEATURES_FILE, BASELINE_META_FILE, BASELINE_META_FORMAT_VERSION, BaselineMeta } from '../../src-shared/baselines/baseline-meta';
+import { BASELINE_FEATURES_FILE, BASELINE_META_FILE, BASELINE_META_FORMAT_VERSION, BaselineMeta, splitOf } from '../../src-shared/baselines/baseline-meta';
 import type { BaselineModelName } from '../../src-shared/baselines/settings';
 import { writeDurable } from '../datasets/blob-files';
 import { loadDataset, readDatasetManifest, type LoadedDataset } from '../datasets/dataset-files';
@@ -45,6 +45,7 @@ export async function fitBaselinesInto(
     search: job.search,
     features: { kind: run.space.kind, features: run.space.features },
     testSamples: run.testSamples,
+    split: splitOf(data.manifest),
     results,
     generatedBy: `Model Studio ${job.appVersion}`,
     createdAt: new Date().toISOString(),

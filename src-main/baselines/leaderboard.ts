@@ -1,5 +1,6 @@
 /**
- * A dataset's leaderboard: every stored baseline model and every checkpoint trained on the
+ * A dataset's leaderboard: every stored baseline model (scored on the dataset's split as it is
+ * now, with its files intact) and every checkpoint trained on the
  * dataset that has a test evaluation, with the figures each one's files give: test accuracy,
  * macro F1, bytes on disk, latency per sample, and training time (the fit, or the training
  * batches up to the checkpoint from the run's metrics: steps × batch size ÷ samples/s, so pauses
@@ -66,8 +67,9 @@ async function networkRow(deps: LeaderboardDeps, clientId: string, ck: Checkpoin
 /** The rows of one dataset, best test accuracy first. */
 export async function leaderboard(deps: LeaderboardDeps, clientId: string, datasetId: string): Promise<LeaderboardRow[]> {
   const rows: LeaderboardRow[] = [];
-  for (const { meta, damaged } of await deps.baselines.list(clientId, datasetId)) {
-    if (damaged) continue;
+  // A damaged run is not trusted; a stale one was scored on other test samples than the dataset has now.
+  for (const { meta, damaged, stale } of await deps.baselines.list(clientId, datasetId)) {
+    if (damaged || stale) continue;
     for (const r of meta.results) {
       rows.push({
         kind: 'baseline',

@@ -23,6 +23,8 @@ export { BASELINE_MODELS, type BaselineModelName };
 export interface Fitted {
   predict(rows: number[][]): number[];
   toJSON(): unknown;
+  /** Frees what the model holds outside the JavaScript heap (libsvm's WebAssembly memory). */
+  dispose?(): void;
 }
 
 export interface FitOptions<M extends BaselineModelName> {
@@ -78,7 +80,7 @@ async function svmFitted(kernel: 'RBF' | 'LINEAR', rows: number[][], labels: num
   const SVM = await loadLibsvm();
   const model = new SVM({ type: SVM.SVM_TYPES.C_SVC, kernel: SVM.KERNEL_TYPES[kernel], cost, gamma, quiet: true });
   model.train(rows, labels);
-  return { predict: (x) => model.predict(x), toJSON: () => ({ libsvm: model.serializeModel() }) };
+  return { predict: (x) => model.predict(x), toJSON: () => ({ libsvm: model.serializeModel() }), dispose: () => model.free() };
 }
 
 export const MODELS: { [M in BaselineModelName]: BaselineModel<M> } = {

@@ -114,8 +114,11 @@ export async function runBaselines(data: LoadedDataset, models: readonly Baselin
       fits++;
       const valAccuracy = search ? accuracyOf(f.predict(valRows), val!.labels) : 0;
       search?.push({ settings: { ...candidate }, valAccuracy });
-      // Ties keep the earlier candidate: the grids list the default (or simpler) settings first.
-      if (!best || valAccuracy > best.val) best = { fitted: f, settings: { ...candidate }, seconds, val: valAccuracy };
+      // Ties keep the earlier candidate: the grids list the default first.
+      if (!best || valAccuracy > best.val) {
+        best?.fitted.dispose?.();
+        best = { fitted: f, settings: { ...candidate }, seconds, val: valAccuracy };
+      } else f.dispose?.();
     }
     opts.signal?.throwIfAborted();
     const t1 = performance.now();
@@ -129,6 +132,7 @@ export async function runBaselines(data: LoadedDataset, models: readonly Baselin
     const perClass = classMetrics(confusion);
     const present = perClass.filter((c) => c.support > 0);
     const json = JSON.stringify(best!.fitted.toJSON());
+    best!.fitted.dispose?.();
     fitted.push(json);
     results.push({
       model: name,

@@ -2,6 +2,7 @@
  * Our Node scripts in Electron's utilityProcess: a Node environment Electron starts itself, so
  * it works with the RunAsNode fuse off (electron-builder.yml) and reads the app's asar.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { UtilityProcess } from 'electron';
 import type { NodeScriptRunner } from '../node-script';
 
@@ -28,12 +29,15 @@ export function utilityScriptRunner(fork: Fork): NodeScriptRunner {
       const child = fork(script, args, { stdio: 'pipe', serviceName: 'Model Studio helper' });
       let stdout = '';
       let stderr = '';
+      // Decoded as a stream: a character split between two chunks stays whole.
+      const out = new StringDecoder('utf8');
+      const err = new StringDecoder('utf8');
       child.stdout?.on('data', (d: Buffer) => {
-        const text = d.toString();
+        const text = out.write(d);
         stdout += text;
         onStdout?.(text);
       });
-      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (stderr += err.write(d)));
       const onAbort = () => child.kill();
       signal?.addEventListener('abort', onAbort, { once: true });
       // 'exit' can come before the last output has arrived: wait for both streams to end too.

@@ -3,7 +3,7 @@
  * debounced progress and cancellation; whatever still runs is aborted when the app quits.
  */
 import { randomUUID } from 'node:crypto';
-import { StudioError, toErrorData } from '../../src-shared/errors';
+import { StudioError, toErrorData, type StudioErrorData } from '../../src-shared/errors';
 import type { JobSnapshot } from '../../src-shared/ipc/contract';
 import type { EventBus } from '../ipc/event-bus';
 
@@ -214,8 +214,8 @@ export class JobService {
   }
 }
 
-function pick(e: { code: string; message: string }): { code: string; message: string } {
-  return { code: e.code, message: e.message };
+function pick(e: StudioErrorData): NonNullable<JobSnapshot['error']> {
+  return { code: e.code, message: e.message, ...(e.said ? { said: e.said } : {}) };
 }
 
 function cancelledError(job: Job): StudioError {

@@ -39,7 +39,7 @@ export const useBaselinesStore = defineStore('baselines', () => {
         if (before.includes(`${s.jobId}:${status}`) || status === 'running') continue;
         if (status === 'failed') {
           const e = s.job!.error ?? { code: 'INTERNAL', message: 'The baselines failed.' };
-          project.reportError(new StudioError(e.code as StudioError['code'], e.message));
+          project.reportError(StudioError.fromData({ ...e, code: e.code as StudioError['code'] }));
         }
         if (s.datasetId === datasetId.value) await refresh();
       }

@@ -50,14 +50,37 @@ export const BaselineMeta = z.strictObject({
   search: z.boolean(),
   features: z.strictObject({ kind: z.enum(['image', 'tabular', 'text']), features: Count }),
   testSamples: Count,
+  /**
+   * The dataset's split when the run was scored (its seed and shares, and the samples per
+   * split): a re-split since makes the run stale.
+   */
+  split: z.strictObject({ seed: Count, validationFraction: Share, testFraction: Share, counts: z.tuple([Count, Count, Count]) }),
   results: z.array(BaselineModelResult).min(1).max(20),
   generatedBy: z.string().max(200),
   createdAt: z.iso.datetime(),
-  /** sha256 and size of every other file of the folder. */
-  files: z.record(z.string(), z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: Count })),
+  /** sha256 and size of every other file of the folder (plain names: nothing outside it is ever read). */
+  files: z.record(z.string().regex(/^[a-z-]+\.json$/), z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: Count })),
+}).superRefine((meta, ctx) => {
+  meta.results.forEach((r, i) => {
+    if (!(r.file in meta.files)) ctx.addIssue({ code: 'custom', path: ['results', i, 'file'], message: `is not among the files listed` });
+  });
 });
 export type BaselineMeta = z.output<typeof BaselineMeta>;
 
-/** A stored baseline run as the app lists it: its metadata, and whether its files still match their checksums. */
-export const BaselineListing = z.strictObject({ meta: BaselineMeta, damaged: z.string().nullable() });
+/**
+ * A stored baseline run as the app lists it: its metadata, whether its files still match their
+ * checksums, and whether the dataset was re-split since (then it was scored on other samples).
+ */
+export const BaselineListing = z.strictObject({ meta: BaselineMeta, damaged: z.string().nullable(), stale: z.boolean() });
 export type BaselineListing = z.output<typeof BaselineListing>;
+
+/** The part of a dataset's manifest that says which samples each split holds. */
+export function splitOf(manifest: { split: { seed: number; validationFraction: number; testFraction: number }; splits: Record<'train' | 'validation' | 'test', { count: number }> }): BaselineMeta['split'] {
+  const { seed, validationFraction, testFraction } = manifest.split;
+  return { seed, validationFraction, testFraction, counts: [manifest.splits.train.count, manifest.splits.validation.count, manifest.splits.test.count] };
+}
+
+/** Whether a run was scored on the split a dataset has now. */
+export function sameSplit(a: BaselineMeta['split'], b: BaselineMeta['split']): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -45,14 +45,17 @@ export type ModelSettings<M extends BaselineModelName> = BaselineSettings[M];
 
 export const DEFAULT_BASELINE_SETTINGS: BaselineSettings = BaselineSettings.parse({});
 
-/** What a grid search tries for each model (each combination fitted on train, scored on validation). */
+/**
+ * What a grid search tries for each model (each combination fitted on train, scored on
+ * validation), scikit-learn's default first: a tie on validation keeps the earlier one.
+ */
 export const BASELINE_GRIDS: { [M in BaselineModelName]: Partial<{ [K in keyof ModelSettings<M>]: ModelSettings<M>[K][] }> } = {
-  lr: { C: [0.1, 1, 10] },
-  svm: { C: [0.1, 1, 10] },
-  'svm-linear': { C: [0.1, 1, 10] },
+  lr: { C: [1, 0.1, 10] },
+  svm: { C: [1, 0.1, 10] },
+  'svm-linear': { C: [1, 0.1, 10] },
   tree: { maxDepth: [null, 5, 10, 20] },
-  forest: { trees: [50, 100, 200] },
-  knn: { k: [1, 3, 5, 7, 11] },
+  forest: { trees: [100, 50, 200] },
+  knn: { k: [5, 1, 3, 7, 11] },
   nb: { varSmoothing: [1e-9, 1e-6, 1e-3, 1e-1] },
 };
 

@@ -40,7 +40,8 @@ export const baselineChannels = {
       settings: BaselineSettings.partial().optional(),
       search: z.boolean().default(false),
       seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
-      name: z.string().trim().min(1).max(120).optional(),
+      /** Cut to 120 characters. */
+      name: z.string().trim().min(1).max(400).optional(),
     }),
     response: z.strictObject({ jobId: z.string(), baselineId: BaselineId }),
   },

@@ -12,6 +12,7 @@ import {
   SplitConfig,
   SplitName,
 } from '../datasets/schema';
+import { Message } from '../messages/message';
 import { ProjectManifest } from '../project/manifest';
 import { RunId } from '../project/entry-ids';
 import { ProjectName } from '../project/names';
@@ -80,7 +81,8 @@ export const JobSnapshot = z.object({
   message: z.string(),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime().nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** `said`: the message by key, where main said it so (the app shows it in the UI's language). */
+  error: z.object({ code: z.string(), message: z.string(), said: Message.optional() }).nullable(),
 });
 export type JobSnapshot = z.infer<typeof JobSnapshot>;
 

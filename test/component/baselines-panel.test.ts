@@ -26,9 +26,10 @@ const ROWS: LeaderboardRow[] = [
 const LISTING: BaselineListing = {
   meta: {
     format: 'model-studio/baseline', formatVersion: 1, id: 'bl-aaaaaaaa', name: 'Baselines · Iris', datasetId: 'ds-iris0001', seed: 42, search: false,
-    features: { kind: 'tabular', features: 2 }, testSamples: 15, results: [], generatedBy: 'Model Studio 0.1.0', createdAt: AT, files: {},
+    features: { kind: 'tabular', features: 2 }, testSamples: 15, split: { seed: 7, validationFraction: 0.1, testFraction: 0.1, counts: [120, 15, 15] }, results: [], generatedBy: 'Model Studio 0.1.0', createdAt: AT, files: {},
   },
   damaged: null,
+  stale: false,
 };
 
 async function openIris(handlers: FakeHandlers = {}, opts: { locale?: 'zh-CN' } = {}) {
@@ -111,7 +112,7 @@ describe('the Baselines panel', () => {
     expect(panel().find('[data-testid="baseline-settings"] summary').text()).toBe('Hyper-parameters (scikit-learn’s defaults)');
     expect((panel().find('[data-testid="baseline-setting-knn.k"]').element as HTMLInputElement).value).toBe('5');
     await panel().find('[data-testid="baseline-setting-forest.trees"]').setValue('many');
-    expect(panel().find('[data-testid="baseline-settings-problem"]').text()).toBe('Random forest · Trees needs a whole number of at least 1.');
+    expect(panel().find('[data-testid="baseline-settings-problem"]').text()).toBe('Random forest · Trees needs a whole number from 1 to 1,000.');
     expect((panel().find('[data-testid="baseline-run"]').element as HTMLButtonElement).disabled).toBe(true);
     await panel().find('[data-testid="baseline-setting-forest.trees"]').setValue('50');
     await panel().find('[data-testid="baseline-setting-knn.k"]').setValue('3');

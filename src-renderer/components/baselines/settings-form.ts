@@ -5,24 +5,27 @@
 import { BaselineSettings, DEFAULT_BASELINE_SETTINGS, type BaselineModelName } from '../../../src-shared/baselines/settings';
 
 export type FieldKind = 'number' | 'int' | 'optional-int' | 'gamma';
+/** What a field takes, in words (`baselines.settings.rules.*`), as the schema bounds it. */
+export type FieldRule = 'C' | 'gamma' | 'depth' | 'minSamples' | 'count' | 'smoothing';
 export interface SettingField {
   id: string;
   model: BaselineModelName;
   key: string;
   kind: FieldKind;
+  rule: FieldRule;
 }
 
 export const SETTING_FIELDS: SettingField[] = [
-  { id: 'lr.C', model: 'lr', key: 'C', kind: 'number' },
-  { id: 'svm.C', model: 'svm', key: 'C', kind: 'number' },
-  { id: 'svm.gamma', model: 'svm', key: 'gamma', kind: 'gamma' },
-  { id: 'svm-linear.C', model: 'svm-linear', key: 'C', kind: 'number' },
-  { id: 'tree.maxDepth', model: 'tree', key: 'maxDepth', kind: 'optional-int' },
-  { id: 'tree.minSamples', model: 'tree', key: 'minSamples', kind: 'int' },
-  { id: 'forest.trees', model: 'forest', key: 'trees', kind: 'int' },
-  { id: 'forest.maxDepth', model: 'forest', key: 'maxDepth', kind: 'optional-int' },
-  { id: 'knn.k', model: 'knn', key: 'k', kind: 'int' },
-  { id: 'nb.varSmoothing', model: 'nb', key: 'varSmoothing', kind: 'number' },
+  { id: 'lr.C', model: 'lr', key: 'C', kind: 'number', rule: 'C' },
+  { id: 'svm.C', model: 'svm', key: 'C', kind: 'number', rule: 'C' },
+  { id: 'svm.gamma', model: 'svm', key: 'gamma', kind: 'gamma', rule: 'gamma' },
+  { id: 'svm-linear.C', model: 'svm-linear', key: 'C', kind: 'number', rule: 'C' },
+  { id: 'tree.maxDepth', model: 'tree', key: 'maxDepth', kind: 'optional-int', rule: 'depth' },
+  { id: 'tree.minSamples', model: 'tree', key: 'minSamples', kind: 'int', rule: 'minSamples' },
+  { id: 'forest.trees', model: 'forest', key: 'trees', kind: 'int', rule: 'count' },
+  { id: 'forest.maxDepth', model: 'forest', key: 'maxDepth', kind: 'optional-int', rule: 'depth' },
+  { id: 'knn.k', model: 'knn', key: 'k', kind: 'int', rule: 'count' },
+  { id: 'nb.varSmoothing', model: 'nb', key: 'varSmoothing', kind: 'number', rule: 'smoothing' },
 ];
 
 /** The defaults as the text boxes show them (a missing limit as an empty box). */

@@ -72,11 +72,19 @@ describe('baseline runs in the app', () => {
     const project = JSON.parse(await readFile(join(dir, 'P.mstudio'), 'utf8')) as { baselines: { id: string; dir: string; datasetId: string }[] };
     expect(project.baselines).toEqual([expect.objectContaining({ id: baselineId, dir: `baselines/${baselineId}`, datasetId: dataset.id })]);
 
-    expect(await studio.baselines.list(CLIENT, dataset.id)).toEqual([{ meta, damaged: null }]);
+    expect(await studio.baselines.list(CLIENT, dataset.id)).toEqual([{ meta, damaged: null, stale: false }]);
+    expect(meta.split).toEqual({ seed: 42, validationFraction: 0.1, testFraction: 0.1, counts: [dataset.splits.train.count, dataset.splits.validation.count, dataset.splits.test.count] });
     const board = await studio.handlers['baseline:leaderboard']({ datasetId: dataset.id }, { clientId: CLIENT });
     expect(board.map((r) => r.model)).toHaveLength(3);
     expect(board.every((r) => r.kind === 'baseline' && r.sourceId === baselineId)).toBe(true);
     expect(board.map((r) => r.accuracy)).toEqual([...board.map((r) => r.accuracy)].sort((a, b) => b - a));
+
+    // After a re-split the run was scored on other samples: stale, and off the leaderboard.
+    await studio.datasets.resplit(CLIENT, dataset.id, { seed: 7, validationFraction: 0.1, testFraction: 0.1 });
+    expect((await studio.baselines.list(CLIENT, dataset.id))[0]!.stale).toBe(true);
+    expect(await studio.handlers['baseline:leaderboard']({ datasetId: dataset.id }, { clientId: CLIENT })).toEqual([]);
+    await studio.datasets.resplit(CLIENT, dataset.id, { seed: 42, validationFraction: 0.1, testFraction: 0.1 });
+    expect((await studio.baselines.list(CLIENT, dataset.id))[0]!.stale).toBe(false);
 
     // A changed file is reported, not trusted, and leaves the leaderboard.
     await writeFile(join(folder, 'nb.json'), '{"kind":"gaussian-nb"}');
@@ -113,7 +121,7 @@ describe('baseline runs in the app', () => {
     const [{ meta }] = (await studio.baselines.list(CLIENT)) as [{ meta: BaselineMeta }, ...unknown[]];
     expect(meta.id).toBe(baselineId);
     const knn = meta.results[0]!;
-    expect(knn.search!.map((s) => s.settings.k)).toEqual([1, 3, 5, 7, 11]);
+    expect(knn.search!.map((s) => s.settings.k)).toEqual([5, 1, 3, 7, 11]);
     const bestVal = Math.max(...knn.search!.map((s) => s.valAccuracy));
     expect(knn.search!.find((s) => s.settings.k === knn.settings.k)!.valAccuracy).toBe(bestVal);
   });

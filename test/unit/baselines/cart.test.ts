@@ -65,7 +65,26 @@ describe('CART', () => {
   });
 });
 
+describe('CART where scikit-learn splits', () => {
+  it('learns XOR, whose first split lowers no impurity', () => {
+    const rows = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const model = fitCart(rows, [0, 1, 1, 0], 2);
+    expect(predictCart(model, rows)).toEqual([0, 1, 1, 0]);
+  });
+});
+
 describe('the random forest', () => {
+  it('keeps drawing features at a node until it has tried some that vary there (wide, sparse rows)', () => {
+    const rng = createRng(1);
+    // One informative column among 99 that are nearly always 0, as TF-IDF columns are.
+    const rows = Array.from({ length: 400 }, () => Array.from({ length: 100 }, (_, j) => (j === 0 ? rng() : rng() < 0.97 ? 0 : 1)));
+    const labels = rows.map((r) => (r[0]! > 0.5 ? 1 : 0));
+    const forest = fitForest(rows, labels, 2, { trees: 50, seed: 3 });
+    // Drawing √100 = 10 features once, most trees saw only constant ones at the root and stopped there.
+    expect(forest.trees.filter((t) => t.feature.length === 1)).toHaveLength(0);
+    expect(predictForest(forest, rows).filter((p, i) => p === labels[i]).length / rows.length).toBeGreaterThan(0.97);
+  });
+
   it('is the same forest for the same seed, and a different one for another', () => {
     const rng = createRng(5);
     const rows = Array.from({ length: 120 }, () => [rng(), rng(), rng(), rng()]);

@@ -84,7 +84,7 @@ describe('model-studio baseline', () => {
     const set = JSON.parse((await cli(['baseline', project, '--dataset', 'blobs', '--models', 'knn,tree', '--settings', '{"knn":{"k":9},"tree":{"maxDepth":2}}', '--no-save', '--json'])).stdout) as { results: { settings: Record<string, unknown>; search: null }[] };
     expect(set.results.map((r) => r.settings)).toEqual([{ k: 9 }, { maxDepth: 2, minSamples: 1 }]);
     const searched = JSON.parse((await cli(['baseline', project, '--dataset', 'blobs', '--models', 'lr', '--search', '--no-save', '--json'])).stdout) as { results: { settings: { C: number }; search: { settings: { C: number }; valAccuracy: number }[] }[] };
-    expect(searched.results[0]!.search.map((s) => s.settings.C)).toEqual([0.1, 1, 10]);
+    expect(searched.results[0]!.search.map((s) => s.settings.C)).toEqual([1, 0.1, 10]);
     const bad = await cli(['baseline', project, '--dataset', 'blobs', '--settings', '{"knn":{"k":0}}']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--settings: knn\.k /);
