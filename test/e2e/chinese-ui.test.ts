@@ -9,7 +9,7 @@ import { openStudio, type StudioSession } from './support/studio-page';
  */
 const TECHNICAL = new Set(
   (
-    'WASM WebGPU WebGL CPU GPU SIMD ONNX TensorFlow TF.js js JSON CSV IDX PNG JPEG MNIST Triton KServe onnxruntime node float32 float16 uint8 int8 int8-weights full-int8 Adam SGD RMSprop ReLU GELU softmax Softmax Grad-CAM KB MB GB ms samples/s FLOPs ViT CNN MLP L1 L2 F1 Model Studio char word opset IR ids x adam sgd rmsprop gzip onnxruntime-node top-1 SQNR dB RBF TF-IDF Node' +
+    'WASM WebGPU WebGL CPU GPU SIMD ONNX TensorFlow TF.js js JSON CSV IDX PNG JPEG MNIST Triton KServe onnxruntime node float32 float16 uint8 int8 int8-weights full-int8 Adam SGD RMSprop ReLU GELU softmax Softmax Grad-CAM KB MB GB ms samples/s FLOPs ViT CNN MLP L1 L2 F1 Model Studio char word opset IR ids x adam sgd rmsprop gzip onnxruntime-node top-1 SQNR dB RBF TF-IDF Node scikit-learn' +
     // Layer types, as the model editor and the reports name them (like Keras's class names).
     ' conv2d maxPool2d avgPool2d dense flatten dropout batchNorm layerNorm tokenEmbedding patchEmbedding transformerBlock globalAvgPool'
   ).split(' '),

@@ -50,21 +50,26 @@ describe('electron-builder config', () => {
     const { minimatch } = require('minimatch') as { minimatch(path: string, pattern: string, o?: object): boolean };
     const binding = (os: string, arch: string) => `node_modules/onnxruntime-node/bin/napi-v6/${os}/${arch}/onnxruntime_binding.node`;
     expect(config['asarUnpack'].some((p: string) => minimatch(binding('linux', 'x64'), p, { dot: true }))).toBe(true);
-    const excluded = (platform: string, path: string) =>
-      [...config['files'], ...(config[platform].files ?? [])].some((p: string) => p.startsWith('!') && minimatch(path, p.slice(1), { dot: true }));
+    // `${arch}` in a pattern is the architecture being built (electron-builder expands it per build).
+    const excluded = (platform: string, path: string, buildArch = 'x64') =>
+      [...config['files'], ...(config[platform].files ?? [])].some((p: string) => p.startsWith('!') && minimatch(path, p.slice(1).replaceAll('${arch}', buildArch), { dot: true }));
     const own = { linux: 'linux', mac: 'darwin', win: 'win32' } as const;
     for (const [platform, os] of Object.entries(own)) {
       // A platform list of exclusions only means "every file but these": the app's files must be named there too.
       expect(config[platform].files.filter((p: string) => !p.startsWith('!')), platform).toEqual(config['files'].filter((p: string) => !p.startsWith('!')));
-      for (const other of Object.values(own)) {
-        for (const arch of ['x64', 'arm64']) expect(excluded(platform, binding(other, arch)), `${platform}: ${other}/${arch}`).toBe(other !== os);
+      for (const buildArch of ['x64', 'arm64']) {
+        // Linux builds also leave out the other architecture's binaries.
+        const otherArch = (arch: string) => platform === 'linux' && arch !== buildArch;
+        for (const other of Object.values(own)) {
+          for (const arch of ['x64', 'arm64']) expect(excluded(platform, binding(other, arch), buildArch), `${platform} ${buildArch}: ${other}/${arch}`).toBe(other !== os || otherArch(arch));
+        }
+        expect(excluded(platform, 'node_modules/onnxruntime-node/dist/index.js', buildArch)).toBe(false);
+        // Dawn for Node (npm webgpu): the same, by its dist/<os>-<arch> folders.
+        for (const dawn of ['darwin-universal', 'linux-x64', 'linux-arm64', 'win32-x64', 'win32-arm64']) {
+          expect(excluded(platform, `node_modules/webgpu/dist/${dawn}/dawn.node`, buildArch), `${platform} ${buildArch}: ${dawn}`).toBe(!dawn.startsWith(os) || otherArch(dawn.split('-')[1]!));
+        }
+        expect(excluded(platform, 'node_modules/webgpu/dist/index.js', buildArch)).toBe(false);
       }
-      expect(excluded(platform, 'node_modules/onnxruntime-node/dist/index.js')).toBe(false);
-      // Dawn for Node (npm webgpu): the same, by its dist/<os>-<arch> folders.
-      for (const dawn of ['darwin-universal', 'linux-x64', 'linux-arm64', 'win32-x64', 'win32-arm64']) {
-        expect(excluded(platform, `node_modules/webgpu/dist/${dawn}/dawn.node`), `${platform}: ${dawn}`).toBe(!dawn.startsWith(os));
-      }
-      expect(excluded(platform, 'node_modules/webgpu/dist/index.js')).toBe(false);
     }
   });
 
