@@ -40,7 +40,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
         if (before.includes(id)) continue;
         const job = importJobs.value.find((j) => j.id === id);
         const e = job?.error ?? { code: 'INTERNAL', message: 'The import failed.' };
-        project.reportError(new StudioError(e.code as StudioError['code'], e.message));
+        project.reportError(StudioError.fromData({ ...e, code: e.code as StudioError['code'] }));
       }
     },
   );

@@ -41,7 +41,7 @@ export const useExportsStore = defineStore('exports', () => {
         if (before.includes(`${s.jobId}:${status}`) || status === 'running') continue;
         if (status === 'failed') {
           const e = s.job!.error ?? { code: 'INTERNAL', message: 'The export failed.' };
-          project.reportError(new StudioError(e.code as StudioError['code'], e.message));
+          project.reportError(StudioError.fromData({ ...e, code: e.code as StudioError['code'] }));
         }
         if (status === 'done') made.value = s.exportId;
         await refresh();

@@ -9,6 +9,7 @@ import App from '../../src-renderer/App.vue';
 import type { BaselineListing } from '../../src-shared/baselines/baseline-meta';
 import type { LeaderboardRow } from '../../src-shared/ipc/baseline-contract';
 import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
+import { say } from '../../src-shared/messages/message';
 import { irisManifest, job } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView, type FakeHandlers } from './fake-studio';
 
@@ -156,6 +157,16 @@ describe('the Baselines panel', () => {
     const { panel } = await openIris({ 'dataset:list': () => [noVal], 'baseline:leaderboard': () => [], 'baseline:list': () => [] });
     expect(panel().find('[data-testid="leaderboard-empty"]').text()).toMatch(/^Nothing to compare yet/);
     expect((panel().find('[data-testid="baseline-search"]').element as HTMLInputElement).disabled).toBe(true);
+  });
+
+  it('says why a job failed in the UI\'s language when main said it by key', async () => {
+    const { wrapper, studio, panel } = await openIris({ 'baseline:start': () => ({ jobId: 'j4', baselineId: 'bl-ffffffff' }) }, { locale: 'zh-CN' });
+    await panel().find('[data-testid="baseline-run"]').trigger('click');
+    await flushPromises();
+    const said = say('errors.baselineNoTest', { dataset: 'Iris' });
+    studio.emit('job:updated', job('j4', { kind: 'baseline', status: 'failed', error: { code: 'BAD_REQUEST', message: said.text, said } }));
+    await flushPromises();
+    expect(wrapper.find('[data-testid="error-message"]').text()).toBe('Iris 没有可用于给基线评分的测试样本：请重新划分并留出测试集。');
   });
 
   it('speaks Chinese when the UI does', async () => {

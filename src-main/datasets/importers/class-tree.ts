@@ -105,7 +105,7 @@ async function isZipFile(path: string): Promise<boolean> {
 /** Lists a folder or a .zip of one as classes and files; checks there are at least two classes. */
 export async function openClassTree(path: string, opts: { requireClasses?: boolean } = {}): Promise<ClassTree> {
   const st = await stat(path).catch(() => {
-    throw badInput(`Nothing found at ${path}.`);
+    throw badInput(say('errors.nothingAt', { path }));
   });
   let entries: TreeEntry[];
   let skipped: SkippedItem[] = [];
@@ -120,7 +120,7 @@ export async function openClassTree(path: string, opts: { requireClasses?: boole
     close = zip.close;
     container = 'zip';
   } else {
-    throw badInput(`${path} is neither a folder nor a .zip file.`);
+    throw badInput(say('errors.notFolderOrZip', { path }));
   }
   const grouped = groupByClass(entries);
   if (opts.requireClasses !== false) {

@@ -3,6 +3,7 @@
  * bounded-concurrency loop.
  */
 import { StudioError } from '../../../src-shared/errors';
+import { say, type Message } from '../../../src-shared/messages/message';
 import type { SkippedItem } from '../raw-dataset';
 
 /** Throws StudioError('CANCELLED') when the import was cancelled. */
@@ -10,9 +11,9 @@ export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new StudioError('CANCELLED', 'The import was cancelled.');
 }
 
-/** A StudioError('BAD_REQUEST') with a message a person can act on. */
-export function badInput(message: string, details?: unknown): StudioError {
-  return new StudioError('BAD_REQUEST', message, details);
+/** A StudioError('BAD_REQUEST') with a message a person can act on (by key where it is a Message: the app says it in the UI's language). */
+export function badInput(message: string | Message, details?: unknown): StudioError {
+  return typeof message === 'string' ? new StudioError('BAD_REQUEST', message, details) : StudioError.say('BAD_REQUEST', message, details);
 }
 
 /** Sorts names the way a person expects ("2" before "10", "cat" before "Dog"), the same on every machine. */
@@ -24,11 +25,11 @@ export const MAX_CLASSES = 1000;
 /** Refuses datasets a classifier cannot learn from: zero classes, just one, or more than MAX_CLASSES. */
 export function checkClassNames(classNames: readonly string[], what = 'the folder needs one subfolder per class', source = 'classes'): void {
   if (classNames.length > MAX_CLASSES) {
-    throw badInput(`${fmt(classNames.length)} ${source}: at most ${fmt(MAX_CLASSES)} classes are supported. Is that the right label?`);
+    throw badInput(say('errors.tooManyClasses', { n: fmt(classNames.length), source, max: fmt(MAX_CLASSES) }));
   }
   if (classNames.length === 0) throw badInput(`No classes: ${what}.`);
   if (classNames.length === 1) {
-    throw badInput(`Only one class (${classNames[0]}): a classifier needs at least two.`);
+    throw badInput(say('errors.oneClass', { name: classNames[0]! }));
   }
 }
 

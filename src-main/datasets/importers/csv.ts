@@ -67,16 +67,16 @@ export async function readCsvLayout(path: string, delimiter?: Delimiter): Promis
   const firstAt = new Map<string, number>();
   columns.forEach((c, i) => {
     const before = firstAt.get(c);
-    if (before !== undefined) throw badInput(`${basename(path)} has two columns named "${c}" (columns ${before + 1} and ${i + 1}): rename one.`);
+    if (before !== undefined) throw badInput(say('errors.csvDuplicateColumn', { file: basename(path), column: c, first: String(before + 1), second: String(i + 1) }));
     firstAt.set(c, i);
   });
   return { delimiter: d, hasHeader, columns, preview: rows.slice(hasHeader ? 1 : 0, 11) };
 }
 
-function columnIndex(columns: string[], name: string, role: string): number {
+function columnIndex(columns: string[], name: string, role: 'label' | 'text'): number {
   const i = columns.indexOf(name);
   const j = i >= 0 ? i : columns.findIndex((c) => c.toLowerCase() === name.trim().toLowerCase());
-  if (j < 0) throw badInput(`There is no ${role} column "${name}". The columns are: ${columns.join(', ')}.`);
+  if (j < 0) throw badInput(say(role === 'label' ? 'errors.csvNoLabelColumn' : 'errors.csvNoTextColumn', { column: name, columns: columns.join(', ') }));
   return j;
 }
 
@@ -92,9 +92,9 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
   const { columns } = layout;
   const labelCol = columnIndex(columns, source.labelColumn, 'label');
   const textCol = source.textColumn === undefined ? -1 : columnIndex(columns, source.textColumn, 'text');
-  if (textCol === labelCol) throw badInput('The text column and the label column must differ.');
+  if (textCol === labelCol) throw badInput(say('errors.csvSameColumns'));
   const featureCols = textCol >= 0 ? [] : columns.map((_, i) => i).filter((i) => i !== labelCol);
-  if (textCol < 0 && featureCols.length === 0) throw badInput(`${name} has no feature columns besides the label.`);
+  if (textCol < 0 && featureCols.length === 0) throw badInput(say('errors.csvNoFeatures', { file: name }));
 
   const F = featureCols.length;
   let values = new Float32Array(Math.max(1024, F * 1024));
@@ -190,7 +190,7 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
         `the first is line ${firstRagged}. Is the delimiter right?`,
     );
   }
-  if (rows === 0) throw badInput(`${name} has no data rows.`);
+  if (rows === 0) throw badInput(say('errors.csvNoRows', { file: name }));
 
   // Classes sorted numeric-aware ("2" before "10"), labels renumbered to that order.
   const order = [...labelIds.keys()].sort(compareNames);

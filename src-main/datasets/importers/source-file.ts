@@ -8,6 +8,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { say } from '../../../src-shared/messages/message';
 import { badInput } from './common';
 
 /** What a non-regular file is, in words. */
@@ -44,8 +45,8 @@ export async function openSourceFile(path: string, what = basename(path)): Promi
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw badInput(`Cannot read ${what}: no such file.`, { path });
-    if (e.code === 'EISDIR') throw badInput(`${what} is a folder, not a file.`, { path });
+    if (e.code === 'ENOENT') throw badInput(say('errors.noSuchFile', { file: what }), { path });
+    if (e.code === 'EISDIR') throw badInput(say('errors.isFolder', { file: what }), { path });
     throw badInput(`Cannot read ${what}: ${e.message}.`, { path });
   }
   try {
@@ -73,7 +74,7 @@ export async function readSourceHead(path: string, bytes: number): Promise<Buffe
 /** Reads a whole source file of at most `max` bytes, refusing a larger one before and during the read. */
 export async function readSourceFile(path: string, max: number, what = basename(path)): Promise<Buffer> {
   const { fh, size } = await openSourceFile(path, what);
-  const tooBig = () => badInput(`${what} is larger than the ${formatLimit(max)} limit.`, { path, limit: max });
+  const tooBig = () => badInput(say('errors.tooLarge', { file: what, limit: formatLimit(max) }), { path, limit: max });
   try {
     if (size > max) throw tooBig();
     const chunks: Buffer[] = [];
