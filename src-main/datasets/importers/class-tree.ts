@@ -45,7 +45,7 @@ export async function listFolder(root: string): Promise<TreeEntry[]> {
       const childRel = rel ? `${rel}/${d.name}` : d.name;
       if (d.isDirectory()) await walk(childRel);
       else if (d.isFile()) {
-        if (out.length >= MAX_TREE_FILES) throw badInput(`The folder has more than ${fmt(MAX_TREE_FILES)} files.`);
+        if (out.length >= MAX_TREE_FILES) throw badInput(say('errors.folderTooManyFiles', { max: fmt(MAX_TREE_FILES) }));
         const abs = join(root, childRel);
         // A file in a class folder is at most what a zip entry may be.
         out.push({ path: childRel, size: -1, read: () => readSourceFile(abs, ZIP_LIMITS.maxEntryBytes, childRel) });

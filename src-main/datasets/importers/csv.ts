@@ -57,11 +57,11 @@ export async function readCsvLayout(path: string, delimiter?: Delimiter): Promis
     throw badInput(`${basename(path)} is not a valid CSV file: ${(err as Error).message}.`);
   }
   if (rows.length === 0) {
-    throw badInput(head.length > 0 ? `${basename(path)} has no complete first line within ${MAX_RECORD_CHARS / 1024 / 1024} Mi characters.` : `${basename(path)} is empty.`);
+    throw badInput(head.length > 0 ? say('errors.csvNoFirstLine', { file: basename(path), n: String(MAX_RECORD_CHARS / 1024 / 1024) }) : say('errors.csvEmpty', { file: basename(path) }));
   }
   const hasHeader = detectHeader(rows);
   const width = rows[0]!.length;
-  if (width > MAX_COLUMNS) throw badInput(`${basename(path)} has ${fmt(width)} columns: at most ${fmt(MAX_COLUMNS)} are supported.`);
+  if (width > MAX_COLUMNS) throw badInput(say('errors.csvTooManyColumns', { file: basename(path), n: fmt(width), max: fmt(MAX_COLUMNS) }));
   const columns = hasHeader ? rows[0]!.map((c, i) => c.trim() || `col${i + 1}`) : Array.from({ length: width }, (_, i) => `col${i + 1}`);
   // A label or text column is picked by name, and features are reported by name: both must be unique.
   const firstAt = new Map<string, number>();

@@ -43,7 +43,7 @@ function hex(n: number): string {
 }
 
 function checkMagic(buf: Buffer, name: string, expected: number, what: string): void {
-  if (buf.length < 4) throw badInput(`${name} is truncated: it has ${buf.length} bytes, too few for an IDX header.`);
+  if (buf.length < 4) throw badInput(say('errors.idxTooShort', { file: name, bytes: String(buf.length) }));
   const magic = buf.readUInt32BE(0);
   if (magic === expected) return;
   const hint =
@@ -61,13 +61,13 @@ interface IdxImages {
 /** Parses and validates an idx3-ubyte image file. */
 export function parseIdxImages(buf: Buffer, name: string): IdxImages {
   checkMagic(buf, name, IMAGES_MAGIC, 'image');
-  if (buf.length < 16) throw badInput(`${name} is truncated: its header needs 16 bytes, the file has ${buf.length}.`);
+  if (buf.length < 16) throw badInput(say('errors.idxHeaderShort', { file: name, need: '16', bytes: String(buf.length) }));
   const count = buf.readUInt32BE(4);
   const rows = buf.readUInt32BE(8);
   const cols = buf.readUInt32BE(12);
-  if (count === 0) throw badInput(`${name} holds no images.`);
+  if (count === 0) throw badInput(say('errors.idxNoImages', { file: name }));
   if (rows < 1 || cols < 1 || rows > MAX_SIDE || cols > MAX_SIDE) {
-    throw badInput(`${name} says its images are ${rows}x${cols}; sides of 1 to ${MAX_SIDE} pixels are supported.`);
+    throw badInput(say('errors.idxBadSize', { file: name, rows: String(rows), cols: String(cols), max: String(MAX_SIDE) }));
   }
   const need = 16 + count * rows * cols;
   if (buf.length < need) {
@@ -82,7 +82,7 @@ export function parseIdxImages(buf: Buffer, name: string): IdxImages {
 /** Parses and validates an idx1-ubyte label file. */
 export function parseIdxLabels(buf: Buffer, name: string): Uint8Array {
   checkMagic(buf, name, LABELS_MAGIC, 'label');
-  if (buf.length < 8) throw badInput(`${name} is truncated: its header needs 8 bytes, the file has ${buf.length}.`);
+  if (buf.length < 8) throw badInput(say('errors.idxHeaderShort', { file: name, need: '8', bytes: String(buf.length) }));
   const count = buf.readUInt32BE(4);
   if (buf.length < 8 + count) {
     throw badInput(
@@ -109,7 +109,7 @@ async function readPair(imagesPath: string, labelsPath: string, signal: AbortSig
 /** Reads IDX images + labels (and the optional test pair) into one raw dataset. */
 export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<RawDataset> {
   if ((source.testImages === undefined) !== (source.testLabels === undefined)) {
-    throw badInput('The test set needs both an image file and a label file.');
+    throw badInput(say('errors.idxTestPair'));
   }
   ctx.report(0, 'Reading IDX files');
   const train = await readPair(source.images, source.labels, ctx.signal);

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { inflateSync } from 'fflate';
 import type { SkippedItem } from '../raw-dataset';
 import type { TreeEntry } from './tree-entry';
+import { say } from '../../../src-shared/messages/message';
 import { badInput, fmt, isJunkName } from './common';
 import { openSourceFile } from './source-file';
 
@@ -71,20 +72,20 @@ async function readCentralDirectory(fh: FileHandle, fileSize: number, zipName: s
   const tail = await readAt(fh, fileSize - tailLen, tailLen);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { eocd = i; break; }
-  if (eocd < 0) throw badInput(`${zipName} is not a valid zip file (no end-of-directory record).`);
+  if (eocd < 0) throw badInput(say('errors.zipNoEnd', { file: zipName }));
   const count = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff) throw badInput(`${zipName} is a ZIP64 archive, which is not supported.`);
+  if (count === 0xffff || cdOffset === 0xffffffff) throw badInput(say('errors.zip64', { file: zipName }));
   if (count > ZIP_LIMITS.maxEntries) {
-    throw badInput(`${zipName} has ${fmt(count)} entries, more than the ${fmt(ZIP_LIMITS.maxEntries)} allowed.`);
+    throw badInput(say('errors.zipTooManyEntries', { file: zipName, n: fmt(count), max: fmt(ZIP_LIMITS.maxEntries) }));
   }
-  if (cdOffset + cdSize > fileSize) throw badInput(`${zipName} is truncated or corrupt (its directory lies past the end).`);
+  if (cdOffset + cdSize > fileSize) throw badInput(say('errors.zipTruncated', { file: zipName }));
   const cd = await readAt(fh, cdOffset, cdSize);
   const out: CentralEntry[] = [];
   let p = 0;
   for (let n = 0; n < count; n++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CEN) throw badInput(`${zipName} has a corrupt directory.`);
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CEN) throw badInput(say('errors.zipCorrupt', { file: zipName }));
     const flags = cd.readUInt16LE(p + 8);
     const nameLen = cd.readUInt16LE(p + 28);
     const rawName = cd.subarray(p + 46, p + 46 + nameLen);
@@ -122,7 +123,7 @@ function checkBomb(entries: CentralEntry[], zipName: string): void {
     }
   }
   if (total > ZIP_LIMITS.maxTotalBytes) {
-    throw badInput(`${zipName} looks like a zip bomb: it expands to ${fmt(total)} bytes, more than the 2 GiB limit.`);
+    throw badInput(say('errors.zipBomb', { file: zipName, bytes: fmt(total) }));
   }
 }
 
