@@ -8,10 +8,10 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { BaselineListing } from '../../src-shared/baselines/baseline-meta';
 import type { BaselineModelName } from '../../src-shared/baselines/settings';
-import { StudioError } from '../../src-shared/errors';
 import type { LeaderboardRow } from '../../src-shared/ipc/baseline-contract';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { useStudio } from '../bridge';
+import { jobError } from './errors';
 import { useJobsStore } from './jobs';
 import { useProjectStore } from './project';
 
@@ -38,8 +38,7 @@ export const useBaselinesStore = defineStore('baselines', () => {
         const status = s.job!.status;
         if (before.includes(`${s.jobId}:${status}`) || status === 'running') continue;
         if (status === 'failed') {
-          const e = s.job!.error ?? { code: 'INTERNAL', message: 'The baselines failed.' };
-          project.reportError(StudioError.fromData({ ...e, code: e.code as StudioError['code'] }));
+          project.reportError(jobError(s.job!.error, 'The baselines failed.'));
         }
         if (s.datasetId === datasetId.value) await refresh();
       }

@@ -7,9 +7,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { DamagedDataset, DatasetImportRequest, DatasetManifest, SplitConfig } from '../../src-shared/datasets/schema';
-import { StudioError } from '../../src-shared/errors';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { useStudio } from '../bridge';
+import { jobError } from './errors';
 import { useProjectList } from '../composables/use-project-list';
 import { useJobsStore } from './jobs';
 import { useProjectStore } from './project';
@@ -39,8 +39,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       for (const id of failed) {
         if (before.includes(id)) continue;
         const job = importJobs.value.find((j) => j.id === id);
-        const e = job?.error ?? { code: 'INTERNAL', message: 'The import failed.' };
-        project.reportError(StudioError.fromData({ ...e, code: e.code as StudioError['code'] }));
+        project.reportError(jobError(job?.error, 'The import failed.'));
       }
     },
   );

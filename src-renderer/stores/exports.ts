@@ -5,9 +5,9 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { StudioError } from '../../src-shared/errors';
 import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
 import { useStudio } from '../bridge';
+import { jobError } from './errors';
 import { useJobsStore } from './jobs';
 import { useProjectStore } from './project';
 
@@ -40,8 +40,7 @@ export const useExportsStore = defineStore('exports', () => {
         const status = s.job!.status;
         if (before.includes(`${s.jobId}:${status}`) || status === 'running') continue;
         if (status === 'failed') {
-          const e = s.job!.error ?? { code: 'INTERNAL', message: 'The export failed.' };
-          project.reportError(StudioError.fromData({ ...e, code: e.code as StudioError['code'] }));
+          project.reportError(jobError(s.job!.error, 'The export failed.'));
         }
         if (status === 'done') made.value = s.exportId;
         await refresh();
