@@ -8,16 +8,8 @@
  * pt = kh-1-padTop before (and what makes the output the input's size after). Other strides and
  * layouts go to the original kernel.
  */
-import {
-  backend_util,
-  getKernel,
-  type KernelBackend,
-  type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
-import { wasmKernelOverride } from './wasm-kernel-override';
+import { backend_util, getKernel, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmKernelOverride, type WasmHeapBackend } from './wasm-kernel-override';
 
 const KERNEL = 'Conv2DBackpropInput';
 const BACKEND = 'wasm';
@@ -28,6 +20,17 @@ interface InputGradAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
+}
+
+/** dst[a, b, o, i] = src[kh-1-a, kw-1-b, i, o]: a filter [kh, kw, ci, co] flipped in space, channels swapped. */
+export function flipSwapFilter(src: Float32Array, dst: Float32Array, kh: number, kw: number, ci: number, co: number): void {
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const from = ((kh - 1 - a) * kw + (kw - 1 - b)) * ci * co;
+      const to = (a * kw + b) * co * ci;
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) dst[to + o * ci + i] = src[from + i * co + o]!;
+    }
+  }
 }
 
 /** The kernel wrapping `original`, which still serves strides above 1 and NCHW. */
@@ -54,18 +57,15 @@ export function convInputGradAsConv(original: KernelFunc): KernelFunc {
     const bottom = h - oh - top + kh - 1;
     const right = w - ow - left + kw - 1;
     if (top < 0 || left < 0 || bottom < 0 || right < 0) return original({ inputs, backend, attrs });
+    const heap = backend as WasmHeapBackend;
     const temps: TensorInfo[] = [];
-    const run = (name: string, ins: NamedTensorInfoMap, at: NamedAttrMap): TensorInfo => {
-      const kernel = getKernel(name, BACKEND);
-      if (!kernel) throw new Error(`wasm backend has no ${name} kernel`);
-      const out = kernel.kernelFunc({ inputs: ins, backend, attrs: at }) as TensorInfo;
-      temps.push(out);
-      return out;
-    };
     try {
-      // [kh, kw, ci, co] -> flipped in space, channels swapped: [kh, kw, co, ci].
-      const flipped = run('Reverse', { x: filter }, { dims: [0, 1] });
-      const swapped = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+      // [kh, kw, ci, co] -> flipped in space, channels swapped: [kh, kw, co, ci], in one pass
+      // over the heap (tfjs-wasm's Reverse took 1.2 ms on a 3x3x64x64 filter).
+      const [, , ci, co] = filter.shape as [number, number, number, number];
+      const swapped = heap.makeOutput([kh, kw, co, ci], 'float32');
+      temps.push(swapped);
+      flipSwapFilter(heap.typedArrayFromHeap(filter), heap.typedArrayFromHeap(swapped), kh, kw, ci, co);
       const dx = getKernel('Conv2D', BACKEND)!.kernelFunc({
         inputs: { x: dy, filter: swapped },
         backend,

@@ -1,13 +1,14 @@
 /**
  * The kernels the engine adds so every backend can train the studio's models: the conv filter
- * gradient (WASM, CPU), the gather gradient (WASM), and a matmul, a conv input gradient and a
- * leading-axes sum that keep WASM off its slow paths.
+ * gradient (WASM, CPU), the gather gradient (WASM), and a matmul, a conv input gradient, a
+ * leading-axes sum and a max-pool gradient that keep WASM off its slow paths.
  * Call once after loading backend packages.
  */
 import { registerConvFilterGradient } from './conv-filter-grad';
 import { registerWasmConvInputGradient } from './conv-input-grad';
 import { registerWasmSegmentSum } from './segment-sum';
 import { registerWasmBatchMatMul } from './wasm-matmul';
+import { registerWasmMaxPoolGrad } from './wasm-max-pool-grad';
 import { registerWasmSum } from './wasm-sum';
 
 /** Registers every training kernel the engine provides (idempotent). */
@@ -17,4 +18,5 @@ export function registerTrainingKernels(): void {
   registerWasmBatchMatMul();
   registerWasmConvInputGradient();
   registerWasmSum();
+  registerWasmMaxPoolGrad();
 }
