@@ -1,7 +1,7 @@
 /**
  * Training throughput (samples/s) of seed-cnn on MNIST and text-transformer on the spam sample
- * (seq 256) at batch 32 and 256, on each Node backend (wasm, cpu, and webgpu when an adapter
- * exists), through the real Trainer: a few batches timed after warm-up batches. The
+ * (seq 256) at batch 32 and 256, on each Node backend (wasm on 1 thread and on one per core, cpu,
+ * and webgpu when an adapter exists), through the real Trainer: a few batches timed after warm-up batches. The
  * transformer is slow on 2 cores, so it gets fewer batches and every configuration a time cap.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,15 +15,18 @@ import { Trainer } from '../src-engine/train/trainer';
 import type { BatchProvider, InputArray } from '../src-engine/train/types';
 import { registerWasmConvInputGradient, restoreDefaultWasmConvInputGradient } from '../src-engine/kernels/conv-input-grad';
 import { registerWasmBatchMatMul, restoreDefaultWasmBatchMatMul } from '../src-engine/kernels/wasm-matmul';
+import { registerWasmMaxPoolGrad, restoreDefaultWasmMaxPoolGrad } from '../src-engine/kernels/wasm-max-pool-grad';
 import { registerWasmSum, restoreDefaultWasmSum } from '../src-engine/kernels/wasm-sum';
 import { runCli } from '../src-main/cli/main';
 import { ArrayProvider, loadMnistArrays, type ArraySamples } from '../src-main/training/array-provider';
 import { openDiskBatchProvider } from '../src-main/training/disk-batch-provider';
 import { setupNodeBackend, type NodeBackend } from '../src-main/training/tf-node';
+import { nodeWasmThreads } from '../src-main/training/wasm-threads';
 import { torchComparisonRows } from './pytorch';
 import type { BenchRow, BenchSuite } from './report';
 
 const SUITE = 'training';
+const ONE_THREAD = 'wasm 1 thread';
 /** Stop timing a configuration after this long (it still counts at least one batch). */
 const CAP_MS = 12_000;
 /** Leave out a configuration expected to take longer than this (seconds). */
@@ -119,25 +122,39 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
     const same = rates.get(key(w, 32, backend));
     if (same) return same;
     const stockKey = (x: Workload) => key(x, 32, 'wasm-stock');
-    const base = rates.get(stockKey(w)) ?? rates.get(key(w, bs, 'wasm')) ?? rates.get(key(w, 32, 'wasm'));
+    const base = rates.get(stockKey(w)) ?? rates.get(key(w, bs, ONE_THREAD)) ?? rates.get(key(w, 32, ONE_THREAD));
     const here = rates.get(key(workloads[0]!, 32, backend));
-    const wasm = rates.get(stockKey(workloads[0]!)) ?? rates.get(key(workloads[0]!, 32, 'wasm'));
+    const wasm = rates.get(stockKey(workloads[0]!)) ?? rates.get(key(workloads[0]!, 32, ONE_THREAD));
     return base && here && wasm ? (base * here) / wasm : null;
   };
-  for (const backend of ['wasm', 'cpu', 'webgpu'] as const) {
+  // WASM on one thread and on one per core (the CLI's default), each from its own backend start.
+  const threads = nodeWasmThreads();
+  const configs: { label: string; backend: NodeBackend; threads?: number }[] = [
+    { label: ONE_THREAD, backend: 'wasm', threads: 1 },
+    ...(threads > 1 ? [{ label: `wasm ${threads} threads`, backend: 'wasm' as const, threads }] : []),
+    { label: 'cpu', backend: 'cpu' },
+    { label: 'webgpu', backend: 'webgpu' },
+  ];
+  for (const { label, backend, threads } of configs) {
     try {
-      const info = await setupNodeBackend(backend);
+      const info = await setupNodeBackend(backend, { threads });
       if (info.adapter) log(`  ${backend}: ${info.adapter}`);
+      if (info.wasm && info.wasm.threads !== threads) {
+        const why = info.wasm.fallback ?? `the pool has ${info.wasm.threads}`;
+        log(`  skipping ${label}: ${why}`);
+        rows.push({ suite: SUITE, name: `${label}: skipped`, value: 0, unit: '-', note: why });
+        continue;
+      }
     } catch (err) {
-      log(`  skipping ${backend}: ${(err as Error).message}`);
-      rows.push({ suite: SUITE, name: `${backend}: skipped`, value: 0, unit: '-', note: (err as Error).message });
+      log(`  skipping ${label}: ${(err as Error).message}`);
+      rows.push({ suite: SUITE, name: `${label}: skipped`, value: 0, unit: '-', note: (err as Error).message });
       continue;
     }
     for (const w of workloads) {
       for (const batchSize of [32, 256]) {
-        const name = `${w.name} b${batchSize} ${backend}`;
+        const name = `${w.name} b${batchSize} ${label}`;
         const plan = { ...w.plan[batchSize]! };
-        const rate = guess(w, batchSize, backend);
+        const rate = guess(w, batchSize, label);
         if (rate) {
           const seconds = ((plan.warmup + 1) * batchSize) / rate;
           if (seconds > SKIP_S) {
@@ -149,7 +166,7 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
         }
         try {
           const r = await measure({ ...w, plan: { ...w.plan, [batchSize]: plan } }, batchSize, backend);
-          rates.set(key(w, batchSize, backend), r.value);
+          rates.set(key(w, batchSize, label), r.value);
           log(`  ${name}: ${Math.round(r.value)} samples/s (${r.batches} batches)`);
           const how = r.warm ? `${r.batches} batches after ${plan.warmup} warm-up` : `${r.batches} batches incl. warm-up (time cap)`;
           // A backend that computes garbage (a kernel that fails to compile) shows as a non-finite loss.
@@ -163,7 +180,7 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
         }
       }
     }
-    if (backend === 'wasm') {
+    if (label === ONE_THREAD) {
       for (const row of await stockKernelRows(workloads, log)) {
         rows.push(row);
         const w = workloads.find((x) => row.name.startsWith(x.name));
@@ -172,20 +189,37 @@ async function run(log: (line: string) => void): Promise<BenchRow[]> {
     }
     tf.disposeVariables();
   }
+  if (threads > 1) rows.push(...threadSpeedupRows(rates, workloads, threads, log));
   rows.push(...torchComparisonRows(SUITE, bestCpuRates(rates, workloads[0]!.name), log));
   return rows;
 }
 
-/** The fastest Node CPU path (wasm or cpu) for seed-cnn at each batch size. */
+/** The fastest Node CPU path (wasm on any threads, or cpu) for seed-cnn at each batch size. */
 function bestCpuRates(rates: Map<string, number>, seedCnn: string): Map<number, { rate: number; path: string }> {
   const best = new Map<number, { rate: number; path: string }>();
-  for (const batchSize of [32, 256]) {
-    for (const backend of ['wasm', 'cpu']) {
-      const rate = rates.get(`${seedCnn}|${batchSize}|${backend}`);
-      if (rate && rate > (best.get(batchSize)?.rate ?? 0)) best.set(batchSize, { rate, path: `Node ${backend}` });
-    }
+  for (const [k, rate] of rates) {
+    const [name, batch, label] = k.split('|') as [string, string, string];
+    if (name !== seedCnn || label === 'wasm-stock' || !(label.startsWith('wasm') || label === 'cpu')) continue;
+    const batchSize = Number(batch);
+    if (rate > (best.get(batchSize)?.rate ?? 0)) best.set(batchSize, { rate, path: `Node ${label}` });
   }
   return best;
+}
+
+/** All threads over one thread, per workload and batch size, both measured in this run. */
+function threadSpeedupRows(rates: Map<string, number>, workloads: Workload[], threads: number, log: (line: string) => void): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const w of workloads) {
+    for (const batchSize of [32, 256]) {
+      const one = rates.get(`${w.name}|${batchSize}|${ONE_THREAD}`);
+      const all = rates.get(`${w.name}|${batchSize}|wasm ${threads} threads`);
+      if (!one || !all) continue;
+      const name = `${w.name} b${batchSize} wasm ${threads} threads / 1 thread`;
+      log(`  ${name}: ${(all / one).toFixed(2)}x`);
+      rows.push({ suite: SUITE, name, value: all / one, unit: 'x', note: `${all.toFixed(1)} vs ${one.toFixed(1)} samples/s (Node, threaded SIMD build vs stock SIMD build)` });
+    }
+  }
+  return rows;
 }
 
 /**
@@ -197,6 +231,7 @@ async function stockKernelRows(workloads: Workload[], log: (line: string) => voi
   restoreDefaultWasmBatchMatMul();
   restoreDefaultWasmConvInputGradient();
   restoreDefaultWasmSum();
+  restoreDefaultWasmMaxPoolGrad();
   try {
     for (const w of workloads) {
       const name = `${w.name} b32 wasm, stock tfjs kernels`;
@@ -212,6 +247,7 @@ async function stockKernelRows(workloads: Workload[], log: (line: string) => voi
     registerWasmBatchMatMul();
     registerWasmConvInputGradient();
     registerWasmSum();
+    registerWasmMaxPoolGrad();
   }
   return rows;
 }

@@ -54,6 +54,8 @@ export interface HeadlessTrainSummary extends TrainResult {
   checkpointIds: string[];
   backend: string;
   adapter: string | null;
+  /** WASM's thread count (null on other backends). */
+  wasmThreads: number | null;
   samplesPerSec: number | null;
 }
 
@@ -173,5 +175,5 @@ export async function trainHeadless(
     throw cause instanceof Error && cause.message === end.error ? cause : new Error(end.error, { cause });
   }
   const { result } = end;
-  return { ...result, runId: run.id, datasetId: dsEntry.id, model: modelLabel, checkpointIds: sink.checkpointIds, backend: backend.backend, adapter: backend.adapter, samplesPerSec: sink.samplesPerSec };
+  return { ...result, runId: run.id, datasetId: dsEntry.id, model: modelLabel, checkpointIds: sink.checkpointIds, backend: backend.backend, adapter: backend.adapter, wasmThreads: backend.wasm?.threads ?? null, samplesPerSec: sink.samplesPerSec };
 }

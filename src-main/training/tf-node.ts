@@ -10,13 +10,22 @@ import { StudioError } from '../../src-shared/errors';
 import { registerTrainingKernels } from '../../src-engine/kernels/register-kernels';
 
 import type { NodeBackend } from './backends';
+import { nodeWasmThreads, useWasmThreads, wasmThreading } from './wasm-threads';
 
 export { NODE_BACKENDS, type NodeBackend } from './backends';
 
-/** The backend in use and, for WebGPU, the adapter behind it. */
+/** The backend in use and, for WebGPU, the adapter behind it; for WASM, its threads. */
 export interface BackendInfo {
   backend: NodeBackend;
   adapter: string | null;
+  /** WASM only: the threads its pool runs, and why it runs on one when threads failed to start. */
+  wasm?: { threads: number; fallback: string | null };
+}
+
+/** Options for setupNodeBackend. */
+export interface NodeBackendOptions {
+  /** WASM threads (default: nodeWasmThreads(), i.e. MODEL_STUDIO_WASM_THREADS or one per core). */
+  threads?: number;
 }
 
 let webgpuAdapter: string | null | undefined;
@@ -46,9 +55,9 @@ async function installWebGpu(): Promise<string | null> {
 }
 
 /** Loads and selects a backend, then registers the training kernels; throws StudioError when unavailable. */
-export async function setupNodeBackend(name: NodeBackend): Promise<BackendInfo> {
+export async function setupNodeBackend(name: NodeBackend, options: NodeBackendOptions = {}): Promise<BackendInfo> {
   let adapter: string | null = null;
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (name === 'wasm') await useWasmThreads(options.threads ?? nodeWasmThreads());
   else if (name === 'webgpu') {
     adapter = await installWebGpu().catch((err: unknown) => {
       throw new StudioError('UNSUPPORTED', `WebGPU is not available here (${(err as Error).message}); use --backend wasm.`);
@@ -64,5 +73,5 @@ export async function setupNodeBackend(name: NodeBackend): Promise<BackendInfo> 
   if (!ok) throw new StudioError('UNSUPPORTED', `The ${name} backend failed to start${name === 'wasm' ? '' : '; use --backend wasm'}.`);
   await tf.ready();
   registerTrainingKernels();
-  return { backend: name, adapter };
+  return name === 'wasm' ? { backend: name, adapter, wasm: wasmThreading() } : { backend: name, adapter };
 }

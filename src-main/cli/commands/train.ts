@@ -94,8 +94,10 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
         started(info) {
           epochs = info.hyper.epochs;
           batches = info.batchesPerEpoch;
-          const adapter = info.backend.adapter ? ` (${info.backend.adapter})` : '';
-          say(`Training ${info.spec.name} on ${info.samples} samples, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${batches} batches, backend ${info.backend.backend}${adapter}: run ${info.runId}\n`);
+          const { adapter, wasm } = info.backend;
+          const how = adapter ? ` (${adapter})` : wasm ? ` (SIMD, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'})` : '';
+          if (wasm?.fallback) say(`WASM threads did not start (${wasm.fallback}); training on 1 thread.\n`);
+          say(`Training ${info.spec.name} on ${info.samples} samples, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${batches} batches, backend ${info.backend.backend}${how}: run ${info.runId}\n`);
           const size = info.hyper.batchSize;
           if (info.microBatchSize < size) {
             say(`A batch of ${size} does not fit in ${info.backend.backend} memory: each trains as ${Math.ceil(size / info.microBatchSize)} slices of up to ${info.microBatchSize} samples (same result).\n`);
@@ -117,8 +119,8 @@ async function run({ values, positionals, io }: CommandContext): Promise<number>
     if (tty) io.stderr('\r'.padEnd(81) + '\r');
     await studio.projects.close(CLI_CLIENT);
     if (json) {
-      const { runId, status, epochsDone, step, checkpointIds, last, best, backend, adapter, samplesPerSec, datasetId, model } = summary;
-      io.stdout(`${JSON.stringify({ runId, status, epochsDone, step, checkpointIds, metrics: last, best, backend, adapter, samplesPerSec, datasetId, model }, null, 2)}\n`);
+      const { runId, status, epochsDone, step, checkpointIds, last, best, backend, adapter, wasmThreads, samplesPerSec, datasetId, model } = summary;
+      io.stdout(`${JSON.stringify({ runId, status, epochsDone, step, checkpointIds, metrics: last, best, backend, adapter, wasmThreads, samplesPerSec, datasetId, model }, null, 2)}\n`);
     } else {
       io.stdout(formatTrainSummary(summary));
     }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeWasmThreads } from '../../../src-main/training/wasm-threads';
 import { runBin } from './run-bin';
 
 let work: string;
@@ -31,6 +32,10 @@ describe('model-studio train and eval', () => {
     const summary = JSON.parse(train.stdout);
     expect(summary).toMatchObject({ status: 'completed', epochsDone: 1, step: 188, backend: 'wasm', datasetId: dataset, model: 'seed-cnn' });
     expect(summary.runId).toMatch(/^rn-[0-9a-z]{8}$/);
+    // WASM on one thread per core (the threaded build), said in the progress and the summary.
+    const threads = nodeWasmThreads();
+    expect(summary.wasmThreads).toBe(threads);
+    expect(train.stderr).toContain(`backend wasm (SIMD, ${threads} thread${threads === 1 ? '' : 's'}): run ${summary.runId}`);
     expect(summary.checkpointIds).toHaveLength(1);
     expect(summary.metrics.valAccuracy).toBeGreaterThan(0.85);
     expect(train.stderr).toMatch(/^epoch 1\/1 {2}loss [\d.]+ {2}acc [\d.]+% {2}val_loss [\d.]+ {2}val_acc [\d.]+% {2}\d+ samples\/s {2}ck-/m);
