@@ -9,7 +9,7 @@ import { say } from '../../src-shared/messages/message';
 import { StudioError } from '../../src-shared/errors';
 import type { ProjectView } from '../../src-shared/ipc/contract';
 import { createManifest, ENTRY_KINDS, parseProjectText, serializeManifest } from '../../src-shared/project/manifest';
-import { PROJECT_EXTENSION, projectNameProblem } from '../../src-shared/project/names';
+import { PROJECT_EXTENSION, projectNameIssue } from '../../src-shared/project/names';
 import { writeFileAtomic } from './atomic-write';
 
 /** The folders a new project starts with, one per kind of stored thing that has files. */
@@ -112,8 +112,13 @@ async function checkEntryDirsStayInside(dir: string, manifest: ProjectView['mani
 
 /** Creates `<parentDir>/<name>/` with its project file and subfolders (and `parentDir` with `makeParent`); returns the new project. */
 export async function createProjectFiles(parentDir: string, name: string, appVersion: string, opts: { makeParent?: boolean } = {}): Promise<ProjectView> {
-  const problem = projectNameProblem(name);
-  if (problem) throw new StudioError('PROJECT_NAME_INVALID', `"${name}" cannot be a project name: ${problem}`, { name });
+  const issue = projectNameIssue(name);
+  if (issue) {
+    // The English says which name; the UI says the reason in its language under the name field.
+    const err = new StudioError('PROJECT_NAME_INVALID', `"${name}" cannot be a project name: ${issue.text}`, { name });
+    err.said = issue;
+    throw err;
+  }
   const parent = resolve(parentDir);
   if (opts.makeParent) await mkdir(parent, { recursive: true }).catch((err: unknown) => {
     // An existing file there is reported below, as for any parent.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StudioError } from '../errors';
+import { say } from '../messages/message';
 import { parseJsonBounded } from '../json-depth';
 import { migrate, MigrationGapError, type MigrationStep } from './migrate';
 import { relativePathProblem } from './names';
@@ -48,18 +49,17 @@ export function parseProjectText(text: string, fileLabel = 'The project file'): 
   }
   const doc = raw as Record<string, unknown>;
   if (doc.format !== 'model-studio/project') {
-    throw new StudioError('PROJECT_INVALID', `${fileLabel} is not a Model Studio project (its "format" field is missing or wrong).`);
+    throw StudioError.say('PROJECT_INVALID', say('errors.projectNotStudio', { file: fileLabel }));
   }
   const version = doc.formatVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new StudioError('PROJECT_INVALID', `${fileLabel} has no valid "formatVersion" (a positive integer).`);
+    throw StudioError.say('PROJECT_INVALID', say('errors.projectNoVersion', { file: fileLabel }));
   }
   if (version > CURRENT_FORMAT_VERSION) {
-    throw new StudioError(
-      'PROJECT_TOO_NEW',
-      `${fileLabel} was saved in format version ${version} by a newer Model Studio; this version reads up to ${CURRENT_FORMAT_VERSION}. Update Model Studio to open it.`,
-      { formatVersion: version, supported: CURRENT_FORMAT_VERSION },
-    );
+    throw StudioError.say('PROJECT_TOO_NEW', say('errors.projectTooNew', { file: fileLabel, version: String(version), supported: String(CURRENT_FORMAT_VERSION) }), {
+      formatVersion: version,
+      supported: CURRENT_FORMAT_VERSION,
+    });
   }
   let migrated = doc;
   if (version < CURRENT_FORMAT_VERSION) {
@@ -67,7 +67,7 @@ export function parseProjectText(text: string, fileLabel = 'The project file'): 
       migrated = migrate(doc, version, CURRENT_FORMAT_VERSION, MIGRATIONS).doc;
     } catch (err) {
       if (err instanceof MigrationGapError) {
-        throw new StudioError('PROJECT_INVALID', `${fileLabel} uses format version ${version}, which this build cannot upgrade.`);
+        throw StudioError.say('PROJECT_INVALID', say('errors.projectCannotUpgrade', { file: fileLabel, version: String(version) }));
       }
       throw err;
     }

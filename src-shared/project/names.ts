@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Message, say } from '../messages/message';
 
 /** The extension of a project manifest file. */
 export const PROJECT_EXTENSION = '.mstudio';
@@ -8,20 +9,22 @@ export const PROJECT_EXTENSION = '.mstudio';
 const FORBIDDEN_NAME_CHARS = /[<>:"/\\|?*\u0000-\u001f]/;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 
-/** Why a project name cannot be used as a file name, or null when it can. */
-export function projectNameProblem(name: string): string | null {
-  if (name.trim().length === 0) return 'The name is empty.';
-  if (name.length > 64) return 'The name is longer than 64 characters.';
-  if (name !== name.trim()) return 'The name starts or ends with a space.';
-  if (name.endsWith('.')) return 'The name ends with a dot.';
-  if (name.startsWith('.')) return 'The name starts with a dot.';
+/** Why a project name cannot be used as a file name, said by key (for the UI's language), or null when it can. */
+export function projectNameIssue(name: string): Message | null {
+  if (name.trim().length === 0) return say('errors.name.empty');
+  if (name.length > 64) return say('errors.name.tooLong');
+  if (name !== name.trim()) return say('errors.name.spaceAtEnd');
+  if (name.endsWith('.')) return say('errors.name.dotAtEnd');
+  if (name.startsWith('.')) return say('errors.name.dotAtStart');
   const bad = FORBIDDEN_NAME_CHARS.exec(name);
-  if (bad) {
-    const shown = bad[0].charCodeAt(0) < 32 ? 'a control character' : `"${bad[0]}"`;
-    return `The name contains ${shown}, which cannot be used in a file name.`;
-  }
-  if (WINDOWS_RESERVED.test(name)) return `"${name}" is a reserved file name on Windows.`;
+  if (bad) return bad[0].charCodeAt(0) < 32 ? say('errors.name.controlChar') : say('errors.name.badChar', { char: bad[0] });
+  if (WINDOWS_RESERVED.test(name)) return say('errors.name.reserved', { name });
   return null;
+}
+
+/** Why a project name cannot be used as a file name, in English, or null when it can. */
+export function projectNameProblem(name: string): string | null {
+  return projectNameIssue(name)?.text ?? null;
 }
 
 /** A project name that is also a safe file name on Windows, macOS and Linux. */

@@ -1,6 +1,7 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../src-shared/errors';
+import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import App from '../../src-renderer/App.vue';
 import { APP_INFO, fakeStudio, mountWithStudio, projectView } from './fake-studio';
 
@@ -42,6 +43,17 @@ describe('new project dialog', () => {
     expect(wrapper.find('[data-testid="project-name-problem"]').exists()).toBe(false);
     expect(create().disabled).toBe(false);
     expect(wrapper.text()).toContain('Creates /home/ada/Model Studio/Digits/Digits.mstudio');
+  });
+
+  it('says the name problem in Chinese when the UI is in Chinese', async () => {
+    const wrapper = await openDialog(fakeStudio({ 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }) }));
+    const name = wrapper.find('[data-testid="project-name-input"]');
+    await name.setValue('bad/name');
+    expect(wrapper.find('[data-testid="project-name-problem"]').text()).toBe('名称含有“/”，不能用作文件名。');
+    await name.setValue('con');
+    expect(wrapper.find('[data-testid="project-name-problem"]').text()).toBe('“con”是 Windows 的保留文件名。');
+    await name.setValue('  ');
+    expect(wrapper.find('[data-testid="project-name-problem"]').text()).toBe('名称为空。');
   });
 
   it('creates the project with name and parent folder on Enter, then shows it', async () => {
