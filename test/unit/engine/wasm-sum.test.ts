@@ -7,7 +7,9 @@ import { registerWasmSum, restoreDefaultWasmSum } from '../../../src-engine/kern
 import { tf } from './tf-setup';
 
 const CASES: { shape: number[]; axis: number | number[]; keepDims?: boolean }[] = [
+  // Rows in blocks of four, with 0 to 3 left over.
   { shape: [9, 7], axis: 0 },
+  { shape: [3, 6], axis: 0 },
   { shape: [2, 5, 3], axis: [0, 1] },
   { shape: [2, 5, 3], axis: [1, 0], keepDims: true },
   { shape: [4, 3, 2, 5], axis: [0, 1, 2] },
