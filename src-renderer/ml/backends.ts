@@ -87,9 +87,10 @@ const MAX_WASM_THREADS = 8;
 /**
  * The WASM thread count: the one asked for, else one per logical core on more than 2 cores and
  * 1 on 2 or fewer. Measured on 2 cores (`npm run bench -- training-browser`): XNNPACK wakes its
- * pool for every op, which costs 0.1-0.25 ms even on a 2,048-element ReLU, so training at
- * batch 32 ran at 0.40x (seed-cnn) and 0.51x (text-transformer) of 1 thread, though a large
- * conv alone runs 1.85x faster on 2 threads.
+ * pool for every op, which costs 0.1-0.25 ms even on a 2,048-element ReLU, so seed-cnn at
+ * batch 32 ran at 0.40-0.70x of 1 thread (0.63x on 2026-12-01, 1.13x at batch 256), though a
+ * large conv alone runs 1.85x faster on 2 threads. (The CLI in Node gains from threads on 2
+ * cores, where nothing else shares them: src-main/training/wasm-threads.ts.)
  */
 export function threadsFor(requested: number | undefined, cores = navigator.hardwareConcurrency): number {
   if (requested !== undefined && Number.isInteger(requested) && requested >= 1) return Math.min(MAX_WASM_THREADS, requested);
