@@ -40,7 +40,7 @@ export function convInputGradAsConv(original: KernelFunc): KernelFunc {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as InputGradAttrs;
     const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
-    if (dataFormat !== 'NHWC' || sh !== 1 || sw !== 1 || dy.dtype !== 'float32') return original({ inputs, backend, attrs });
+    if (dataFormat !== 'NHWC' || sh !== 1 || sw !== 1 || dy.dtype !== 'float32' || filter.dtype !== 'float32') return original({ inputs, backend, attrs });
     const info = backend_util.computeConv2DInfo(
       inputShape,
       filter.shape as [number, number, number, number],

@@ -133,7 +133,9 @@ async function onnxRunner(bytes: Uint8Array, shape: number[], datatype: Datatype
 /** A TF.js layers export in this process: tfjs on WASM, the studio's layers registered, its weights decoded as tf.loadLayersModel does. */
 async function tfjsRunner(dir: string, meta: ExportMeta, shape: number[], datatype: Datatype, projectDir: string | undefined): Promise<Runner> {
   const { setupNodeBackend } = await import('../training/tf-node');
-  await setupNodeBackend('wasm');
+  // One thread: this may run in the app's main process (Try), beside the UI, and a request is
+  // small; threads pay for training steps, not for single predictions.
+  await setupNodeBackend('wasm', { threads: 1 });
   const tf = await import('@tensorflow/tfjs-core');
   const { loadLayersModel } = await import('@tensorflow/tfjs-layers');
   await import('../../src-engine/layers/register-layers');

@@ -69,7 +69,7 @@ export async function readProjectFile(input: string): Promise<LoadedProjectFile>
     if (errno(err) === 'ENOENT') throw StudioError.say('NOT_FOUND', say('errors.noProjectFile', { path }), { path });
     throw ioError('read', path, err);
   }
-  const { manifest, migratedFrom } = parseProjectText(text, `The project file ${basename(path)}`);
+  const { manifest, migratedFrom } = parseProjectText(text, basename(path));
   const dir = dirname(path);
   await checkEntryDirsStayInside(dir, manifest, basename(path));
   return { view: { path, dir, manifest, migratedFrom }, text };

@@ -12,10 +12,11 @@
  * Its workers are unref'd, so that a command ends when its work does.
  * The backend stays registered as 'wasm', so every WASM kernel (tfjs's and the engine's) serves it.
  * When the threaded build fails to start, the stock single-threaded one starts instead, and the
- * reason is kept for the CLI to say.
+ * reason is kept for the CLI to say. The scripts live in a folder only this user can write
+ * (`<tmp>/model-studio-<uid>/`) and are rewritten whenever they differ from the package's.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,7 +41,7 @@ type BackendFactory = () => tf.KernelBackend | Promise<tf.KernelBackend>;
 interface EmscriptenModule {
   cwrap(name: string, ret: string | null, args: string[]): unknown;
   tfjs?: Record<string, unknown>;
-  PThread?: { unusedWorkers: NodeWorkerLike[]; runningWorkers: NodeWorkerLike[] };
+  PThread?: { unusedWorkers: NodeWorkerLike[]; runningWorkers: NodeWorkerLike[]; terminateAllThreads?(): void };
 }
 
 let stockFactory: BackendFactory | null = null;
@@ -57,6 +58,30 @@ export function nodeWasmThreads(env: NodeJS.ProcessEnv = process.env, cores = os
   return Math.min(MAX_WASM_THREADS, n);
 }
 
+/**
+ * A folder only this user can write: `<tmp>/model-studio-<uid>` (mode 0700, owned by us, not a
+ * link), so nobody else on the machine can put a script where the CLI loads one.
+ */
+function privateDir(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  const dir = join(os.tmpdir(), uid === null ? 'model-studio' : `model-studio-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory() || (uid !== null && (st.uid !== uid || (st.mode & 0o022) !== 0))) {
+    throw new Error(`${dir} is not a private folder of this user`);
+  }
+  return dir;
+}
+
+/** Whether `path` holds exactly `text`. */
+function holds(path: string, text: string): boolean {
+  try {
+    return readFileSync(path, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}
+
 /** The threaded build's scripts, written where Node's workers can load them; returns their paths. */
 function workerScripts(wasmOut: string): { worker: string; main: string } {
   const mainSource = readFileSync(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js'), 'utf8');
@@ -65,20 +90,22 @@ function workerScripts(wasmOut: string): { worker: string; main: string } {
   // escapes them again before making its blob).
   const workerSource = wasmWorkerContents.replace(/\n/g, '\\n');
   const tag = createHash('sha256').update(mainSource).update(workerSource).digest('hex').slice(0, 16);
-  const dir = join(os.tmpdir(), `model-studio-wasm-threads-${tag}`);
+  const dir = join(privateDir(), `wasm-threads-${tag}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const worker = join(dir, 'worker.cjs');
   const main = join(dir, 'tfjs-backend-wasm-threaded-simd.cjs');
-  if (!existsSync(worker) || !existsSync(main)) {
-    mkdirSync(dir, { recursive: true });
+  for (const [path, text] of [[main, mainSource], [worker, workerSource]] as const) {
+    if (holds(path, text)) continue;
     // Written beside and renamed, so two processes starting at once never read half a file.
-    for (const [path, text] of [[main, mainSource], [worker, workerSource]] as const) {
-      const part = `${path}.${process.pid}.part`;
-      writeFileSync(part, text);
-      renameSync(part, path);
-    }
+    const part = `${path}.${process.pid}.part`;
+    writeFileSync(part, text, { mode: 0o600 });
+    renameSync(part, path);
   }
   return { worker, main };
 }
+
+/** How long the threaded module may take to start (its 8 workers load the module) before the stock build runs. */
+const START_TIMEOUT_MS = 30_000;
 
 /** The threaded backend on `threads` threads, made as tfjs's own init makes it. */
 async function threadedBackend(threads: number): Promise<tf.KernelBackend> {
@@ -91,14 +118,28 @@ async function threadedBackend(threads: number): Promise<tf.KernelBackend> {
     const real = cpus();
     return Array.from({ length: Math.max(real.length, threads) * 2 }, (_, i) => real[i % real.length]!);
   };
+  const config: Record<string, unknown> & Partial<EmscriptenModule> = {
+    locateFile: (path: string, prefix: string) =>
+      path.endsWith('.worker.js') ? scripts.worker : path.endsWith('.wasm') ? join(wasmOut, 'tfjs-backend-wasm-threaded-simd.wasm') : prefix + path,
+    mainScriptUrlOrBlob: scripts.main,
+  };
   let module: EmscriptenModule;
+  let timer: NodeJS.Timeout | undefined;
+  // An abort during instantiation, or workers that never load, would otherwise leave the start
+  // pending for ever.
+  const failed = new Promise<never>((_, reject) => {
+    config.onAbort = (what: unknown) => reject(new Error(`the threaded WASM build aborted: ${String(what)}`));
+    timer = setTimeout(() => reject(new Error(`the threaded WASM build did not start in ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+  });
   try {
-    module = await factory({
-      locateFile: (path: string, prefix: string) =>
-        path.endsWith('.worker.js') ? scripts.worker : path.endsWith('.wasm') ? join(wasmOut, 'tfjs-backend-wasm-threaded-simd.wasm') : prefix + path,
-      mainScriptUrlOrBlob: scripts.main,
-    });
+    module = await Promise.race([factory(config), failed]);
+  } catch (err) {
+    // Emscripten put its workers on the config (its Module) before it failed: end them, or they
+    // would keep Node running.
+    config.PThread?.terminateAllThreads?.();
+    throw err;
   } finally {
+    clearTimeout(timer);
     os.cpus = cpus;
   }
   // Emscripten refs a worker while it runs a thread, and XNNPACK's pool threads never end, so
@@ -125,7 +166,15 @@ async function threadedBackend(threads: number): Promise<tf.KernelBackend> {
  * more, tfjs's stock single-threaded SIMD build for 1). A backend already started on another count
  * is removed first (its tensors with it), so call this before any model exists.
  */
-export async function useWasmThreads(threads: number): Promise<void> {
+export function useWasmThreads(threads: number): Promise<void> {
+  // One at a time: a second call removing the backend mid-start would cancel the first's start.
+  const next = queue.then(() => switchWasmThreads(threads));
+  queue = next.catch(() => {});
+  return next;
+}
+let queue: Promise<void> = Promise.resolve();
+
+async function switchWasmThreads(threads: number): Promise<void> {
   await import('@tensorflow/tfjs-backend-wasm');
   stockFactory ??= tf.findBackendFactory('wasm') as BackendFactory;
   const n = Math.min(MAX_WASM_THREADS, Math.max(1, Math.floor(threads)));

@@ -37,7 +37,9 @@ function formatIssues(error: z.ZodError): { path: string; message: string }[] {
  * Parses the text of a `.mstudio` file: JSON, format version, migrations, schema, and paths that
  * must stay inside the project folder. Throws a StudioError whose message names the problem.
  */
-export function parseProjectText(text: string, fileLabel = 'The project file'): ParsedManifest {
+export function parseProjectText(text: string, fileName?: string): ParsedManifest {
+  const fileLabel = fileName ? `The project file ${fileName}` : 'The project file';
+  const file = fileName ?? '(unnamed)';
   let raw: unknown;
   try {
     raw = parseJsonBounded(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -49,14 +51,14 @@ export function parseProjectText(text: string, fileLabel = 'The project file'): 
   }
   const doc = raw as Record<string, unknown>;
   if (doc.format !== 'model-studio/project') {
-    throw StudioError.say('PROJECT_INVALID', say('errors.projectNotStudio', { file: fileLabel }));
+    throw StudioError.say('PROJECT_INVALID', say('errors.projectNotStudio', { file }));
   }
   const version = doc.formatVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw StudioError.say('PROJECT_INVALID', say('errors.projectNoVersion', { file: fileLabel }));
+    throw StudioError.say('PROJECT_INVALID', say('errors.projectNoVersion', { file }));
   }
   if (version > CURRENT_FORMAT_VERSION) {
-    throw StudioError.say('PROJECT_TOO_NEW', say('errors.projectTooNew', { file: fileLabel, version: String(version), supported: String(CURRENT_FORMAT_VERSION) }), {
+    throw StudioError.say('PROJECT_TOO_NEW', say('errors.projectTooNew', { file, version: String(version), supported: String(CURRENT_FORMAT_VERSION) }), {
       formatVersion: version,
       supported: CURRENT_FORMAT_VERSION,
     });
@@ -67,7 +69,7 @@ export function parseProjectText(text: string, fileLabel = 'The project file'): 
       migrated = migrate(doc, version, CURRENT_FORMAT_VERSION, MIGRATIONS).doc;
     } catch (err) {
       if (err instanceof MigrationGapError) {
-        throw StudioError.say('PROJECT_INVALID', say('errors.projectCannotUpgrade', { file: fileLabel, version: String(version) }));
+        throw StudioError.say('PROJECT_INVALID', say('errors.projectCannotUpgrade', { file, version: String(version) }));
       }
       throw err;
     }

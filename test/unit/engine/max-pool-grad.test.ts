@@ -15,13 +15,24 @@ const CASES: Case[] = [
 ];
 
 /**
- * d(sum(maxPool(x) * r))/dx for x with many ties (values rounded to halves, as after a ReLU many
- * are 0), some NaN and a patch of -Infinity.
+ * The value at flat index i: many ties (rounded to halves, as after a ReLU many are 0), some NaN;
+ * in the first sample, rows 0-1 by columns 0-1 all -Infinity (a window none wins) and columns 2-3
+ * NaN and -Infinity mixed (another).
  */
+function valueAt(v: number, i: number, [, h, w, ch]: Case['x']): number {
+  const col = Math.floor(i / ch) % w;
+  const row = Math.floor(i / (ch * w)) % h;
+  const first = i < h * w * ch;
+  if (first && row < 2 && col < 2) return Number.NEGATIVE_INFINITY;
+  if (first && row < 2 && col < 4) return (row + col) % 2 === 0 ? Number.NaN : Number.NEGATIVE_INFINITY;
+  return i % 37 === 5 ? Number.NaN : Math.max(0, Math.round(v * 2) / 2);
+}
+
+/** d(sum(maxPool(x) * r))/dx for x of valueAt's values. */
 function poolGrad(c: Case): number[] {
   return tf.tidy(() => {
     const raw = tf.randomNormal(c.x, 0, 1, 'float32', 11).dataSync() as Float32Array;
-    const values = Float32Array.from(raw, (v, i) => (i % 37 === 5 ? Number.NaN : i < 4 * c.x[3] ? Number.NEGATIVE_INFINITY : Math.max(0, Math.round(v * 2) / 2)));
+    const values = Float32Array.from(raw, (v, i) => valueAt(v, i, c.x));
     const x = tf.tensor4d(values, c.x);
     const y = tf.maxPool(x, c.size, c.strides, c.pad);
     const r = tf.randomNormal(y.shape, 0, 1, 'float32', 12);

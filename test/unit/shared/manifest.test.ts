@@ -51,7 +51,7 @@ describe('parseProjectText', () => {
     const deep = JSON.stringify(validDoc()).replace(/}$/, `,"junk":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
     const err = parseError(deep);
     expect(err.code).toBe('PROJECT_NOT_JSON');
-    expect(err.message).toBe('Digits.mstudio is not valid JSON: it nests arrays or objects deeper than 128 levels');
+    expect(err.message).toBe('The project file Digits.mstudio is not valid JSON: it nests arrays or objects deeper than 128 levels');
   });
 
   it('refuses a file whose entries share an id, naming both', () => {
@@ -59,7 +59,7 @@ describe('parseProjectText', () => {
     const ds = { id: 'ds-abcd1234', name: 'A', createdAt: '2025-01-02T03:04:05.000Z', dir: 'datasets/ds-abcd1234' };
     const err = parseError(JSON.stringify({ ...doc, datasets: [ds, { ...ds, name: 'B' }] }));
     expect(err.code).toBe('PROJECT_INVALID');
-    expect(err.message).toBe('Digits.mstudio is damaged: the id ds-abcd1234 is used twice, by datasets.0 and datasets.1.');
+    expect(err.message).toBe('The project file Digits.mstudio is damaged: the id ds-abcd1234 is used twice, by datasets.0 and datasets.1.');
   });
 
   it('refuses JSON that is not an object', () => {
