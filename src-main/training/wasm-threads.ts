@@ -45,7 +45,8 @@ interface EmscriptenModule {
 }
 
 let stockFactory: BackendFactory | null = null;
-let requested = 1;
+/** The thread count our registration of 'wasm' is for; null while tfjs's own is registered. */
+let registeredFor: number | null = null;
 let current: WasmThreading = { threads: 1, fallback: null };
 
 /**
@@ -178,9 +179,10 @@ async function switchWasmThreads(threads: number): Promise<void> {
   await import('@tensorflow/tfjs-backend-wasm');
   stockFactory ??= tf.findBackendFactory('wasm') as BackendFactory;
   const n = Math.min(MAX_WASM_THREADS, Math.max(1, Math.floor(threads)));
-  const started = tf.engine().registry.wasm !== undefined;
-  if (started && n === requested) return;
-  requested = n;
+  // Ours for this count is registered already (started or starting): removing it would drop its
+  // tensors, or cancel a start another caller awaits.
+  if (registeredFor === n && tf.findBackendFactory('wasm')) return;
+  registeredFor = n;
   // Disposes a started backend, or drops the stock registration; ours replaces it below.
   tf.removeBackend('wasm');
   const stock = stockFactory;
