@@ -21,11 +21,10 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { MAX_WASM_THREADS } from '../../src-shared/runs/hyper-params';
 
 const require = createRequire(import.meta.url);
 
-/** tfjs-backend-wasm starts 8 pthread workers; its pool uses no more. */
-export const MAX_WASM_THREADS = 8;
 
 /** How the WASM backend runs now: its thread count, and why it is not threaded when it failed to be. */
 export interface WasmThreading {

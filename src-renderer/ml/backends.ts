@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKENDS } from '../../src-shared/runs/hyper-params';
+import { BACKENDS, MAX_WASM_THREADS } from '../../src-shared/runs/hyper-params';
 import type { BackendAttempt, BackendName, BackendReport, WasmInfo } from './backend-report';
 
 // Loose views of adapter info: Chromium has moved from requestAdapterInfo() to adapter.info.
@@ -81,8 +81,6 @@ function isCrossOriginIsolated(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
-/** tfjs-backend-wasm starts 8 pthread workers; its pool uses no more. */
-const MAX_WASM_THREADS = 8;
 
 /**
  * The WASM thread count: the one asked for, else one per logical core on more than 2 cores and

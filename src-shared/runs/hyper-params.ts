@@ -6,6 +6,9 @@ const NonNegInt = z.number().int().min(0);
 
 /** TensorFlow.js backends, in the order the studio prefers them. */
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
+/** tfjs-backend-wasm starts 8 pthread workers; its pool uses no more (the app's worker and the CLI alike). */
+export const MAX_WASM_THREADS = 8;
 export const Backend = z.enum(BACKENDS);
 export type Backend = z.infer<typeof Backend>;
 

@@ -11,7 +11,8 @@ import { templateFor } from '../../../src-shared/models/templates';
 import { buildModel } from '../../../src-engine/model/build-model';
 import { loadMnistArrays } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
-import { MAX_WASM_THREADS, nodeWasmThreads } from '../../../src-main/training/wasm-threads';
+import { MAX_WASM_THREADS } from '../../../src-shared/runs/hyper-params';
+import { nodeWasmThreads } from '../../../src-main/training/wasm-threads';
 
 /** seed-cnn's loss gradients on 64 MNIST digits, from fixed weights, flattened. */
 function seedCnnGradients(): Float32Array[] {
