@@ -74,6 +74,7 @@ export default {
       cancelling: 'Cancelling…',
     },
     form: {
+      recipe: 'The recipe',
       title: 'Compress a checkpoint',
       checkpoint: 'Checkpoint',
       method: 'Method',

@@ -66,6 +66,7 @@ export default {
     model: 'Model',
     dataset: 'Dataset',
     noModel: 'Create a model first.',
+    aSetting: 'A setting',
     epochs: 'Epochs',
     batchSize: 'Batch size',
     optimizer: 'Optimizer',

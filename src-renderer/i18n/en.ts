@@ -191,6 +191,20 @@ export default {
       },
     },
   },
+  /** Why a form refuses a value (src-renderer/util/field-problem.ts); {field} is the field's label. */
+  fieldProblems: {
+    atLeast: '{field} must be at least {n}',
+    moreThan: '{field} must be more than {n}',
+    atMost: '{field} must be at most {n}',
+    lessThan: '{field} must be less than {n}',
+    wholeNumber: '{field} must be a whole number',
+    notNumber: '{field} is not a number',
+    notChoice: '{field} is not one of the choices',
+    sizeLike: '{field} is a size like 3 or 3x5',
+    required: '{field} is required',
+    percentRange: '{field} must be above 0% and below 100%',
+    invalid: '{field} is not valid',
+  },
   jobs: { cancel: 'Cancel' },
   status: {
     backend: 'Backend: {name}',

@@ -74,6 +74,7 @@ export default {
       cancelling: '正在取消…',
     },
     form: {
+      recipe: '压缩方案',
       title: '压缩检查点',
       checkpoint: '检查点',
       method: '方法',
@@ -109,7 +110,7 @@ export default {
       scopes: { layer: '逐层', global: '单一全局阈值' },
       schedule: '调度',
       schedules: { polynomial: '多项式递增', constant: '恒定' },
-      fineTuneEpochs: '微调轮数',
+      fineTuneEpochs: '微调轮次',
       learningRate: '学习率',
       structuredNothing: '按此比例，没有任何层会被移除滤波器、单元或注意力头：请调高比例。',
       cut: {

@@ -66,6 +66,7 @@ export default {
     model: '模型',
     dataset: '数据集',
     noModel: '请先创建模型。',
+    aSetting: '某项设置',
     epochs: '训练轮次',
     batchSize: '批次大小',
     optimizer: '优化器',

@@ -10,6 +10,7 @@ import App from '../../src-renderer/App.vue';
 import { CompressionRecipe } from '../../src-shared/compression/recipe';
 import type { CompressionReport } from '../../src-shared/compression/report';
 import type { CompressRunResult } from '../../src-renderer/ml/compression-protocol';
+import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import { mnistManifest } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
 import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-fixtures';
@@ -26,7 +27,7 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-function setup(opts: { checkpoints?: 'none' | 'parent' } = {}) {
+function setup(opts: { checkpoints?: 'none' | 'parent'; language?: 'zh-CN' } = {}) {
   const run = runRecord({ status: 'completed', summary: { epochsDone: 1, best: null, last: null } });
   const parent = checkpointMeta({ kind: 'final', epoch: 0 });
   const stored: ReturnType<typeof checkpointMeta>[] = opts.checkpoints === 'none' ? [] : [parent];
@@ -54,6 +55,7 @@ function setup(opts: { checkpoints?: 'none' | 'parent' } = {}) {
       return { meta, report };
     },
     'compression:report': (req) => reports[req.checkpointId] ?? null,
+    ...(opts.language ? { 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: opts.language! }, problem: null }) } : {}),
   });
   const run$ = deferred<CompressRunResult>();
   const worker = scriptedMl({ 'compress:run': () => run$.promise, 'compress:cancel': () => null });
@@ -166,5 +168,26 @@ describe('the Compression section', () => {
     expect(wrapper.find('[data-testid="compression-job"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="error-panel"]').exists()).toBe(false);
     expect(worker.requestsOf('feed:close')).toHaveLength(1);
+  });
+
+  it('says what the recipe refuses, in English and in Chinese, and starts nothing', async () => {
+    for (const [language, sparsity, epochs] of [
+      [undefined, 'Sparsity (%) must be above 0% and below 100%', 'Fine-tuning epochs must be a whole number'],
+      ['zh-CN', '稀疏度（%）必须大于 0% 且小于 100%', '微调轮次必须是整数'],
+    ] as const) {
+      const { wrapper, worker } = setup({ language });
+      await openSection(wrapper);
+      await wrapper.find('[data-testid="compress-button"]').trigger('click');
+      await flushPromises();
+      const dialog = wrapper.find('[data-testid="compress-dialog"]');
+      await dialog.find('[data-testid="compress-method-prune"] input').setValue(true);
+      await dialog.find('[data-testid="compress-sparsity"]').setValue('100');
+      await dialog.find('[data-testid="compress-fine-tune-epochs"]').setValue('1.5');
+      await dialog.find('form').trigger('submit');
+      await flushPromises();
+      expect(dialog.find('[data-testid="compress-problem"]').text()).toBe(`${sparsity}; ${epochs}`);
+      expect(worker.requestsOf('compress:run')).toEqual([]);
+      wrapper.unmount();
+    }
   });
 });

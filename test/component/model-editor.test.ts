@@ -49,6 +49,13 @@ describe('model editor', () => {
     await rows()[7]!.find('[data-testid="field-activation"]').setValue('linear');
     await flushPromises();
     expect(wrapper.find('[data-testid="model-warnings"]').text()).toBe('最后一层应为带 softmax 的 dense 层：损失函数需要类别概率');
+    // A refused field value, in Chinese too.
+    await rows()[6]!.find('[data-testid="field-units"]').setValue('-5');
+    await flushPromises();
+    expect(rows()[6]!.find('.problem').text()).toBe('单元数不能小于 1');
+    await rows()[0]!.find('[data-testid="field-kernelSize"]').setValue('3y');
+    await flushPromises();
+    expect(rows()[0]!.find('.problem').text()).toBe('卷积核大小应是尺寸，如 3 或 3x5');
   });
 
   it('says what is wrong with a field in words, and shows no stale figures until it is fixed', async () => {

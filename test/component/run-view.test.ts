@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { HyperParams } from '../../src-shared/runs/hyper-params';
+import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import type { RunRecord } from '../../src-shared/runs/run-record';
 import { mnistManifest } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView, type FakeHandlers } from './fake-studio';
@@ -115,7 +116,18 @@ describe('new run dialog', () => {
     await button(s.wrapper, 'run-batch-size').setValue('0');
     await s.wrapper.find('#new-run-form').trigger('submit');
     await flushPromises();
-    expect(button(s.wrapper, 'run-problem').text()).toContain('batchSize');
+    expect(button(s.wrapper, 'run-problem').text()).toBe('Batch size must be at least 1');
+    expect(s.created).toEqual([]);
+  });
+
+  it('says a refused setting in Chinese when the UI is', async () => {
+    const s = setup({ 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }) });
+    await openRuns(s.wrapper);
+    await button(s.wrapper, 'new-run-button').trigger('click');
+    await button(s.wrapper, 'run-epochs').setValue('2.5');
+    await s.wrapper.find('#new-run-form').trigger('submit');
+    await flushPromises();
+    expect(button(s.wrapper, 'run-problem').text()).toBe('训练轮次必须是整数');
     expect(s.created).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The compression dialog's form: every option with the recipe's default, and the recipe it
- * makes (checked by the recipe's own schema, problems in words). Percentages in the form, shares
- * in the recipe.
+ * makes (checked by the recipe's own schema; its problems as rules the dialog puts in words).
+ * Percentages in the form, shares in the recipe.
  */
 import { CompressionRecipe, QUANTIZATION_SCHEMES, type QuantizationScheme } from '../../../src-shared/compression/recipe';
+import { fieldProblemOf, type FieldProblem } from '../../util/field-problem';
 
 export type Method = CompressionRecipe['method'];
 export const METHODS: readonly Method[] = ['quantize', 'prune', 'distill'];
@@ -64,34 +65,32 @@ export function defaultRecipeForm(student: string): RecipeForm {
   };
 }
 
-/** Words for the form's fields, for the problems below it. */
+/** The label (a key under compression.form) of each recipe field, for the problems below the form. */
 const FIELDS: Record<string, string> = {
-  scheme: 'Scheme',
-  samples: 'Calibration samples',
-  percentile: 'Percentile',
-  sparsity: 'Sparsity',
-  scope: 'Scope',
-  fineTuneEpochs: 'Fine-tuning epochs',
-  learningRate: 'Learning rate',
-  width: 'Width',
-  template: 'Student',
-  modelId: 'Student',
-  temperature: 'Temperature',
-  alpha: 'Teacher weight (alpha)',
-  epochs: 'Epochs',
-  seed: 'Seed',
+  scheme: 'scheme',
+  samples: 'calibrationSamples',
+  percentile: 'percentileValue',
+  sparsity: 'sparsity',
+  scope: 'scope',
+  fineTuneEpochs: 'fineTuneEpochs',
+  learningRate: 'learningRate',
+  width: 'width',
+  template: 'student',
+  modelId: 'student',
+  temperature: 'temperature',
+  alpha: 'alpha',
+  epochs: 'epochs',
+  seed: 'seed',
 };
 
-const WORDS: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'above', '<': 'below' };
-
-/** zod's "Too small: expected number to be >=1" as "must be at least 1"; other messages as they are. */
-function bound(message: string): string {
-  const m = /expected (?:number|int) to be (>=|<=|>|<)\s*(\S+)/.exec(message);
-  return m ? `must be ${WORDS[m[1]!]} ${m[2]}` : message;
+/** A value the recipe refuses: the field's label (a key under compression.form) and the rule. */
+export interface RecipeProblem {
+  label: string;
+  problem: FieldProblem;
 }
 
 /** The recipe the form describes, or the problems that keep it from being one. */
-export function recipeFromForm(f: RecipeForm): { recipe: CompressionRecipe; problem: null } | { recipe: null; problem: string } {
+export function recipeFromForm(f: RecipeForm): { recipe: CompressionRecipe; problems: null } | { recipe: null; problems: RecipeProblem[] } {
   const seed = f.seed;
   const raw =
     f.method === 'quantize'
@@ -123,13 +122,11 @@ export function recipeFromForm(f: RecipeForm): { recipe: CompressionRecipe; prob
             seed,
           };
   const parsed = CompressionRecipe.safeParse(raw);
-  if (parsed.success) return { recipe: parsed.data, problem: null };
-  const problem = parsed.error.issues
-    .map((i) => {
-      const key = [...i.path].reverse().find((p) => typeof p === 'string' && p in FIELDS) as string | undefined;
-      if (key === 'sparsity') return 'Sparsity must be above 0% and below 100%';
-      return `${key ? FIELDS[key] : 'The recipe'} ${i.code === 'invalid_type' ? 'must be a number' : bound(i.message)}`;
-    })
-    .join('; ');
-  return { recipe: null, problem };
+  if (parsed.success) return { recipe: parsed.data, problems: null };
+  const problems = parsed.error.issues.map((i): RecipeProblem => {
+    const key = [...i.path].reverse().find((p) => typeof p === 'string' && p in FIELDS) as string | undefined;
+    if (key === 'sparsity') return { label: f.structured ? 'removeShare' : 'sparsity', problem: { rule: 'percentRange' } };
+    return { label: key ? FIELDS[key]! : 'recipe', problem: fieldProblemOf(i) };
+  });
+  return { recipe: null, problems };
 }

@@ -3,6 +3,7 @@
  * a typed value becomes a spec value, and the layer a new row starts as.
  */
 import { ACTIVATIONS, LayerSpec, type LayerType, type Size2 } from '../../../src-shared/models/spec';
+import { fieldProblemOf, type FieldProblem } from '../../util/field-problem';
 
 export type FieldKind = 'int' | 'number' | 'activation' | 'padding' | 'size2' | 'optionalSize2';
 
@@ -88,36 +89,24 @@ export function readSize(text: string): Size2 | undefined | typeof NaN {
 }
 
 /**
- * The layer with one field set from its typed text, or the problem in words. Every value the
+ * The layer with one field set from its typed text, or the rule it breaks. Every value the
  * editor keeps passes the layer schema, so shape inference only sees valid layers.
  */
-export function setField(layer: LayerSpec, field: FieldDef, text: string): { layer: LayerSpec } | { problem: string } {
+export function setField(layer: LayerSpec, field: FieldDef, text: string): { layer: LayerSpec } | { problem: FieldProblem } {
   let value: unknown = text;
   if (field.kind === 'int' || field.kind === 'number') {
     value = text.trim() === '' ? NaN : Number(text);
-    if (!Number.isFinite(value as number)) return { problem: 'is not a number' };
+    if (!Number.isFinite(value as number)) return { problem: { rule: 'notNumber' } };
   } else if (field.kind === 'size2' || field.kind === 'optionalSize2') {
     value = readSize(text);
-    if (typeof value === 'number' && Number.isNaN(value)) return { problem: 'is a size like 3 or 3x5' };
-    if (value === undefined && field.kind === 'size2') return { problem: 'is required' };
+    if (typeof value === 'number' && Number.isNaN(value)) return { problem: { rule: 'sizeLike' } };
+    if (value === undefined && field.kind === 'size2') return { problem: { rule: 'required' } };
   }
   const next: Record<string, unknown> = { ...layer, [field.key]: value };
   if (value === undefined) delete next[field.key];
   const parsed = LayerSpec.safeParse(next);
-  if (!parsed.success) return { problem: problemInWords(parsed.error.issues[0]) };
+  if (!parsed.success) return { problem: fieldProblemOf(parsed.error.issues[0]) };
   return { layer: parsed.data };
-}
-
-/** A schema issue as a person reads it ("must be at least 1"), not the validator's own text. */
-function problemInWords(issue: { code: string; message: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean; expected?: string } | undefined): string {
-  if (!issue) return 'is not valid';
-  const bound = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
-  if (issue.code === 'too_small') return issue.inclusive === false ? `must be more than ${bound(issue.minimum)}` : `must be at least ${bound(issue.minimum)}`;
-  if (issue.code === 'too_big') return issue.inclusive === false ? `must be less than ${bound(issue.maximum)}` : `must be at most ${bound(issue.maximum)}`;
-  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
-  if (issue.code === 'invalid_type') return 'is not a number';
-  if (issue.code === 'invalid_value') return 'is not one of the choices';
-  return 'is not valid';
 }
 
 /** How a field's number is shown: tiny ones (epsilon 1e-6) in exponent form, so a narrow field does not read "0.00000". */

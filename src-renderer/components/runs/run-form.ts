@@ -6,6 +6,7 @@ import { BACKENDS, HyperParams, type Backend } from '../../../src-shared/runs/hy
 import type { LrSchedule } from '../../../src-shared/models/spec';
 import type { RunRecord } from '../../../src-shared/runs/run-record';
 import type { ModelSpec, Optimizer } from '../../../src-shared/models/spec';
+import { fieldProblemOf, type FieldProblem } from '../../util/field-problem';
 
 export type BackendChoice = 'auto' | Backend;
 export const BACKEND_CHOICES: BackendChoice[] = ['auto', ...BACKENDS];
@@ -102,8 +103,18 @@ function schedule(f: RunForm): LrSchedule {
   return { type: 'constant' };
 }
 
-/** The run's HyperParams, or the first problem ("field: message"). `backend` is the one to record. */
-export function hyperFromForm(f: RunForm, backend: Backend, images: boolean): { hyper: HyperParams } | { problem: string } {
+/** The label (a key under runs) of a HyperParams path's last part where the two differ. */
+const LABELS: Record<string, string> = { every: 'stepEvery', factor: 'stepFactor' };
+const LABELLED = new Set(['epochs', 'batchSize', 'learningRate', 'momentum', 'stepEvery', 'stepFactor', 'minLearningRate', 'warmup', 'patience', 'minDelta', 'seed', 'maxShift', 'maxRotation', 'noiseStd', 'limit']);
+
+/** A value a run refuses: the field's label (a key under runs) and the rule it breaks. */
+export interface RunProblem {
+  label: string;
+  problem: FieldProblem;
+}
+
+/** The run's HyperParams, or the first problem. `backend` is the one to record. */
+export function hyperFromForm(f: RunForm, backend: Backend, images: boolean): { hyper: HyperParams } | { problem: RunProblem } {
   const parsed = HyperParams.safeParse({
     epochs: f.epochs,
     batchSize: f.batchSize,
@@ -120,5 +131,7 @@ export function hyperFromForm(f: RunForm, backend: Backend, images: boolean): { 
   });
   if (parsed.success) return { hyper: parsed.data };
   const issue = parsed.error.issues[0];
-  return { problem: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is not valid'}` };
+  const last = [...(issue?.path ?? [])].reverse().find((p) => typeof p === 'string') as string | undefined;
+  const label = last === undefined ? 'aSetting' : (LABELS[last] ?? last);
+  return { problem: { label: LABELLED.has(label) ? label : 'aSetting', problem: fieldProblemOf(issue) } };
 }

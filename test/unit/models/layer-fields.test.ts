@@ -4,11 +4,12 @@ import { LAYER_FIELDS, newLayer, setField, showNumber } from '../../../src-rende
 const field = (type: keyof typeof LAYER_FIELDS, key: string) => LAYER_FIELDS[type].find((f) => f.key === key)!;
 
 describe('layer fields', () => {
-  it('says in words what a value breaks, not the validator text', () => {
-    expect(setField(newLayer('dense'), field('dense', 'units'), '-5')).toEqual({ problem: 'must be at least 1' });
-    expect(setField(newLayer('dense'), field('dense', 'units'), '2.5')).toEqual({ problem: 'must be a whole number' });
-    expect(setField(newLayer('dropout'), field('dropout', 'rate'), '1.5')).toEqual({ problem: 'must be at most 0.95' });
-    expect(setField(newLayer('dense'), field('dense', 'units'), 'abc')).toEqual({ problem: 'is not a number' });
+  it('says which rule a value breaks, with its bound, not the validator text', () => {
+    expect(setField(newLayer('dense'), field('dense', 'units'), '-5')).toEqual({ problem: { rule: 'atLeast', bound: '1' } });
+    expect(setField(newLayer('dense'), field('dense', 'units'), '2.5')).toEqual({ problem: { rule: 'wholeNumber' } });
+    expect(setField(newLayer('dropout'), field('dropout', 'rate'), '1.5')).toEqual({ problem: { rule: 'atMost', bound: '0.95' } });
+    expect(setField(newLayer('dense'), field('dense', 'units'), 'abc')).toEqual({ problem: { rule: 'notNumber' } });
+    expect(setField(newLayer('conv2d'), field('conv2d', 'kernelSize'), '3y')).toEqual({ problem: { rule: 'sizeLike' } });
   });
 
   it('shows tiny numbers such as epsilon in exponent form', () => {
