@@ -4,23 +4,31 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { StudioError } from '../../src-shared/errors';
 import type { DatasetInspection } from '../../src-shared/ipc/contract';
+import { say, type Message } from '../../src-shared/messages/message';
 import { openClassTree, treeKind } from './importers/class-tree';
-import { fmt } from './importers/common';
 import { readCsvLayout } from './importers/csv';
 import { importers } from './importers/index';
 import { sniffIdx } from './importers/idx';
 
-const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+/** How a delimiter is shown in the note: quoted, or Tab (a word both languages' users read). */
+const DELIMITERS_SHOWN: Record<string, string> = { ',': '“,”', ';': '“;”', '\t': 'Tab', '|': '“|”' };
 
-function nothing(note: string): DatasetInspection {
+function nothing(note: Message): DatasetInspection {
   return { importer: null, kind: null, classes: [], columns: [], note };
+}
+
+/** Why `path` cannot be imported: what the importer said by key, else its words under "cannot be read". */
+function reasonOf(path: string, err: unknown): Message {
+  if (err instanceof StudioError && err.said) return err.said;
+  return say('inspect.unreadable', { name: basename(path), reason: err instanceof Error ? err.message : String(err) });
 }
 
 /** Describes what importing `path` would do; never throws for a bad path, the note says why. */
 export async function inspectPath(path: string): Promise<DatasetInspection> {
   const st = await stat(path).catch(() => null);
-  if (!st) return nothing(`Nothing found at ${path}.`);
+  if (!st) return nothing(say('errors.nothingAt', { path }));
   let type: (typeof importers)[number]['type'] | null = null;
   for (const importer of importers) {
     if (await importer.match(path)) {
@@ -35,8 +43,8 @@ export async function inspectPath(path: string): Promise<DatasetInspection> {
         const dims = info?.dims ?? [];
         const note =
           dims.length === 3
-            ? `IDX image file: ${fmt(dims[0] ?? 0)} images of ${dims[1]}x${dims[2]}; choose its label file too.`
-            : `IDX label file: ${fmt(dims[0] ?? 0)} labels; choose its image file too.`;
+            ? say('inspect.idxImages', { n: dims[0] ?? 0, rows: dims[1] ?? 0, cols: dims[2] ?? 0 })
+            : say('inspect.idxLabels', { n: dims[0] ?? 0 });
         return { importer: 'idx', kind: 'image', classes: [], columns: [], note };
       }
       case 'csv': {
@@ -45,15 +53,15 @@ export async function inspectPath(path: string): Promise<DatasetInspection> {
           layout.preview.every((r) => (r[c] ?? '').trim() === '' || Number.isFinite(Number(r[c]))),
         ).length;
         const kind = numeric >= layout.columns.length - 1 ? 'tabular' : 'text';
-        const header = layout.hasHeader ? 'with a header' : 'no header, columns named col1..';
         return {
           importer: 'csv',
           kind,
           classes: [],
           columns: layout.columns,
-          note:
-            `CSV (${DELIMITER_NAMES[layout.delimiter]}-separated, ${header}): ` +
-            `${layout.columns.length} columns; choose the label column.`,
+          note: say(layout.hasHeader ? 'inspect.csvHeader' : 'inspect.csvNoHeader', {
+            delimiter: DELIMITERS_SHOWN[layout.delimiter] ?? `“${layout.delimiter}”`,
+            n: layout.columns.length,
+          }),
         };
       }
       case 'images':
@@ -61,16 +69,15 @@ export async function inspectPath(path: string): Promise<DatasetInspection> {
         const tree = await openClassTree(path, { requireClasses: false });
         await tree.close();
         const what = type === 'images' ? 'image' : 'text';
-        const folder = what === 'image' ? 'image folder' : 'text folder';
-        const container = tree.container === 'zip' ? `Zip of ${what === 'image' ? 'an' : 'a'} ${folder}` : `${folder[0]!.toUpperCase()}${folder.slice(1)}`;
         const n = tree.classNames.length;
-        const warn = n < 2 ? ` A classifier needs at least two class subfolders.` : '';
+        const counts = { n, files: tree.files.length };
+        const key = tree.container === 'zip' ? (`inspect.${what}Zip` as const) : (`inspect.${what}Folder` as const);
         return {
           importer: type,
           kind: what,
           classes: tree.classNames,
           columns: [],
-          note: `${container}: ${n} class${n === 1 ? '' : 'es'}, ${fmt(tree.files.length)} files.${warn}`,
+          note: n < 2 ? say('inspect.fewClasses', { name: basename(path), n }) : say(key, counts),
         };
       }
       default: {
@@ -78,9 +85,9 @@ export async function inspectPath(path: string): Promise<DatasetInspection> {
           const tree = await openClassTree(path, { requireClasses: false }).catch(() => null);
           await tree?.close();
           if (tree && tree.classNames.length > 0 && treeKind(tree.files) === null) {
-            return nothing(`${basename(path)} has class folders but no images (PNG, JPEG, BMP, GIF, WebP) or texts (.txt, .eml).`);
+            return nothing(say('inspect.classFoldersNoData', { name: basename(path) }));
           }
-          return nothing(`${basename(path)} has no class subfolders: a dataset folder needs one subfolder per class.`);
+          return nothing(say('inspect.noClassFolders', { name: basename(path) }));
         }
         if (path.toLowerCase().endsWith('.zip')) {
           // Say why a zip was not recognised (a zip bomb, one class…) rather than "unknown format".
@@ -88,13 +95,13 @@ export async function inspectPath(path: string): Promise<DatasetInspection> {
             async (tree) => (await tree.close(), null),
             (e: unknown) => e,
           );
-          if (err instanceof Error) return nothing(err.message);
-          return nothing(`${basename(path)} holds no images (PNG, JPEG, BMP, GIF, WebP) or texts (.txt, .eml).`);
+          if (err instanceof Error) return nothing(reasonOf(path, err));
+          return nothing(say('inspect.zipNoData', { name: basename(path) }));
         }
-        return nothing(`${basename(path)} is not a format Model Studio reads (IDX, CSV, a folder or .zip of class folders).`);
+        return nothing(say('inspect.unknownFormat', { name: basename(path) }));
       }
     }
   } catch (err) {
-    return nothing(`${basename(path)} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    return nothing(reasonOf(path, err));
   }
 }

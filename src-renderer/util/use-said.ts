@@ -4,6 +4,7 @@
  */
 import { useI18n } from 'vue-i18n';
 import type { Said } from '../../src-shared/messages/message';
+import { errorData } from '../stores/errors';
 
 export function useSaid(): (s: Said) => string {
   const { t, te, locale } = useI18n();
@@ -17,3 +18,12 @@ export function useSaid(): (s: Said) => string {
   };
 }
 
+
+/** A failed call's message in the UI's language where main said it by key, else as main wrote it. */
+export function useErrorText(): (err: unknown) => string {
+  const said = useSaid();
+  return (err) => {
+    const data = errorData(err);
+    return data.said ? said(data.said) : data.message;
+  };
+}

@@ -100,8 +100,8 @@ export const DatasetInspection = z.object({
   classes: z.array(z.string()),
   /** CSV header columns (or generated names when there is no header). */
   columns: z.array(z.string()),
-  /** A human-readable summary, or why nothing matched. */
-  note: z.string(),
+  /** A summary for the import dialog, or why nothing matched, by key (the UI says it in its language). */
+  note: Message,
 });
 export type DatasetInspection = z.infer<typeof DatasetInspection>;
 

@@ -92,6 +92,8 @@ export const EN_MESSAGES = {
     zipTruncated: '{file} is truncated or corrupt (its directory lies past the end).',
     zipCorrupt: '{file} has a corrupt directory.',
     zipBomb: '{file} looks like a zip bomb: it expands to {bytes} bytes, more than the 2 GiB limit.',
+    zipBombEntry: '{file} looks like a zip bomb: entry {entry} expands to {bytes} bytes, more than the {mib} MiB allowed for one file.',
+    zipBombRatio: '{file} looks like a zip bomb: entry {entry} expands {ratio}:1 ({packed} to {bytes} bytes), beyond the {limit}:1 limit.',
     csvEmpty: '{file} is empty.',
     csvNoFirstLine: '{file} has no complete first line within {n} Mi characters.',
     csvTooManyColumns: '{file} has {n} columns: at most {max} are supported.',
@@ -99,6 +101,23 @@ export const EN_MESSAGES = {
     baselineOneClass: 'The training split of {dataset} has only one class: a baseline needs two or more.',
     baselineNoTest: '{dataset} has no test samples to score the baselines on: re-split it with a test share.',
     baselineNoValidation: '{dataset} has no validation samples, which a grid search scores its settings on: re-split it with a validation share, or run without the search.',
+  },
+  /** What the import dialog says of a path before importing it (src-main/datasets/inspect.ts). */
+  inspect: {
+    idxImages: 'IDX image file: {n} images of {rows}x{cols}; choose its label file too.',
+    idxLabels: 'IDX label file: {n} labels; choose its image file too.',
+    csvHeader: 'CSV separated by {delimiter}, with a header: {n} columns; choose the label column.',
+    csvNoHeader: 'CSV separated by {delimiter}, no header (columns named col1..): {n} columns; choose the label column.',
+    imageFolder: 'Image folder: {n} classes, {files} files.',
+    textFolder: 'Text folder: {n} classes, {files} files.',
+    imageZip: 'Zip of an image folder: {n} classes, {files} files.',
+    textZip: 'Zip of a text folder: {n} classes, {files} files.',
+    fewClasses: 'A classifier needs at least two class subfolders; {name} has {n}.',
+    classFoldersNoData: '{name} has class folders but no images (PNG, JPEG, BMP, GIF, WebP) or texts (.txt, .eml).',
+    noClassFolders: '{name} has no class subfolders: a dataset folder needs one subfolder per class.',
+    zipNoData: '{name} holds no images (PNG, JPEG, BMP, GIF, WebP) or texts (.txt, .eml).',
+    unknownFormat: '{name} is not a format Model Studio reads (IDX, CSV, a folder or .zip of class folders).',
+    unreadable: '{name} cannot be read: {reason}',
   },
   /** The model editor's shape checks (src-shared/models/shape-inference.ts). */
   model: {

@@ -1,6 +1,9 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.vue';
+import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
+import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import { job, mnistManifest } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
 
@@ -101,9 +104,29 @@ describe('add dataset dialog', () => {
     ]);
   });
 
+  it('says what a path holds, and why it cannot be read, in Chinese when the UI is', async () => {
+    const { wrapper } = await openDialog({
+      'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }),
+      'dataset:inspect': ({ path }) => {
+        if (path === '/data/bad.csv') throw StudioError.say('BAD_REQUEST', say('errors.csvEmpty', { file: 'bad.csv' }));
+        return { importer: 'csv', kind: 'tabular', classes: [], columns: ['a', 'b', 'label'], note: say('inspect.csvNoHeader', { delimiter: 'Tab', n: 3 }) };
+      },
+    });
+    await wrapper.find('[data-testid="source-type"]').setValue('csv');
+    const path = wrapper.find('[data-testid="source-path"]');
+    await path.setValue('/data/iris.tsv');
+    await path.trigger('change');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="inspect-note"]').text()).toBe('CSV（以 Tab 分隔，无表头，列名为 col1..）：3 列；请选择标签列。');
+    await path.setValue('/data/bad.csv');
+    await path.trigger('change');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="inspect-error"]').text()).toBe('bad.csv 是空的。');
+  });
+
   it('reads a CSV file\'s columns to pick the label and text columns', async () => {
     const { studio, wrapper } = await openDialog({
-      'dataset:inspect': () => ({ importer: 'csv', kind: 'text', classes: [], columns: ['id', 'message', 'category'], note: '3 columns, 120 rows' }),
+      'dataset:inspect': () => ({ importer: 'csv', kind: 'text', classes: [], columns: ['id', 'message', 'category'], note: say('inspect.csvHeader', { delimiter: '“,”', n: 3 }) }),
     });
     await wrapper.find('[data-testid="source-type"]').setValue('csv');
     const path = wrapper.find('[data-testid="source-path"]');
@@ -111,7 +134,7 @@ describe('add dataset dialog', () => {
     await path.trigger('change');
     await flushPromises();
     expect(studio.callsTo('dataset:inspect')).toEqual([{ path: '/data/sms.csv' }]);
-    expect(wrapper.find('[data-testid="inspect-note"]').text()).toBe('3 columns, 120 rows');
+    expect(wrapper.find('[data-testid="inspect-note"]').text()).toBe('CSV separated by “,”, with a header: 3 columns; choose the label column.');
     expect((wrapper.find('[data-testid="csv-label-column"]').element as HTMLSelectElement).value).toBe('category');
     expect((wrapper.find('[data-testid="csv-text-column"]').element as HTMLSelectElement).value).toBe('message');
 

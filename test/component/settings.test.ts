@@ -1,12 +1,13 @@
 /**
  * Settings from the start screen: the stored settings shown, a change saved through main, the
  * UI switching to Chinese and the dark theme at once; a projects folder main refuses is said
- * in the dialog and nothing else changes; a new run starts on the default backend.
+ * in the dialog, in the UI's language, and nothing else changes; a new run starts on the default backend.
  */
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
 import { DEFAULT_SETTINGS, type Settings } from '../../src-shared/settings/settings';
 import { fakeStudio, mountWithStudio } from './fake-studio';
 
@@ -18,7 +19,7 @@ function setup(stored: Partial<Settings> = {}) {
     'settings:get': () => ({ settings, problem: null }),
     'settings:set': (patch) => {
       const p = patch as Partial<Settings>;
-      if (p.projectsDir === '/nope') throw new StudioError('BAD_REQUEST', 'The projects folder /nope does not exist or is not a folder.');
+      if (p.projectsDir === '/nope') throw StudioError.say('BAD_REQUEST', say('errors.projectsDirMissing', { path: '/nope' }));
       settings = { ...settings, ...p };
       return settings;
     },
@@ -54,7 +55,7 @@ describe('settings', () => {
     await wrapper.find('[data-testid="settings-projects-dir"]').setValue('/nope');
     await wrapper.find('[data-testid="settings-dialog"] form').trigger('submit');
     await flushPromises();
-    expect(wrapper.find('[data-testid="settings-problem"]').text()).toMatch(/\/nope does not exist/);
+    expect(wrapper.find('[data-testid="settings-problem"]').text()).toBe('项目文件夹 /nope 不存在或不是文件夹。');
     expect(wrapper.find('[data-testid="settings-dialog"]').exists()).toBe(true);
   });
 });

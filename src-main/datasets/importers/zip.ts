@@ -110,15 +110,12 @@ function checkBomb(entries: CentralEntry[], zipName: string): void {
   for (const e of entries) {
     total += e.size;
     if (e.size > ZIP_LIMITS.maxEntryBytes) {
-      throw badInput(
-        `${zipName} looks like a zip bomb: entry ${e.name} expands to ${fmt(e.size)} bytes, more than the ` +
-          `${fmt(ZIP_LIMITS.maxEntryBytes / 1024 ** 2)} MiB allowed for one file.`,
-      );
+      throw badInput(say('errors.zipBombEntry', { file: zipName, entry: e.name, bytes: fmt(e.size), mib: fmt(ZIP_LIMITS.maxEntryBytes / 1024 ** 2) }));
     }
     if (e.size >= ZIP_LIMITS.ratioMinBytes && e.size > ZIP_LIMITS.maxRatio * Math.max(1, e.compressed)) {
+      const ratio = String(Math.round(e.size / Math.max(1, e.compressed)));
       throw badInput(
-        `${zipName} looks like a zip bomb: entry ${e.name} expands ${Math.round(e.size / Math.max(1, e.compressed))}:1 ` +
-          `(${fmt(e.compressed)} to ${fmt(e.size)} bytes), beyond the ${ZIP_LIMITS.maxRatio}:1 limit.`,
+        say('errors.zipBombRatio', { file: zipName, entry: e.name, ratio, packed: fmt(e.compressed), bytes: fmt(e.size), limit: String(ZIP_LIMITS.maxRatio) }),
       );
     }
   }

@@ -43,7 +43,7 @@ describe('zip archives', () => {
     const path = await writeZip({ 'ham/a.txt': text('see you at noon'), 'spam/b.eml': text('Subject: Win\n\nmoney') });
     const raw = await importDataset({ type: 'text', path }, testContext());
     expect(raw.texts).toEqual(['see you at noon', 'Win\n\nmoney']);
-    expect((await inspectPath(path)).note).toBe('Zip of a text folder: 2 classes, 2 files.');
+    expect((await inspectPath(path)).note.text).toBe('Zip of a text folder: 2 classes, 2 files.');
   });
 
   it('refuses an entry named ../../x and writes nothing outside', async () => {
@@ -68,7 +68,8 @@ describe('zip archives', () => {
     const err = await studioError(importDataset({ type: 'text', path }, testContext()));
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.message).toMatch(/^data\.zip looks like a zip bomb: entry a\/bomb\.txt expands \d+:1 .* beyond the 200:1 limit\.$/);
-    expect((await inspectPath(path)).note).toMatch(/^data\.zip looks like a zip bomb/);
+    expect((await inspectPath(path)).note.text).toMatch(/^data\.zip looks like a zip bomb/);
+    expect((await inspectPath(path)).note.key).toBe('errors.zipBombRatio');
   });
 
   it('skips an entry whose data does not match its header (a lying size)', async () => {
