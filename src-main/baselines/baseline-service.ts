@@ -14,7 +14,7 @@ import { readDatasetManifest } from '../datasets/dataset-files';
 import { removeFolder } from '../models/model-service';
 import { newEntityId } from '../services/entity-ids';
 import type { JobService } from '../services/job-service';
-import { requireEntry, requireProject } from '../services/open-project';
+import { noEntryError, requireEntry, requireProject } from '../services/open-project';
 import type { ProjectService } from '../services/project-service';
 import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
 import { BASELINES_DIR, baselineFilesProblem, baselineRelDir, readBaselineMeta, type BaselineJob } from './baseline-files';
@@ -74,7 +74,7 @@ export class BaselineService {
    */
   async prepare(clientId: string, req: BaselineStartRequest): Promise<PreparedBaseline> {
     const view = requireProject(this.deps.projects, clientId);
-    const entry = requireEntry(view, 'datasets', req.datasetId, 'dataset');
+    const entry = requireEntry(view, 'datasets', req.datasetId);
     const manifest = await readDatasetManifest(view.dir, entry.id);
     if (manifest.splits.train.classCounts.filter((c) => c > 0).length < 2) throw StudioError.say('BAD_REQUEST', say('errors.baselineOneClass', { dataset: entry.name }));
     if (manifest.splits.test.count === 0) throw StudioError.say('BAD_REQUEST', say('errors.baselineNoTest', { dataset: entry.name }));
@@ -195,7 +195,7 @@ export class BaselineService {
   /** Removes a baseline run: its entry leaves the project file first, then its folder. */
   async remove(clientId: string, id: string): Promise<void> {
     const view = requireProject(this.deps.projects, clientId);
-    if (!view.manifest.baselines.some((e) => e.id === id)) throw new StudioError('NOT_FOUND', `No baseline run ${id} in this project.`, { id });
+    if (!view.manifest.baselines.some((e) => e.id === id)) throw noEntryError('baselines', id);
     await this.deps.projects.update(clientId, (m) => {
       m.baselines = m.baselines.filter((e) => e.id !== id);
     });

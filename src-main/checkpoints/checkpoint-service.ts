@@ -63,7 +63,7 @@ export class CheckpointService {
   /** Writes a checkpoint of a run and adds it to the project. */
   async save(clientId: string, req: CheckpointSave): Promise<CheckpointMeta> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'runs', req.runId, 'run');
+    requireEntry(view, 'runs', req.runId);
     checkBytes('weightData', req.weightSpecs, req.weightData);
     if (req.optimizer && req.optimizerWeightData) checkBytes('optimizerWeightData', req.optimizer.weightSpecs, req.optimizerWeightData);
     const run = await readRun(view.dir, req.runId);
@@ -152,7 +152,7 @@ export class CheckpointService {
   /** A checkpoint's artifacts, every file checked against its sha256 (IO_ERROR when one fails). */
   async load(clientId: string, id: string, withOptimizer = true): Promise<CheckpointData> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', id, 'checkpoint');
+    requireEntry(view, 'checkpoints', id);
     const c = await loadCheckpoint(view.dir, id, withOptimizer);
     return {
       modelTopology: c.modelTopology,
@@ -177,7 +177,7 @@ export class CheckpointService {
    */
   async removeMany(clientId: string, ids: readonly string[]): Promise<void> {
     const view = requireProject(this.deps.projects, clientId);
-    for (const id of ids) requireEntry(view, 'checkpoints', id, 'checkpoint');
+    for (const id of ids) requireEntry(view, 'checkpoints', id);
     if (ids.length === 0) return;
     const gone = new Set(ids);
     await this.deps.projects.update(clientId, (m) => {
@@ -190,7 +190,7 @@ export class CheckpointService {
   /** Stores an evaluation of a checkpoint on one split (replacing an earlier one). */
   async saveEval(clientId: string, checkpointId: string, split: SplitName, result: EvalResult): Promise<EvalResult> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
+    requireEntry(view, 'checkpoints', checkpointId);
     const checked = EvalResult.parse(result);
     await writeFileAtomic(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), JSON.stringify(checked));
     return checked;
@@ -199,7 +199,7 @@ export class CheckpointService {
   /** The stored evaluation of a checkpoint on one split, or null when there is none. */
   async getEval(clientId: string, checkpointId: string, split: SplitName): Promise<EvalResult | null> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
+    requireEntry(view, 'checkpoints', checkpointId);
     try {
       return await readJsonFile(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), EvalResult, `The ${split} evaluation of ${checkpointId}`);
     } catch (err) {

@@ -6,6 +6,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
 import type { CheckpointMeta, WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
 import { checkKeepFloat, checkStudent } from '../../src-shared/compression/checks';
 import { type CompressionRecipe, CompressionRecipe as RecipeSchema, type Student } from '../../src-shared/compression/recipe';
@@ -75,11 +76,11 @@ async function studentSpec(
   manifest: DatasetManifest,
 ): Promise<{ spec: ModelSpec; modelId: string | null }> {
   if ('modelId' in student) {
-    if (!models.some((m) => m.id === student.modelId)) throw new StudioError('NOT_FOUND', `The project has no model ${student.modelId} to train as the student.`);
+    if (!models.some((m) => m.id === student.modelId)) throw StudioError.say('NOT_FOUND', say('errors.compress.noStudentModel', { id: student.modelId }));
     return { spec: await readModelSpec(projectDir, student.modelId), modelId: student.modelId };
   }
   if (!listTemplates().some((t) => t.name === student.template)) {
-    throw new StudioError('NOT_FOUND', `"${student.template}" is neither a model of the project nor a template (${listTemplates().map((t) => t.name).join(', ')}).`);
+    throw StudioError.say('NOT_FOUND', say('errors.compress.noStudent', { name: student.template, templates: listTemplates().map((t) => t.name).join(', ') }));
   }
   const base = templateFor(student.template, manifest.input, manifest.classNames.length);
   return { spec: student.width === 1 ? base : scaleSpec(base, student.width), modelId: null };
@@ -106,13 +107,13 @@ export class CompressionService {
    */
   async checkParent(clientId: string, parentId: string): Promise<CheckpointMeta> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', parentId, 'checkpoint');
+    requireEntry(view, 'checkpoints', parentId);
     const parent = await readCheckpointMeta(view.dir, parentId);
     if (parent.compression?.recipe.method === 'quantize') {
-      throw new StudioError('BAD_REQUEST', `${parent.name} is already quantized (${recipeLabel(parent.compression.recipe)}); compress its parent ${parent.compression.parentId} instead.`);
+      throw StudioError.say('BAD_REQUEST', say('errors.compress.alreadyQuantized', { name: parent.name, scheme: recipeLabel(parent.compression.recipe), parent: parent.compression.parentId }));
     }
     if (!view.manifest.datasets.some((d) => d.id === parent.datasetId)) {
-      throw new StudioError('NOT_FOUND', `The dataset ${parent.name} was trained on (${parent.datasetId}) is no longer in the project: a compression needs its samples to calibrate and to measure accuracy.`);
+      throw StudioError.say('NOT_FOUND', say('errors.compress.datasetGone', { name: parent.name, dataset: parent.datasetId }));
     }
     await readDatasetManifest(view.dir, parent.datasetId);
     return parent;
@@ -132,19 +133,19 @@ export class CompressionService {
     const student = recipe.method === 'distill' ? await studentSpec(view.dir, view.manifest.models, recipe.student, manifest) : null;
     if (student) badRequest(() => checkStudent(parent.spec, student.spec));
     if (manifest.classNames.length !== parent.spec.numClasses) {
-      throw new StudioError('BAD_REQUEST', `${parent.name} has ${parent.spec.numClasses} classes but its dataset ${manifest.name} now has ${manifest.classNames.length}.`);
+      throw StudioError.say('BAD_REQUEST', say('errors.compress.classesChanged', { name: parent.name, classes: parent.spec.numClasses, dataset: manifest.name, now: manifest.classNames.length }));
     }
     const evalSplit: SplitName | null = manifest.splits.test.count > 0 ? 'test' : manifest.splits.validation.count > 0 ? 'validation' : null;
-    if (!evalSplit) throw new StudioError('BAD_REQUEST', `${manifest.name} has no test or validation samples to measure the compression on.`);
+    if (!evalSplit) throw StudioError.say('BAD_REQUEST', say('errors.compress.nothingToMeasure', { dataset: manifest.name }));
     const train = manifest.splits.train.count;
     if (recipe.method === 'quantize' && recipe.scheme === 'full-int8' && train === 0) {
-      throw new StudioError('BAD_REQUEST', `Full-integer quantization calibrates on training samples, and ${manifest.name} has none.`);
+      throw StudioError.say('BAD_REQUEST', say('errors.compress.noCalibration', { dataset: manifest.name }));
     }
     if (recipe.method === 'distill' && train === 0) {
-      throw new StudioError('BAD_REQUEST', `Distillation trains the student on ${manifest.name}'s training samples, and it has none.`);
+      throw StudioError.say('BAD_REQUEST', say('errors.compress.noDistillSamples', { dataset: manifest.name }));
     }
     if (recipe.method === 'prune' && recipe.fineTuneEpochs > 0 && train === 0) {
-      throw new StudioError('BAD_REQUEST', `Fine-tuning after pruning trains on ${manifest.name}'s training samples, and it has none (use 0 fine-tuning epochs to prune without it).`);
+      throw StudioError.say('BAD_REQUEST', say('errors.compress.noFineTuneSamples', { dataset: manifest.name }));
     }
     return { parent, manifest, student, evalSplit };
   }
@@ -152,7 +153,7 @@ export class CompressionService {
   /** Writes the compressed checkpoint and its report; returns both. */
   async save(clientId: string, made: CompressedModel): Promise<{ meta: CheckpointMeta; report: CompressionReport }> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', made.parentId, 'checkpoint');
+    requireEntry(view, 'checkpoints', made.parentId);
     const recipe = RecipeSchema.parse(made.recipe);
     const parent = await readCheckpointMeta(view.dir, made.parentId);
     const parentWeights = await readCheckpointFile(view.dir, parent, CHECKPOINT_FILES.weights);
@@ -200,7 +201,7 @@ export class CompressionService {
   /** The report of a compressed checkpoint (checked against its sha256), or null for other checkpoints. */
   async report(clientId: string, id: string): Promise<CompressionReport | null> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', id, 'checkpoint');
+    requireEntry(view, 'checkpoints', id);
     const meta = await readCheckpointMeta(view.dir, id);
     if (!meta.files[REPORT_FILE]) return null;
     const data = await readCheckpointFile(view.dir, meta, REPORT_FILE);

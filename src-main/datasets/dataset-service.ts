@@ -18,6 +18,7 @@ import {
 import type { DatasetInspection, DatasetSamples, DatasetShard, ProjectView, RequestOf } from '../../src-shared/ipc/contract';
 import type { JobHandle, JobService } from '../services/job-service';
 import type { ProjectService } from '../services/project-service';
+import { noEntryError } from '../services/open-project';
 import { importDataset } from './importers/index';
 import { inspectPath } from './inspect';
 import type { ImportContext, RawDataset } from './raw-dataset';
@@ -273,7 +274,7 @@ export class DatasetService {
   }
 
   private entry(view: ProjectView, id: string): void {
-    if (!view.manifest.datasets.some((d) => d.id === id)) throw new StudioError('NOT_FOUND', `No dataset ${id} in this project.`, { id });
+    if (!view.manifest.datasets.some((d) => d.id === id)) throw noEntryError('datasets', id);
   }
 
   /** The dataset in memory, loaded and verified once; only the last used one is kept. */

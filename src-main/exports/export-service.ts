@@ -14,7 +14,7 @@ import { newEntityId } from '../services/entity-ids';
 import { readCheckpointMeta } from '../checkpoints/checkpoint-files';
 import { readDatasetManifest } from '../datasets/dataset-files';
 import { removeFolder } from '../models/model-service';
-import { requireEntry, requireProject } from '../services/open-project';
+import { noEntryError, requireEntry, requireProject } from '../services/open-project';
 import type { ProjectService } from '../services/project-service';
 import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers } from '../services/staged-folder';
 import { EXPORTS_DIR, exportRelDir, readExportMeta, writeExportFolder } from './export-files';
@@ -52,7 +52,7 @@ export class ExportService {
   /** The checkpoint to export and its dataset (for labels, preprocessing and verification). */
   async source(clientId: string, checkpointId: string): Promise<{ checkpoint: CheckpointMeta; manifest: DatasetManifest }> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
+    requireEntry(view, 'checkpoints', checkpointId);
     const checkpoint = await readCheckpointMeta(view.dir, checkpointId);
     if (!view.manifest.datasets.some((d) => d.id === checkpoint.datasetId)) {
       throw new StudioError('NOT_FOUND', `The dataset ${checkpoint.name} was trained on (${checkpoint.datasetId}) is no longer in the project: an export needs its classes and test samples to be verified.`);
@@ -107,7 +107,7 @@ export class ExportService {
   /** Shows the export's folder in the file manager where the shell can; its path either way. */
   async reveal(clientId: string, id: string): Promise<{ shown: boolean; path: string }> {
     const view = requireProject(this.deps.projects, clientId);
-    if (!view.manifest.exports.some((e) => e.id === id)) throw new StudioError('NOT_FOUND', `No export ${id} in this project.`, { id });
+    if (!view.manifest.exports.some((e) => e.id === id)) throw noEntryError('exports', id);
     const path = join(view.dir, EXPORTS_DIR, id, 'README.md');
     return { shown: await this.deps.platform.showItemInFolder(path), path: join(view.dir, EXPORTS_DIR, id) };
   }
@@ -129,7 +129,7 @@ export class ExportService {
   /** Removes an export: its entry leaves the project file first, then its folder. */
   async remove(clientId: string, id: string): Promise<void> {
     const view = requireProject(this.deps.projects, clientId);
-    if (!view.manifest.exports.some((e) => e.id === id)) throw new StudioError('NOT_FOUND', `No export ${id} in this project.`, { id });
+    if (!view.manifest.exports.some((e) => e.id === id)) throw noEntryError('exports', id);
     await this.deps.projects.update(clientId, (m) => {
       m.exports = m.exports.filter((e) => e.id !== id);
     });

@@ -3,8 +3,9 @@
  * contract, runs the handler, validates what it returns, and wraps everything in a Result.
  */
 import type { z } from 'zod';
-import { StudioError, toErrorData, type Result } from '../../src-shared/errors';
+import { StudioError, type Result } from '../../src-shared/errors';
 import { channels, isChannel, type Channel, type ResponseOf } from '../../src-shared/ipc/contract';
+import { errorDataOf } from '../services/io-errors';
 
 /** Who is asking: one window (Electron) or one WebSocket connection (web host). */
 export interface HandlerContext {
@@ -55,6 +56,6 @@ export async function dispatch(
     }
     return { ok: true, value: checked.data };
   } catch (err) {
-    return { ok: false, error: toErrorData(err) };
+    return { ok: false, error: errorDataOf(err) };
   }
 }

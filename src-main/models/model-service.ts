@@ -16,7 +16,7 @@ import { KeyedQueue } from '../services/keyed-queue';
 import { newEntityId } from '../services/entity-ids';
 import { readJsonFile } from '../services/json-file';
 import { projectPath } from '../services/project-paths';
-import { requireEntry, requireProject } from '../services/open-project';
+import { noEntryError, requireEntry, requireProject } from '../services/open-project';
 
 export const MODELS_DIR = 'models';
 const SPEC_FILE = 'spec.json';
@@ -76,14 +76,14 @@ export class ModelService {
   /** One model. */
   async get(clientId: string, id: string): Promise<ModelView> {
     const view = requireProject(this.deps.projects, clientId);
-    const entry = requireEntry(view, 'models', id, 'model');
+    const entry = requireEntry(view, 'models', id);
     return toView(entry, await readModelSpec(view.dir, id));
   }
 
   /** Adds a model; the spec's name becomes `name`. */
   async create(clientId: string, req: { name: string; spec: ModelSpec; datasetId?: string | undefined }): Promise<ModelView> {
     const view = requireProject(this.deps.projects, clientId);
-    if (req.datasetId !== undefined) requireEntry(view, 'datasets', req.datasetId, 'dataset');
+    if (req.datasetId !== undefined) requireEntry(view, 'datasets', req.datasetId);
     const id = newEntityId('md');
     const spec = ModelSpec.parse({ ...req.spec, name: req.name });
     // Checked before anything is made: models/ itself may be a link (project-paths.ts).
@@ -115,8 +115,8 @@ export class ModelService {
   update(clientId: string, req: { id: string; name?: string | undefined; spec?: ModelSpec | undefined; datasetId?: string | null | undefined }): Promise<ModelView> {
     return this.queue.run(req.id, async () => {
       const view = requireProject(this.deps.projects, clientId);
-      const entry = requireEntry(view, 'models', req.id, 'model');
-      if (req.datasetId) requireEntry(view, 'datasets', req.datasetId, 'dataset');
+      const entry = requireEntry(view, 'models', req.id);
+      if (req.datasetId) requireEntry(view, 'datasets', req.datasetId);
       const name = req.name ?? entry.name;
       const current = req.spec ?? (await readModelSpec(view.dir, req.id));
       const spec = ModelSpec.parse({ ...current, name });
@@ -124,7 +124,7 @@ export class ModelService {
       const updatedAt = new Date().toISOString();
       await this.deps.projects.update(clientId, (m) => {
         const e = m.models.find((x) => x.id === req.id);
-        if (!e) throw new StudioError('NOT_FOUND', `No model ${req.id} in this project.`, { id: req.id });
+        if (!e) throw noEntryError('models', req.id);
         e.name = name;
         e.updatedAt = updatedAt;
         e.template = spec.template;
@@ -139,7 +139,7 @@ export class ModelService {
   remove(clientId: string, id: string): Promise<void> {
     return this.queue.run(id, async () => {
       const view = requireProject(this.deps.projects, clientId);
-      requireEntry(view, 'models', id, 'model');
+      requireEntry(view, 'models', id);
       await this.deps.projects.update(clientId, (m) => {
         m.models = m.models.filter((e) => e.id !== id);
       });

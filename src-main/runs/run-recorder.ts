@@ -120,7 +120,7 @@ export class RunRecorder {
     meta: CheckpointMeta;
   }> {
     const view = requireProject(this.deps.projects, this.clientId);
-    requireEntry(view, 'checkpoints', id, 'checkpoint');
+    requireEntry(view, 'checkpoints', id);
     return loadCheckpointArtifacts(view.dir, id);
   }
 

@@ -22,6 +22,7 @@ import { newEntityId } from '../services/entity-ids';
 import { readJsonFile } from '../services/json-file';
 import { projectPath } from '../services/project-paths';
 import { requireEntry, requireProject } from '../services/open-project';
+import { say } from '../../src-shared/messages/message';
 import { readModelSpec, removeFolder } from '../models/model-service';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
@@ -96,15 +97,15 @@ export class RunService {
    */
   async create(clientId: string, req: RunCreateRequest, opts: { stop?: StopRun } = {}): Promise<RunRecord> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'datasets', req.datasetId, 'dataset');
+    requireEntry(view, 'datasets', req.datasetId);
     const modelId = req.modelId ?? null;
-    if (modelId !== null) requireEntry(view, 'models', modelId, 'model');
+    if (modelId !== null) requireEntry(view, 'models', modelId);
     const spec = req.spec ?? (modelId !== null ? await readModelSpec(view.dir, modelId) : null);
     if (!spec) throw badField('spec', 'is required when no modelId is given');
     let resumedFrom: RunRecord['resumedFrom'] = null;
     if (req.resumedFrom) {
       const { checkpointId } = req.resumedFrom;
-      requireEntry(view, 'checkpoints', checkpointId, 'checkpoint');
+      requireEntry(view, 'checkpoints', checkpointId);
       const meta = await readCheckpointMeta(view.dir, checkpointId);
       resumedFrom = { checkpointId, runId: meta.runId, epoch: meta.epoch };
     }
@@ -156,7 +157,7 @@ export class RunService {
   /** Appends metric records (fsynced) and folds epoch records into the run's summary. */
   appendMetrics(clientId: string, runId: string, records: readonly MetricRecord[]): Promise<{ appended: number; summary: RunSummary }> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'runs', runId, 'run');
+    requireEntry(view, 'runs', runId);
     return this.queue.run(`${view.dir}\0${runId}`, async () => {
       const run = await readRun(view.dir, runId);
       await appendRecords(await projectPath(view.dir, RUNS_DIR, runId, METRICS_FILE), records);
@@ -174,7 +175,7 @@ export class RunService {
     req: { runId: string; status: RunStatus; summary?: RunSummary | undefined; error?: string | null | undefined },
   ): Promise<RunRecord> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'runs', req.runId, 'run');
+    requireEntry(view, 'runs', req.runId);
     return this.queue.run(`${view.dir}\0${req.runId}`, async () => {
       const run = await readRun(view.dir, req.runId);
       const now = new Date().toISOString();
@@ -208,14 +209,14 @@ export class RunService {
     // manifest is read inside, as it was when the turn came.
     return this.queue.run(`${dir}\0${id}`, async () => {
       const view = requireProject(this.deps.projects, clientId);
-      const entry = requireEntry(view, 'runs', id, 'run');
+      const entry = requireEntry(view, 'runs', id);
       // A damaged run.json must not make a run impossible to delete: the manifest mirrors its status.
       const status = await readRun(view.dir, id).then(
         (r) => r.status,
         () => (RunStatus.safeParse(entry.status).data ?? 'stopped'),
       );
       if (status === 'running' || status === 'paused') {
-        throw new StudioError('BUSY', `${entry.name} is ${status === 'running' ? 'training' : 'paused'}. Stop it before removing it.`, { id, status });
+        throw StudioError.say('BUSY', say(`errors.runBusy.${status}`, { name: entry.name }), { id, status });
       }
       const checkpointIds = view.manifest.checkpoints.filter((e) => e.runId === id).map((e) => e.id);
       // Each step drops manifest entries (written to disk) before their folders, so no entry ever
@@ -286,7 +287,7 @@ export class RunService {
   /** A run with every epoch record and at most `maxBatchPoints` (downsampled) batch records. */
   async get(clientId: string, runId: string, maxBatchPoints = 2000): Promise<RunDetails> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'runs', runId, 'run');
+    requireEntry(view, 'runs', runId);
     // Wait for appends in flight so a get right after an append sees it.
     const { run, records } = await this.queue.run(`${view.dir}\0${runId}`, async () => ({
       run: await readRun(view.dir, runId),

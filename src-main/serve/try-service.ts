@@ -13,7 +13,7 @@ import { encodeTexts, tokenize, type Tokenizer } from '../../src-shared/datasets
 import { readDatasetManifest, readTokenizerFile } from '../datasets/dataset-files';
 import { EXPORTS_DIR } from '../exports/export-files';
 import type { ProjectService } from '../services/project-service';
-import { requireEntry, requireProject } from '../services/open-project';
+import { noEntryError, requireEntry, requireProject } from '../services/open-project';
 import { classifyInput, topPredictions } from './classify';
 import { ProtocolError } from './oip';
 import { type ServedModel, TokenizerFile } from './served-model';
@@ -31,7 +31,7 @@ export class TryService {
   /** The sample bytes (the dataset's dtype) and shape [1, …] for the input, and the tokens of a text. */
   async prepare(clientId: string, datasetId: string, input: TryInput): Promise<{ x: Uint8Array<ArrayBuffer>; shape: number[]; tokens: string[] | null }> {
     const view = requireProject(this.deps.projects, clientId);
-    requireEntry(view, 'datasets', datasetId, 'dataset');
+    requireEntry(view, 'datasets', datasetId);
     const manifest = await readDatasetManifest(view.dir, datasetId);
     const spec = manifest.input;
     // A copy of its own (a sharp Buffer may share a pool).
@@ -43,7 +43,8 @@ export class TryService {
         const pixels = await decodeImage(input.bytes, { width: spec.width, height: spec.height, color: spec.channels === 1 ? 'grayscale' : 'rgb' });
         return { x: bytes(pixels), shape: [1, spec.height, spec.width, spec.channels], tokens: null };
       } catch (err) {
-        if (err instanceof ImageSkip) throw new StudioError('BAD_REQUEST', `This image cannot be used: ${err.message}.`);
+        // The reason alone ("unsupported image format (svg); …"): the panel it shows in is about this image.
+        if (err instanceof ImageSkip) throw StudioError.say('BAD_REQUEST', err.said);
         throw err;
       }
     }
@@ -66,7 +67,7 @@ export class TryService {
   /** The export's top-k predictions for the input, and which runtime gave them. */
   async predict(clientId: string, exportId: string, input: TryInput, topK: number): Promise<{ predictions: TryPrediction[]; runtime: string; ms: number }> {
     const view = requireProject(this.deps.projects, clientId);
-    if (!view.manifest.exports.some((e) => e.id === exportId)) throw new StudioError('NOT_FOUND', `No export ${exportId} in this project.`, { id: exportId });
+    if (!view.manifest.exports.some((e) => e.id === exportId)) throw noEntryError('exports', exportId);
     const dir = join(view.dir, EXPORTS_DIR, exportId);
     const model = await this.model(view.dir, exportId);
     const started = performance.now();

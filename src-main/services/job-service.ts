@@ -3,9 +3,10 @@
  * debounced progress and cancellation; whatever still runs is aborted when the app quits.
  */
 import { randomUUID } from 'node:crypto';
-import { StudioError, toErrorData, type StudioErrorData } from '../../src-shared/errors';
+import { StudioError, type StudioErrorData } from '../../src-shared/errors';
 import type { JobSnapshot } from '../../src-shared/ipc/contract';
 import type { EventBus } from '../ipc/event-bus';
+import { errorDataOf } from './io-errors';
 
 /**
  * Why a job was aborted: a person cancelled it (job:cancel), the window or project it belongs to
@@ -187,7 +188,7 @@ export class JobService {
   private finish(job: Job, status: 'done' | 'failed' | 'cancelled', err?: unknown): void {
     if (job.snapshot.status !== 'running') return;
     const error =
-      status === 'failed' ? pick(toErrorData(err)) : status === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled.' } : null;
+      status === 'failed' ? pick(errorDataOf(err)) : status === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled.' } : null;
     job.snapshot = {
       ...job.snapshot,
       status,

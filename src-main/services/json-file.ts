@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { StudioError } from '../../src-shared/errors';
 import { parseJsonBounded } from '../../src-shared/json-depth';
 import { readFileNoFollow } from './project-paths';
+import { ioFailure } from './io-errors';
 
 /**
  * Reads a JSON file of a project and validates it: NOT_FOUND when it is missing, IO_ERROR when it
@@ -15,7 +16,7 @@ export async function readJsonFile<S extends z.ZodType>(path: string, schema: S,
   } catch (err) {
     if (err instanceof StudioError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StudioError('NOT_FOUND', `${what} is missing.`, { path });
-    throw new StudioError('IO_ERROR', `Cannot read ${what}: ${(err as Error).message}`, { path });
+    throw ioFailure(err, path) ?? new StudioError('IO_ERROR', `Cannot read ${what}: ${(err as Error).message}`, { path });
   }
   let json: unknown;
   try {

@@ -16,9 +16,14 @@ export function entryByIdOrName<E extends { id: string; name: string }>(entries:
   return entries.find((e) => e.id === key) ?? entries.find((e) => e.name === key);
 }
 
+/** NOT_FOUND for an id the project holds no entry of this kind with. */
+export function noEntryError(kind: 'models' | 'runs' | 'checkpoints' | 'datasets' | 'exports' | 'baselines', id: string): StudioError {
+  return StudioError.say('NOT_FOUND', say(`errors.noEntry.${kind}`, { id }), { id });
+}
+
 /** The project manifest entry of kind `kind` with this id; NOT_FOUND when the project has none. */
-export function requireEntry(view: ProjectView, kind: 'models' | 'runs' | 'checkpoints' | 'datasets', id: string, what: string) {
+export function requireEntry(view: ProjectView, kind: 'models' | 'runs' | 'checkpoints' | 'datasets', id: string) {
   const entry = view.manifest[kind].find((e) => e.id === id);
-  if (!entry) throw new StudioError('NOT_FOUND', `No ${what} ${id} in this project.`, { id });
+  if (!entry) throw noEntryError(kind, id);
   return entry;
 }

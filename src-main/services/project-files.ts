@@ -11,6 +11,7 @@ import type { ProjectView } from '../../src-shared/ipc/contract';
 import { createManifest, ENTRY_KINDS, parseProjectText, serializeManifest } from '../../src-shared/project/manifest';
 import { PROJECT_EXTENSION, projectNameIssue } from '../../src-shared/project/names';
 import { writeFileAtomic } from './atomic-write';
+import { ioFailure } from './io-errors';
 
 /** The folders a new project starts with, one per kind of stored thing that has files. */
 export const PROJECT_SUBFOLDERS = ['datasets', 'checkpoints', 'runs', 'exports'] as const;
@@ -26,7 +27,7 @@ function errno(err: unknown): string | undefined {
 }
 
 function ioError(action: string, path: string, err: unknown): StudioError {
-  return new StudioError('IO_ERROR', `Cannot ${action} ${path}: ${(err as Error).message}`, { path, code: errno(err) });
+  return ioFailure(err, path) ?? new StudioError('IO_ERROR', `Cannot ${action} ${path}: ${(err as Error).message}`, { path, code: errno(err) });
 }
 
 /** Resolves a path to a `.mstudio` file or a folder holding exactly one, to the file's path. */

@@ -12,6 +12,7 @@ import { writeFileAtomic } from './atomic-write';
 import { createProjectFiles, readProjectFile } from './project-files';
 import { ProjectLock } from './project-lock';
 import type { RecentProjectsService } from './recent-projects';
+import { ioFailure } from './io-errors';
 
 /** What the project service needs from the rest of the app. */
 export interface ProjectServiceDeps {
@@ -157,7 +158,7 @@ export class ProjectService {
       await writeFile(backup, originalText, { flag: 'wx' });
       await writeFileAtomic(view.path, serializeManifest(view.manifest));
     } catch (err) {
-      throw new StudioError('IO_ERROR', `Cannot upgrade ${view.path}: ${(err as Error).message}`, { path: view.path });
+      throw ioFailure(err, view.path) ?? new StudioError('IO_ERROR', `Cannot upgrade ${view.path}: ${(err as Error).message}`, { path: view.path });
     }
   }
 
@@ -198,7 +199,7 @@ export class ProjectService {
           await writeFileAtomic(s.view.path, serializeManifest(s.view.manifest));
         } catch (err) {
           s.dirty = true;
-          throw new StudioError('IO_ERROR', `Cannot save ${s.view.path}: ${(err as Error).message}`, { path: s.view.path });
+          throw ioFailure(err, s.view.path) ?? new StudioError('IO_ERROR', `Cannot save ${s.view.path}: ${(err as Error).message}`, { path: s.view.path });
         }
       });
     return s.writing;

@@ -36,6 +36,12 @@ export const EN_MESSAGES = {
     notImageNoExt: 'not an image file (no extension)',
     csvFields: 'has {n} fields, the header has {header}',
     csvEmptyLabel: 'the label is empty',
+    noDimensions: 'unreadable image: it has no dimensions',
+    tooManyPixels: 'image is {width}x{height} pixels, larger than the 100-megapixel limit',
+    tooLargeSide: 'image is {width}x{height} pixels, wider or taller than the 10,000-pixel limit',
+    unreadableImage: 'unreadable image: {reason}',
+    imageFormat: 'unsupported image format ({format}); use PNG, JPEG, BMP, GIF or WebP',
+    cannotRead: 'cannot read the file: {reason}',
   },
   /** Errors main reports, where they are said by key (StudioError.say). */
   errors: {
@@ -58,6 +64,41 @@ export const EN_MESSAGES = {
       controlChar: 'The name contains a control character, which cannot be used in a file name.',
       badChar: 'The name contains "{char}", which cannot be used in a file name.',
       reserved: '"{name}" is a reserved file name on Windows.',
+    },
+    /** Failed file operations by cause (src-main/services/io-errors.ts). */
+    io: {
+      noSpace: 'The disk is full: {path} could not be written. Free some space and try again.',
+      denied: 'Model Studio is not allowed to use {path} (permission denied). Check the permissions of the file or its folder.',
+      readOnly: '{path} is on a read-only disk: Model Studio cannot write there.',
+      tooManyOpen: 'Too many files are open to use {path}. Close some programs and try again.',
+      busy: '{path} is in use by another program. Close it there and try again.',
+      missing: '{path} is missing: it was moved or removed outside Model Studio.',
+      device: 'The disk reported an error reading or writing {path}.',
+    },
+    /** Why a compression cannot start (src-main/compression/compression-service.ts). */
+    compress: {
+      noStudentModel: 'The project has no model {id} to train as the student.',
+      noStudent: '"{name}" is neither a model of the project nor a template ({templates}).',
+      alreadyQuantized: '{name} is already quantized ({scheme}); compress its parent {parent} instead.',
+      datasetGone: 'The dataset {name} was trained on ({dataset}) is no longer in the project: a compression needs its samples to calibrate and to measure accuracy.',
+      classesChanged: '{name} has {classes} classes but its dataset {dataset} now has {now}.',
+      nothingToMeasure: '{dataset} has no test or validation samples to measure the compression on.',
+      noCalibration: 'Full-integer quantization calibrates on training samples, and {dataset} has none.',
+      noDistillSamples: "Distillation trains the student on {dataset}'s training samples, and it has none.",
+      noFineTuneSamples: "Fine-tuning after pruning trains on {dataset}'s training samples, and it has none (use 0 fine-tuning epochs to prune without it).",
+    },
+    /** Something asked for by id that the project does not hold. */
+    noEntry: {
+      models: 'No model {id} in this project.',
+      runs: 'No run {id} in this project.',
+      checkpoints: 'No checkpoint {id} in this project.',
+      datasets: 'No dataset {id} in this project.',
+      exports: 'No export {id} in this project.',
+      baselines: 'No baseline run {id} in this project.',
+    },
+    runBusy: {
+      running: '{name} is training. Stop it before removing it.',
+      paused: '{name} is paused. Stop it before removing it.',
     },
     projectNotStudio: 'The project file {file} is not a Model Studio project (its "format" field is missing or wrong).',
     projectNoVersion: 'The project file {file} has no valid "formatVersion" (a positive integer).',

@@ -10,28 +10,33 @@
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import type { ImageOptions } from '../../../src-shared/datasets/schema';
 import { bmpSize, decodeBmp } from './bmp';
+import { say, type Message } from '../../../src-shared/messages/message';
 
 /** Images with a side above this are refused before decoding. */
 export const MAX_IMAGE_SIDE = 10_000;
 /** Images with more pixels than this are refused before decoding (sharp's limitInputPixels too). */
 export const MAX_IMAGE_PIXELS = 100_000_000;
 
-/** An image that cannot be used; the message is the reason shown in the import report. */
-export class ImageSkip extends Error {}
-
-function checkSize(width: number | undefined, height: number | undefined): void {
-  if (!width || !height) throw new ImageSkip('unreadable image: it has no dimensions');
-  if (width * height > MAX_IMAGE_PIXELS) {
-    throw new ImageSkip(`image is ${width}x${height} pixels, larger than the 100-megapixel limit`);
-  }
-  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-    throw new ImageSkip(`image is ${width}x${height} pixels, wider or taller than the 10,000-pixel limit`);
+/** An image that cannot be used; `said` is the reason shown in the import report (and by Try). */
+export class ImageSkip extends Error {
+  constructor(readonly said: Message) {
+    super(said.text);
   }
 }
 
-function reason(err: unknown): string {
+function checkSize(width: number | undefined, height: number | undefined): void {
+  if (!width || !height) throw new ImageSkip(say('skipped.noDimensions'));
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ImageSkip(say('skipped.tooManyPixels', { width: String(width), height: String(height) }));
+  }
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw new ImageSkip(say('skipped.tooLargeSide', { width: String(width), height: String(height) }));
+  }
+}
+
+function reason(err: unknown): Message {
   const msg = err instanceof Error ? err.message : String(err);
-  return `unreadable image: ${msg.replace(/\s+/g, ' ').trim()}`;
+  return say('skipped.unreadableImage', { reason: msg.replace(/\s+/g, ' ').trim() });
 }
 
 /** Decodes and resizes one image; throws ImageSkip (with the reason) when it cannot. */
@@ -59,7 +64,7 @@ export async function decodeImage(bytes: Uint8Array, opts: ImageOptions): Promis
       throw new ImageSkip(reason(err));
     }
     if (!['png', 'jpeg', 'gif', 'webp'].includes(meta.format ?? '')) {
-      throw new ImageSkip(`unsupported image format (${meta.format ?? 'unknown'}); use PNG, JPEG, BMP, GIF or WebP`);
+      throw new ImageSkip(say('skipped.imageFormat', { format: meta.format ?? 'unknown' }));
     }
     // For multi-page images metadata's height is of all pages; pageHeight is one frame.
     checkSize(meta.width, meta.pageHeight ?? meta.height);

@@ -8,7 +8,7 @@ import { DEFAULT_IMAGE_OPTIONS, type ImportContext, type Importer, type RawDatas
 import { IMAGE_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
 import { badInput, checkClassNames, fmt, forEachLimit, throttled } from './common';
 import { ImageSkip, decodeImage } from './image-decode';
-import { say, textOf, type Said } from '../../../src-shared/messages/message';
+import { say, textOf, type Message, type Said } from '../../../src-shared/messages/message';
 
 type ImagesSource = Extract<ImportSource, { type: 'images' }>;
 
@@ -30,7 +30,7 @@ export async function readImageTree(
     return false;
   });
   const decoded = new Array<Uint8Array | null>(candidates.length).fill(null);
-  const failures = new Array<string | null>(candidates.length).fill(null);
+  const failures = new Array<Message | null>(candidates.length).fill(null);
   const report = throttled(ctx.report);
   let done = 0;
   await forEachLimit(candidates, CONCURRENCY, ctx.signal, async (file, i) => {
@@ -38,7 +38,7 @@ export async function readImageTree(
       decoded[i] = await decodeImage(await file.read(), opts);
     } catch (err) {
       if (!(err instanceof ImageSkip) && !(err instanceof Error)) throw err;
-      failures[i] = err instanceof ImageSkip ? err.message : `cannot read the file: ${err.message}`;
+      failures[i] = err instanceof ImageSkip ? err.said : say('skipped.cannotRead', { reason: err.message });
     }
     done++;
     report(done / candidates.length, `Decoded ${fmt(done)} of ${fmt(candidates.length)} images`);
@@ -53,7 +53,7 @@ export async function readImageTree(
     if (d) {
       pixels.set(d, n * sampleBytes);
       labels[n++] = file.classIndex;
-    } else skipped.push({ item: file.path, reason: failures[i] ?? 'unreadable image' });
+    } else skipped.push({ item: file.path, reason: failures[i] ?? say('skipped.noDimensions') });
   });
   if (okCount === 0) {
     const first = skipped[0];

@@ -154,6 +154,8 @@ describe('image-folder importer', () => {
       { item: 'a/huge.png', reason: 'image is 30000x30000 pixels, larger than the 100-megapixel limit' },
       { item: 'b/wide.png', reason: 'image is 20000x10 pixels, wider or taller than the 10,000-pixel limit' },
     ]);
+    // Said by key, so the import report shows them in the UI's language.
+    expect(raw.skipped.map((s) => (typeof s.reason === 'string' ? s.reason : s.reason.key))).toEqual(['skipped.tooManyPixels', 'skipped.tooLargeSide']);
   });
 
   it('refuses a folder without class subfolders, or with only one', async () => {
