@@ -5,6 +5,7 @@
 import type { CheckpointMetrics, EarlyStoppingState } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { EpochMetrics, MetricRecordInput } from '../../src-shared/runs/metrics';
 import type { CheckpointArtifacts, CheckpointKind, TrainResult } from '../train/types';
+import type { Said } from '../../src-shared/messages/message';
 
 /** What a session looks like once it trains. */
 export interface SessionStarted {
@@ -34,7 +35,7 @@ export interface CheckpointPoint {
 export type SessionStatus =
   | { status: 'running' | 'paused' }
   | { status: 'completed' | 'stopped'; result: TrainResult }
-  | { status: 'failed'; error: string };
+  | { status: 'failed'; error: Said };
 
 /** How a session ended. */
 export type SessionEnd = Exclude<SessionStatus, { status: 'running' | 'paused' }>;

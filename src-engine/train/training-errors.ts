@@ -4,6 +4,8 @@
  * failed mapAsync: neither tells the user what to change.
  */
 
+import { say, type Said } from '../../src-shared/messages/message';
+
 /** Where the failure happened, for the advice. */
 export interface TrainingErrorContext {
   backend: string;
@@ -15,15 +17,18 @@ export interface TrainingErrorContext {
 const OUT_OF_MEMORY = /memory access out of bounds|Aborted\(|Cannot enlarge memory|out of memory|Array buffer allocation failed|could not allocate/i;
 const DEVICE_LOST = /device (was |is )?lost|external Instance reference no longer exists|GPUDevice|context lost/i;
 
-/** The message a run that failed with `err` shows: advice for the known causes, else the error's own. */
-export function describeTrainingError(err: unknown, ctx: TrainingErrorContext): string {
-  const raw = err instanceof Error ? err.message : String(err);
-  const slice = ctx.microBatchSize < ctx.batchSize ? ` (batches of ${ctx.batchSize} in slices of ${ctx.microBatchSize})` : ` (batches of ${ctx.batchSize})`;
-  if (OUT_OF_MEMORY.test(raw)) {
-    return `Training ran out of memory on ${ctx.backend}${slice}. Try a smaller batch size, a shorter sequence length or a smaller model. [${raw}]`;
-  }
-  if (DEVICE_LOST.test(raw)) {
-    return `The GPU stopped responding while training on ${ctx.backend}${slice}. Try again with a smaller batch size, or choose another backend. [${raw}]`;
-  }
+/** What the runtime said, cut to what a run record keeps. */
+const RAW_LIMIT = 600;
+
+/**
+ * What a run that failed with `err` shows: advice for the known causes, by key (the app says it
+ * in its language, the runtime's own words kept at the end), else the error's own words.
+ */
+export function describeTrainingError(err: unknown, ctx: TrainingErrorContext): Said {
+  const raw = (err instanceof Error ? err.message : String(err)).slice(0, RAW_LIMIT);
+  const sliced = ctx.microBatchSize < ctx.batchSize;
+  const params = { backend: ctx.backend, batch: ctx.batchSize, slice: ctx.microBatchSize, raw };
+  if (OUT_OF_MEMORY.test(raw)) return say(sliced ? 'training.outOfMemorySliced' : 'training.outOfMemory', params);
+  if (DEVICE_LOST.test(raw)) return say(sliced ? 'training.gpuLostSliced' : 'training.gpuLost', params);
   return raw;
 }

@@ -18,6 +18,7 @@ import { requireEntry, requireProject } from '../services/open-project';
 import type { ProjectService } from '../services/project-service';
 import type { RunService } from './run-service';
 import type { StopRun } from './training-jobs';
+import type { Said } from '../../src-shared/messages/message';
 
 /** What tf.io.withSaveHandler hands over (the fields a checkpoint keeps). */
 export interface SavedArtifacts {
@@ -77,7 +78,7 @@ export class RunRecorder {
   }
 
   /** Sets a run's status. */
-  updateRun(runId: string, status: RunStatus, error?: string | null): Promise<RunRecord> {
+  updateRun(runId: string, status: RunStatus, error?: Said | null): Promise<RunRecord> {
     return this.deps.runs.update(this.clientId, { runId, status, ...(error !== undefined ? { error } : {}) });
   }
 

@@ -29,6 +29,7 @@ import type { ProjectService } from '../services/project-service';
 import { appendRecords, downsample, readRecords, summarize } from './metrics-file';
 import type { StopRun, TrainingJobs } from './training-jobs';
 import { dropRemovalJournal, finishRemovals, writeRemovalJournal } from './run-removal';
+import type { Said } from '../../src-shared/messages/message';
 
 export const RUNS_DIR = 'runs';
 const RUN_FILE = 'run.json';
@@ -172,7 +173,7 @@ export class RunService {
   /** Sets a run's status (running, paused, stopped, completed, failed) and optionally its summary. */
   update(
     clientId: string,
-    req: { runId: string; status: RunStatus; summary?: RunSummary | undefined; error?: string | null | undefined },
+    req: { runId: string; status: RunStatus; summary?: RunSummary | undefined; error?: Said | null | undefined },
   ): Promise<RunRecord> {
     const view = requireProject(this.deps.projects, clientId);
     requireEntry(view, 'runs', req.runId);
@@ -257,9 +258,7 @@ export class RunService {
         status: 'stopped',
         updatedAt: now,
         endedAt: now,
-        error: view.manifest.checkpoints.some((c) => c.runId === entry.id)
-          ? 'Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.'
-          : 'Interrupted: the app closed or stopped while this run was training, before its first checkpoint. Start it again with the same settings.',
+        error: say(view.manifest.checkpoints.some((c) => c.runId === entry.id) ? 'training.interrupted' : 'training.interruptedEarly'),
       });
       this.deps.trainingJobs?.statusChanged(entry.id, 'stopped');
       fixed.push(entry.id);

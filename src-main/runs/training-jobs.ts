@@ -11,11 +11,18 @@ import type { MetricRecord } from '../../src-shared/runs/metrics';
 import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { EventBus } from '../ipc/event-bus';
 import type { JobContext, JobService } from '../services/job-service';
+import type { Said } from '../../src-shared/messages/message';
 
 /** How long a cancelled run may take to stop (its batch and its stop checkpoint). */
 const STOP_GRACE_MS = 120_000;
 
 /** Asks the trainer of a run to stop. */
+
+/** The error a failed run's job ends with: its cause by key where it has one. */
+function trainingFailed(error: Said | null | undefined, run: { id: string; name: string }): StudioError {
+  if (error && typeof error !== 'string') return StudioError.say('TRAINING_FAILED', error, { runId: run.id });
+  return new StudioError('TRAINING_FAILED', error || `${run.name} failed.`, { runId: run.id });
+}
 export type StopRun = (runId: string) => void;
 
 /** Where a run that trains is, for its job's progress. */
@@ -23,7 +30,7 @@ interface ActiveRun {
   ctx: JobContext;
   epochs: number;
   batchesPerEpoch: number | null;
-  end(status: 'stopped' | 'completed' | 'failed', error?: string | null): void;
+  end(status: 'stopped' | 'completed' | 'failed', error?: Said | null): void;
 }
 
 /** The job of each run that trains. */
@@ -52,7 +59,7 @@ export class TrainingJobs {
             batchesPerEpoch: opts.batchesPerEpoch,
             end: (status, error) => {
               this.active.delete(run.id);
-              if (status === 'failed') reject(new StudioError('TRAINING_FAILED', error || `${run.name} failed.`, { runId: run.id }));
+              if (status === 'failed') reject(trainingFailed(error, run));
               else resolve(status);
             },
           });
@@ -83,7 +90,7 @@ export class TrainingJobs {
   }
 
   /** Follows a run's status: paused shows in the job's line, and an ended run ends its job. */
-  statusChanged(runId: string, status: RunStatus, error?: string | null): void {
+  statusChanged(runId: string, status: RunStatus, error?: Said | null): void {
     const a = this.active.get(runId);
     if (!a) return;
     if (status === 'paused') a.ctx.report(null, 'Paused');

@@ -58,7 +58,7 @@ export class DiskSink implements TrainingSink {
     if (update.status === 'running' || update.status === 'paused') return;
     if (update.status === 'failed') {
       await this.flush().catch(() => undefined);
-      await this.recorder.updateRun(this.runId, 'failed', update.error.slice(0, 2000)).catch(() => undefined);
+      await this.recorder.updateRun(this.runId, 'failed', typeof update.error === 'string' ? update.error.slice(0, 2000) : update.error).catch(() => undefined);
       return;
     }
     await this.flush();

@@ -21,6 +21,7 @@ import { RunRecorder } from '../runs/run-recorder';
 import { openDiskBatchProvider, DiskBatchProvider } from './disk-batch-provider';
 import { DiskSink, type DiskSinkProgress } from './disk-sink';
 import { setupNodeBackend, type BackendInfo, type NodeBackend } from './tf-node';
+import { textOf } from '../../src-shared/messages/message';
 
 /** What to train; unset hyperparameters come from the model's training defaults. */
 export interface HeadlessTrainRequest {
@@ -172,7 +173,8 @@ export async function trainHeadless(
   }
   if (end.status === 'failed') {
     const cause = end.cause;
-    throw cause instanceof Error && cause.message === end.error ? cause : new Error(end.error, { cause });
+    const words = textOf(end.error);
+    throw cause instanceof Error && cause.message === words ? cause : new Error(words, { cause });
   }
   const { result } = end;
   return { ...result, runId: run.id, datasetId: dsEntry.id, model: modelLabel, checkpointIds: sink.checkpointIds, backend: backend.backend, adapter: backend.adapter, wasmThreads: backend.wasm?.threads ?? null, samplesPerSec: sink.samplesPerSec };

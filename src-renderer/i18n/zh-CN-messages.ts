@@ -148,6 +148,14 @@ export default {
     unknownFormat: '{name} 不是 Model Studio 能读取的格式（IDX、CSV、类别文件夹或其 .zip 压缩包）。',
     unreadable: '无法读取 {name}：{reason}',
   },
+  training: {
+    interrupted: '已中断：这次运行训练时应用关闭或停止了。请从它最后的检查点继续训练。',
+    interruptedEarly: '已中断：这次运行在第一个检查点之前，训练时应用关闭或停止了。请用相同的设置重新开始。',
+    outOfMemory: '在 {backend} 上训练时内存不足（批大小 {batch}）。请尝试更小的批大小、更短的序列长度或更小的模型。[{raw}]',
+    outOfMemorySliced: '在 {backend} 上训练时内存不足（批大小 {batch}，每片 {slice} 个样本）。请尝试更小的批大小、更短的序列长度或更小的模型。[{raw}]',
+    gpuLost: '在 {backend} 上训练时 GPU 停止响应（批大小 {batch}）。请用更小的批大小重试，或换一个后端。[{raw}]',
+    gpuLostSliced: '在 {backend} 上训练时 GPU 停止响应（批大小 {batch}，每片 {slice} 个样本）。请用更小的批大小重试，或换一个后端。[{raw}]',
+  },
   model: {
     atLayer: '第 {n} 层（{type}）：{problem}',
     needsImage: '{what} 需要三维（高 x 宽 x 通道）输入，实际是 {shape}',

@@ -14,6 +14,7 @@ import type { MlClient } from './ml-client';
 import type { BackendReport } from './backend-report';
 import type { FeedDrainReport } from './protocol';
 import type { TrainStatusEvent } from './training-protocol';
+import { textOf } from '../../src-shared/messages/message';
 
 export interface FeedThroughputRequest {
   datasetId: string;
@@ -138,7 +139,7 @@ async function trainThroughput(studio: StudioClient, ml: MlClient, req: TrainThr
     if (req.maxMs !== undefined) timer = setTimeout(() => void ml.request('train:stop', { runId }).catch(() => undefined), req.maxMs);
     const end = await ended;
     if (timer) clearTimeout(timer);
-    if (end.status === 'failed') throw new Error(end.error ?? 'training failed');
+    if (end.status === 'failed') throw new Error(textOf(end.error));
     // Batch records are flushed before the terminal status, so all of them are here.
     const times = records.filter((r) => r.kind === 'batch').map((r) => r.time);
     const finite = records.every((r) => typeof r.loss === 'number' && Number.isFinite(r.loss));

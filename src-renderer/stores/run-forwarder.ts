@@ -10,6 +10,7 @@ import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { StudioClient } from '../bridge/client';
 import type { CheckpointPoint, SessionStatus, TrainingSink } from '../../src-engine/session/training-sink';
 import type { CheckpointArtifacts } from '../../src-engine/train/types';
+import type { Said } from '../../src-shared/messages/message';
 
 const FLUSH_MS = 1000;
 
@@ -100,7 +101,7 @@ export class RunForwarder implements TrainingSink {
     return this.setStatus(update.status, update.status === 'failed' ? update.error : undefined);
   }
 
-  private setStatus(status: RunStatus, error?: string): Promise<void> {
+  private setStatus(status: RunStatus, error?: Said): Promise<void> {
     if (status === this.recorded && !error) return this.queue;
     this.recorded = status;
     this.flush();

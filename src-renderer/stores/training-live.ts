@@ -3,6 +3,7 @@ import type { CheckpointData } from '../../src-shared/ipc/training-contract';
 import type { MetricRecordInput } from '../../src-shared/runs/metrics';
 import type { RunStatus } from '../../src-shared/runs/run-record';
 import type { CheckpointArtifacts } from '../ml/training-protocol';
+import type { Said } from '../../src-shared/messages/message';
 
 /** The run the worker is training (or just trained) in this window. */
 export interface LiveRun {
@@ -25,7 +26,7 @@ export interface LiveRun {
   epochs: MetricRecordInput[];
   last: MetricRecordInput | null;
   memory: { numTensors: number; numBytes: number; numBytesInGPU: number | null } | null;
-  error: string | null;
+  error: Said | null;
   tick: number;
 }
 

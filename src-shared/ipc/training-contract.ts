@@ -11,6 +11,7 @@ import { SplitName } from '../datasets/schema';
 import { EvalResult } from '../evaluations/eval-result';
 import { ModelSpec } from '../models/spec';
 import { CheckpointId, ModelId, RunId } from '../project/entry-ids';
+import { Message } from '../messages/message';
 import { HyperParams } from '../runs/hyper-params';
 import { MetricRecord, RunSummary } from '../runs/metrics';
 import { RunRecord, RunStatus } from '../runs/run-record';
@@ -20,6 +21,8 @@ const EntryName = z.string().trim().min(1, 'is empty').max(120, 'is longer than 
 const Bytes = z.instanceof(Uint8Array);
 const Iso = z.iso.datetime();
 const NonNegInt = z.number().int().min(0);
+/** Why a run failed, as the run record keeps it: by key, or words of bounded length. */
+const RunError = z.union([z.string().max(2000), Message.refine((m) => m.text.length <= 2000, 'is longer than 2,000 characters')]);
 
 /** A model of the project: its manifest entry and its spec. */
 export const ModelView = z.object({
@@ -152,7 +155,7 @@ export const trainingChannels = {
     response: z.object({ appended: NonNegInt, summary: RunSummary }),
   },
   'run:update': {
-    request: z.strictObject({ runId: RunId, status: RunStatus, summary: RunSummary.optional(), error: z.string().max(2000).nullable().optional() }),
+    request: z.strictObject({ runId: RunId, status: RunStatus, summary: RunSummary.optional(), error: RunError.nullable().optional() }),
     response: RunRecord,
   },
   'run:list': { request: z.strictObject({}), response: z.array(RunRecord) },

@@ -160,6 +160,15 @@ export const EN_MESSAGES = {
     unknownFormat: '{name} is not a format Model Studio reads (IDX, CSV, a folder or .zip of class folders).',
     unreadable: '{name} cannot be read: {reason}',
   },
+  /** Why training failed, for the causes a user can act on (src-engine/train/training-errors.ts). */
+  training: {
+    interrupted: 'Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.',
+    interruptedEarly: 'Interrupted: the app closed or stopped while this run was training, before its first checkpoint. Start it again with the same settings.',
+    outOfMemory: 'Training ran out of memory on {backend} (batches of {batch}). Try a smaller batch size, a shorter sequence length or a smaller model. [{raw}]',
+    outOfMemorySliced: 'Training ran out of memory on {backend} (batches of {batch} in slices of {slice}). Try a smaller batch size, a shorter sequence length or a smaller model. [{raw}]',
+    gpuLost: 'The GPU stopped responding while training on {backend} (batches of {batch}). Try again with a smaller batch size, or choose another backend. [{raw}]',
+    gpuLostSliced: 'The GPU stopped responding while training on {backend} (batches of {batch} in slices of {slice}). Try again with a smaller batch size, or choose another backend. [{raw}]',
+  },
   /** The model editor's shape checks (src-shared/models/shape-inference.ts). */
   model: {
     atLayer: 'layer {n} ({type}): {problem}',

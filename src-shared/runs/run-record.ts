@@ -4,6 +4,7 @@ import { ModelSpec } from '../models/spec';
 import { CheckpointId, ModelId, RunId } from '../project/entry-ids';
 import { HyperParams } from './hyper-params';
 import { RunSummary } from './metrics';
+import { Said } from '../messages/message';
 
 const NonNegInt = z.number().int().min(0);
 const Iso = z.iso.datetime();
@@ -27,6 +28,7 @@ export const RunRecord = z.object({
   endedAt: Iso.nullable(),
   summary: RunSummary,
   resumedFrom: z.object({ checkpointId: CheckpointId, runId: RunId, epoch: NonNegInt }).nullable(),
-  error: z.string().nullable(),
+  /** Why the run failed: by key where the cause is known (older records: plain words). */
+  error: Said.nullable(),
 });
 export type RunRecord = z.output<typeof RunRecord>;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { HyperParams } from '../../src-shared/runs/hyper-params';
+import { say } from '../../src-shared/messages/message';
 import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import type { RunRecord } from '../../src-shared/runs/run-record';
 import { mnistManifest } from './dataset-fixtures';
@@ -407,5 +408,14 @@ describe('run view', () => {
     await flushPromises();
     const start = s.worker.requestsOf('train:start')[0] as { resume: { nextEpoch: number; step: number; earlyStopping: unknown } };
     expect(start.resume).toMatchObject({ nextEpoch: 4, step: 40, earlyStopping });
+  });
+
+  it('says why a run failed in Chinese when the UI is, with the runtime\'s own words kept', async () => {
+    const failed = runRecord({ status: 'failed', error: say('training.outOfMemory', { backend: 'wasm', batch: 256, slice: 256, raw: 'Aborted()' }) });
+    const s = setup({ 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }), 'run:get': () => ({ run: failed, epochs: [], batches: [], batchTotal: 0 }) }, [failed]);
+    await openRuns(s.wrapper);
+    await s.wrapper.find('[data-testid="run-item"]').trigger('click');
+    await flushPromises();
+    expect(button(s.wrapper, 'run-error').text()).toBe('在 wasm 上训练时内存不足（批大小 256）。请尝试更小的批大小、更短的序列长度或更小的模型。[Aborted()]');
   });
 });

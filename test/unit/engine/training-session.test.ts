@@ -13,6 +13,7 @@ import type { CheckpointPoint, SessionStatus, TrainingSink } from '../../../src-
 import { ArrayProvider, loadMnistArrays } from '../../../src-main/training/array-provider';
 import { setupNodeBackend } from '../../../src-main/training/tf-node';
 import { tinyCnn } from './tiny-cnn';
+import { textOf } from '../../../src-shared/messages/message';
 
 beforeAll(async () => {
   await setupNodeBackend('cpu');
@@ -121,7 +122,7 @@ describe('TrainingSession', () => {
     const statuses = sink.calls.filter((c) => c.call === 'status') as Extract<Call, { call: 'status' }>[];
     expect(statuses).toHaveLength(1);
     const update = statuses[0]!.update as Extract<SessionStatus, { status: 'failed' }>;
-    expect(update.error).toMatch(/^Training ran out of memory on cpu \(batches of 32\)\. Try a smaller batch size/);
+    expect(textOf(update.error)).toMatch(/^Training ran out of memory on cpu \(batches of 32\)\. Try a smaller batch size/);
     expect(update).not.toHaveProperty('cause');
     expect((end as { cause?: Error }).cause?.message).toBe('memory access out of bounds');
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { downsample } from '../../../src-main/runs/metrics-file';
 import { MetricRecord } from '../../../src-shared/runs/metrics';
 import { CLIENT, DATASET_ID, HYPER, mlpCheckpoint, mlpSpec, record, useTrainingProject } from './training-fixtures';
+import { textOf, type Said } from '../../../src-shared/messages/message';
 
 const setup = useTrainingProject();
 
@@ -62,7 +63,10 @@ describe('runs', () => {
     const path = studio.projects.current(CLIENT)!.path;
     await studio.projects.close(CLIENT);
     await studio.projects.open(path, CLIENT);
-    const errors = Object.fromEntries((await ok('run:list', {})).map((r: { id: string; error: string }) => [r.id, r.error]));
+    const said = Object.fromEntries((await ok('run:list', {})).map((r: { id: string; error: Said }) => [r.id, r.error]));
+    const errors = Object.fromEntries(Object.entries(said).map(([id, e]) => [id, textOf(e)]));
+    // By key, so the app says it in its language.
+    expect(said[saved.id]).toMatchObject({ key: 'training.interrupted' });
     expect(errors[saved.id]).toBe('Interrupted: the app closed or stopped while this run was training. Resume it from its last checkpoint.');
     expect(errors[early.id]).toBe('Interrupted: the app closed or stopped while this run was training, before its first checkpoint. Start it again with the same settings.');
   });
@@ -80,7 +84,7 @@ describe('runs', () => {
     const runs = await ok('run:list', {});
     const status = Object.fromEntries(runs.map((r: { id: string; status: string }) => [r.id, r.status]));
     expect(status).toEqual({ [run.id]: 'stopped', [paused.id]: 'stopped', [done.id]: 'completed' });
-    expect(runs.find((r: { id: string }) => r.id === run.id).error).toMatch(/Interrupted/);
+    expect(textOf(runs.find((r: { id: string }) => r.id === run.id).error)).toMatch(/Interrupted/);
     expect(studio.projects.current(CLIENT)!.manifest.runs.map((e) => e.status)).toEqual(['stopped', 'stopped', 'completed']);
     // The repaired manifest reaches the disk.
     await studio.projects.close(CLIENT);

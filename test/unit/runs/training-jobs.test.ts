@@ -10,6 +10,7 @@ import { trainHeadless } from '../../../src-main/training/headless';
 import { CLIENT, HYPER, mlpSpec, record, useTrainingProject } from './training-fixtures';
 import { useStudios } from '../services/studio-fixture';
 import { useTempDirs } from '../services/temp-dir';
+import { say } from '../../../src-shared/messages/message';
 
 const trainingProject = useTrainingProject();
 const tempDir = useTempDirs();
@@ -56,6 +57,16 @@ describe('training jobs (the app: the worker trains, main records)', () => {
     expect(job).toMatchObject({ status: 'failed', error: { code: 'TRAINING_FAILED', message: 'Training ran out of memory on wasm (batches of 4).' } });
   });
 
+  it('keeps the key of a failure said by key, in the run record and the failed job', async () => {
+    const { ok } = await trainingProject();
+    const run = await ok('run:create', { spec: mlpSpec(), datasetId: 'ds-abcd1234', hyper: HYPER });
+    const error = say('training.outOfMemory', { backend: 'wasm', batch: 4, slice: 4, raw: 'Aborted()' });
+    expect((await ok('run:update', { runId: run.id, status: 'failed', error })).error).toEqual(error);
+    expect((await ok('run:get', { runId: run.id })).run.error).toEqual(error);
+    const job: JobSnapshot = (await ok('job:list', {})).find((j: JobSnapshot) => j.kind === 'train');
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'TRAINING_FAILED', message: error.text, said: error } });
+  });
+
   it('job:cancel asks the run\'s window to stop it and ends cancelled once the run has stopped', async () => {
     const { ok, seen } = await trainingProject();
     const run = await ok('run:create', { spec: mlpSpec(), datasetId: 'ds-abcd1234', hyper: HYPER });
@@ -83,7 +94,7 @@ describe('training jobs when their window goes', () => {
     expect(studio.jobs.get(job.id).status).toBe('cancelled');
     expect(seen.some((e) => e.event === 'run:stopRequested')).toBe(false);
     await studio.projects.open(`${root}/P/P.mstudio`, CLIENT);
-    expect((await studio.runs.list(CLIENT)).find((r) => r.id === run.id)).toMatchObject({ status: 'stopped', error: expect.stringMatching(/^Interrupted/) });
+    expect((await studio.runs.list(CLIENT)).find((r) => r.id === run.id)).toMatchObject({ status: 'stopped', error: { key: 'training.interruptedEarly', text: expect.stringMatching(/^Interrupted/) } });
   });
 });
 
