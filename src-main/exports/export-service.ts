@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
 import type { CheckpointMeta } from '../../src-shared/checkpoints/checkpoint-meta';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
 import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
@@ -55,7 +56,7 @@ export class ExportService {
     requireEntry(view, 'checkpoints', checkpointId);
     const checkpoint = await readCheckpointMeta(view.dir, checkpointId);
     if (!view.manifest.datasets.some((d) => d.id === checkpoint.datasetId)) {
-      throw new StudioError('NOT_FOUND', `The dataset ${checkpoint.name} was trained on (${checkpoint.datasetId}) is no longer in the project: an export needs its classes and test samples to be verified.`);
+      throw StudioError.say('NOT_FOUND', say('errors.exportDatasetGone', { name: checkpoint.name, dataset: checkpoint.datasetId }));
     }
     return { checkpoint, manifest: await readDatasetManifest(view.dir, checkpoint.datasetId) };
   }

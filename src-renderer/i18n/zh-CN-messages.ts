@@ -89,6 +89,7 @@ export default {
       running: '{name} 正在训练。请先停止它再删除。',
       paused: '{name} 已暂停。请先停止它再删除。',
     },
+    exportDatasetGone: '{name} 训练所用的数据集（{dataset}）已不在项目中：导出需要它的类别和测试样本来验证。',
     projectNotStudio: '项目文件 {file} 不是 Model Studio 项目（其 "format" 字段缺失或有误）。',
     projectNoVersion: '项目文件 {file} 没有有效的 "formatVersion"（应为正整数）。',
     projectTooNew: '项目文件 {file} 由更新版本的 Model Studio 以格式版本 {version} 保存；此版本最多读取到 {supported}。请更新 Model Studio 后再打开。',

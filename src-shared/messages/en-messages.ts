@@ -100,6 +100,7 @@ export const EN_MESSAGES = {
       running: '{name} is training. Stop it before removing it.',
       paused: '{name} is paused. Stop it before removing it.',
     },
+    exportDatasetGone: 'The dataset {name} was trained on ({dataset}) is no longer in the project: an export needs its classes and test samples to be verified.',
     projectNotStudio: 'The project file {file} is not a Model Studio project (its "format" field is missing or wrong).',
     projectNoVersion: 'The project file {file} has no valid "formatVersion" (a positive integer).',
     projectTooNew: 'The project file {file} was saved in format version {version} by a newer Model Studio; this version reads up to {supported}. Update Model Studio to open it.',
