@@ -17,7 +17,7 @@ export interface TrainingErrorContext {
 const OUT_OF_MEMORY = /memory access out of bounds|Aborted\(|Cannot enlarge memory|out of memory|Array buffer allocation failed|could not allocate/i;
 const DEVICE_LOST = /device (was |is )?lost|external Instance reference no longer exists|GPUDevice|context lost/i;
 
-/** What the runtime said, cut to what a run record keeps. */
+/** How much of the runtime's words a message keeps (a run record keeps 2,000 characters). */
 const RAW_LIMIT = 600;
 
 /**
@@ -25,9 +25,9 @@ const RAW_LIMIT = 600;
  * in its language, the runtime's own words kept at the end), else the error's own words.
  */
 export function describeTrainingError(err: unknown, ctx: TrainingErrorContext): Said {
-  const raw = (err instanceof Error ? err.message : String(err)).slice(0, RAW_LIMIT);
+  const raw = err instanceof Error ? err.message : String(err);
   const sliced = ctx.microBatchSize < ctx.batchSize;
-  const params = { backend: ctx.backend, batch: ctx.batchSize, slice: ctx.microBatchSize, raw };
+  const params = { backend: ctx.backend, batch: ctx.batchSize, ...(sliced ? { slice: ctx.microBatchSize } : {}), raw: raw.slice(0, RAW_LIMIT) };
   if (OUT_OF_MEMORY.test(raw)) return say(sliced ? 'training.outOfMemorySliced' : 'training.outOfMemory', params);
   if (DEVICE_LOST.test(raw)) return say(sliced ? 'training.gpuLostSliced' : 'training.gpuLost', params);
   return raw;

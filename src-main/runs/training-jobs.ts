@@ -16,13 +16,13 @@ import type { Said } from '../../src-shared/messages/message';
 /** How long a cancelled run may take to stop (its batch and its stop checkpoint). */
 const STOP_GRACE_MS = 120_000;
 
-/** Asks the trainer of a run to stop. */
-
 /** The error a failed run's job ends with: its cause by key where it has one. */
 function trainingFailed(error: Said | null | undefined, run: { id: string; name: string }): StudioError {
   if (error && typeof error !== 'string') return StudioError.say('TRAINING_FAILED', error, { runId: run.id });
   return new StudioError('TRAINING_FAILED', error || `${run.name} failed.`, { runId: run.id });
 }
+
+/** Asks the trainer of a run to stop. */
 export type StopRun = (runId: string) => void;
 
 /** Where a run that trains is, for its job's progress. */

@@ -31,7 +31,7 @@ export async function classifyInput(model: ServedModel, body: Buffer, contentTyp
     try {
       pixels = await decodeImage(body, { width: p.width, height: p.height, color: p.channels === 1 ? 'grayscale' : 'rgb' });
     } catch (err) {
-      if (err instanceof ImageSkip) throw new ProtocolError(400, `The image cannot be used: ${err.message}.`);
+      if (err instanceof ImageSkip) throw new ProtocolError(400, `The image cannot be used: ${err.message}.`, err.said);
       throw err;
     }
     return { x: Float32Array.from(pixels, (v) => v / 255), topK: null };

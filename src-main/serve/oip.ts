@@ -6,12 +6,15 @@
  */
 import { z } from 'zod';
 import type { ServedModel, TensorMeta } from './served-model';
+import type { Message } from '../../src-shared/messages/message';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
   constructor(
     readonly status: number,
     message: string,
+    /** The reason by key, where the app shows it (Try): the HTTP answer has only the words. */
+    readonly said?: Message,
   ) {
     super(message);
   }

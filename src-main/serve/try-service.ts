@@ -79,7 +79,7 @@ export class TryService {
       const probs = await model.run(x, 1);
       return { predictions: topPredictions(model, probs, topK), runtime: model.platform === 'onnxruntime' ? 'onnxruntime-node' : 'TensorFlow.js (WASM)', ms: performance.now() - started };
     } catch (err) {
-      if (err instanceof ProtocolError) throw new StudioError('BAD_REQUEST', err.message);
+      if (err instanceof ProtocolError) throw err.said ? StudioError.say('BAD_REQUEST', err.said) : new StudioError('BAD_REQUEST', err.message);
       throw err;
     } finally {
       const left = (this.busy.get(dir) ?? 1) - 1;

@@ -25,7 +25,8 @@ export function ioFailure(err: unknown, path?: string): StudioError | null {
   const e = err as NodeJS.ErrnoException | null;
   const key = typeof e?.code === 'string' ? CAUSES[e.code] : undefined;
   const where = path ?? e?.path;
-  if (!key || typeof where !== 'string') return null;
+  // A program that would not start (spawn ENOENT names the program) is not a file gone missing.
+  if (!key || typeof where !== 'string' || e?.syscall?.startsWith('spawn')) return null;
   return StudioError.say('IO_ERROR', say(key, { path: where }), { path: where, code: e!.code });
 }
 

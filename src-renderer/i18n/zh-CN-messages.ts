@@ -35,6 +35,8 @@ export default {
     unreadableImage: '无法读取的图像：{reason}',
     imageFormat: '不支持的图像格式（{format}）；请使用 PNG、JPEG、BMP、GIF 或 WebP',
     cannotRead: '无法读取该文件：{reason}',
+    imageUnreadable: '无法读取的图像',
+    imageFormatUnknown: '未知的图像格式；请使用 PNG、JPEG、BMP、GIF 或 WebP',
   },
   errors: {
     noProjectFile: '{path} 处没有项目文件。',
@@ -59,11 +61,11 @@ export default {
     },
     io: {
       noSpace: '磁盘已满：无法写入 {path}。请释放一些空间后重试。',
-      denied: 'Model Studio 无权使用 {path}（权限被拒绝）。请检查该文件或其文件夹的权限。',
+      denied: 'Model Studio 无权访问 {path}（权限被拒绝）。请检查该文件或其文件夹的权限。',
       readOnly: '{path} 位于只读磁盘上：Model Studio 无法在那里写入。',
       tooManyOpen: '打开的文件过多，无法使用 {path}。请关闭一些程序后重试。',
-      busy: '{path} 正被另一个程序使用。请在那里关闭它后重试。',
-      missing: '{path} 不见了：它已在 Model Studio 之外被移动或删除。',
+      busy: '{path} 正被另一个程序使用。请在该程序中关闭后重试。',
+      missing: '{path} 不存在：可能已在 Model Studio 之外被移动或删除。',
       device: '读写 {path} 时磁盘报告了错误。',
     },
     compress: {
@@ -150,12 +152,12 @@ export default {
     unreadable: '无法读取 {name}：{reason}',
   },
   training: {
-    interrupted: '已中断：这次运行训练时应用关闭或停止了。请从它最后的检查点继续训练。',
-    interruptedEarly: '已中断：这次运行在第一个检查点之前，训练时应用关闭或停止了。请用相同的设置重新开始。',
-    outOfMemory: '在 {backend} 上训练时内存不足（批大小 {batch}）。请尝试更小的批大小、更短的序列长度或更小的模型。[{raw}]',
-    outOfMemorySliced: '在 {backend} 上训练时内存不足（批大小 {batch}，每片 {slice} 个样本）。请尝试更小的批大小、更短的序列长度或更小的模型。[{raw}]',
-    gpuLost: '在 {backend} 上训练时 GPU 停止响应（批大小 {batch}）。请用更小的批大小重试，或换一个后端。[{raw}]',
-    gpuLostSliced: '在 {backend} 上训练时 GPU 停止响应（批大小 {batch}，每片 {slice} 个样本）。请用更小的批大小重试，或换一个后端。[{raw}]',
+    interrupted: '已中断：训练过程中应用被关闭或停止。请从最后一个检查点继续训练。',
+    interruptedEarly: '已中断：训练过程中应用被关闭或停止，当时尚未保存任何检查点。请用相同的设置重新开始训练。',
+    outOfMemory: '在 {backend} 上训练时内存不足（批次大小 {batch}）。请尝试更小的批次大小、更短的序列长度或更小的模型。[{raw}]',
+    outOfMemorySliced: '在 {backend} 上训练时内存不足（批次大小 {batch}，每片 {slice} 个样本）。请尝试更小的批次大小、更短的序列长度或更小的模型。[{raw}]',
+    gpuLost: '在 {backend} 上训练时 GPU 停止响应（批次大小 {batch}）。请用更小的批次大小重试，或换一个后端。[{raw}]',
+    gpuLostSliced: '在 {backend} 上训练时 GPU 停止响应（批次大小 {batch}，每片 {slice} 个样本）。请用更小的批次大小重试，或换一个后端。[{raw}]',
   },
   model: {
     atLayer: '第 {n} 层（{type}）：{problem}',

@@ -198,7 +198,7 @@ export default {
     lessThan: '{field}必须小于 {n}',
     wholeNumber: '{field}必须是整数',
     notNumber: '{field}不是数字',
-    notChoice: '{field}不是可选的值',
+    notChoice: '{field}不是可选项之一',
     sizeLike: '{field}应是尺寸，如 3 或 3x5',
     required: '{field}不能为空',
     percentRange: '{field}必须大于 0% 且小于 100%',

@@ -264,7 +264,7 @@ export const useTrainingStore = defineStore('training', () => {
       await closeFeeds();
       if (runId) {
         if (live.value?.runId === runId) live.value.status = 'failed';
-        await studio.call(studio.api.run.update({ runId, status: 'failed', error: String((err as Error).message ?? err) })).then(putRun, () => undefined);
+        await studio.call(studio.api.run.update({ runId, status: 'failed', error: String((err as Error).message ?? err).slice(0, 2000) })).then(putRun, () => undefined);
       }
       return null;
     } finally {

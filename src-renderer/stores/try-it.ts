@@ -15,6 +15,8 @@ import type { TryInput, TryPrediction } from '../../src-shared/ipc/try-contract'
 import { standardizationOf } from '../../src-engine/data/standardization';
 import { topK } from '../../src-shared/models/top-k';
 import { useMl, useStudio } from '../bridge';
+import type { Said } from '../../src-shared/messages/message';
+import { errorData } from './errors';
 import type { AttentionLayerMap, GradCamMap } from '../ml/training-protocol';
 import { sampleInput } from './evaluation';
 import { checkpointArtifacts } from './training-live';
@@ -38,7 +40,8 @@ export const useTryStore = defineStore('try', () => {
   const studio = useStudio();
   const ml = useMl();
   const busy = ref(false);
-  const error = ref<string | null>(null);
+  /** Why the last try failed: main's message by key where it has one. */
+  const error = ref<Said | null>(null);
   let latest = 0;
   /** The checkpoint whose weights the worker holds for Try it. */
   let inWorker: string | null = null;
@@ -58,7 +61,10 @@ export const useTryStore = defineStore('try', () => {
       error.value = null;
       return out;
     } catch (err) {
-      if (mine === latest) error.value = (err as Error).message;
+      if (mine === latest) {
+        const data = errorData(err);
+        error.value = data.said ?? data.message;
+      }
       return null;
     } finally {
       if (mine === latest) busy.value = false;

@@ -42,6 +42,8 @@ export const EN_MESSAGES = {
     unreadableImage: 'unreadable image: {reason}',
     imageFormat: 'unsupported image format ({format}); use PNG, JPEG, BMP, GIF or WebP',
     cannotRead: 'cannot read the file: {reason}',
+    imageUnreadable: 'unreadable image',
+    imageFormatUnknown: 'unknown image format; use PNG, JPEG, BMP, GIF or WebP',
   },
   /** Errors main reports, where they are said by key (StudioError.say). */
   errors: {

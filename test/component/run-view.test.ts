@@ -416,6 +416,6 @@ describe('run view', () => {
     await openRuns(s.wrapper);
     await s.wrapper.find('[data-testid="run-item"]').trigger('click');
     await flushPromises();
-    expect(button(s.wrapper, 'run-error').text()).toBe('在 wasm 上训练时内存不足（批大小 256）。请尝试更小的批大小、更短的序列长度或更小的模型。[Aborted()]');
+    expect(button(s.wrapper, 'run-error').text()).toBe('在 wasm 上训练时内存不足（批次大小 256）。请尝试更小的批次大小、更短的序列长度或更小的模型。[Aborted()]');
   });
 });

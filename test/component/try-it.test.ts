@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import type { TryRequest, TryResult } from '../../src-renderer/ml/training-protocol';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
+import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import { irisManifest } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
 import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-fixtures';
@@ -21,7 +23,7 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-function setup() {
+function setup(opts: { language?: 'zh-CN' } = {}) {
   const iris = irisManifest();
   const run = runRecord({ datasetId: iris.id, status: 'completed', summary: { epochsDone: 1, best: null, last: null } });
   const checkpoint = checkpointMeta({ datasetId: iris.id });
@@ -36,8 +38,11 @@ function setup() {
     'try:prepare': (req) => {
       const r = req as { values: (number | null)[] };
       if (r.values.some((v) => v !== null && v > 100)) throw new StudioError('BAD_REQUEST', 'Iris has 2 features; nonsense was given.');
+      // Main says this one by key (a dataset removed meanwhile).
+      if (r.values.some((v) => v !== null && v < -100)) throw StudioError.say('NOT_FOUND', say('errors.noEntry.datasets', { id: 'ds-iris0001' }));
       return { x: new Uint8Array(Float32Array.from(r.values, (v) => v ?? NaN).buffer), shape: [1, 2], tokens: null };
     },
+    ...(opts.language ? { 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: opts.language! }, problem: null }) } : {}),
   });
   const answers: ReturnType<typeof deferred<TryResult>>[] = [];
   const worker = scriptedMl({
@@ -104,6 +109,27 @@ describe('Try it', () => {
       await dialog.find('[data-testid="try-close"]').trigger('click');
       await flushPromises();
       expect(wrapper.find('[data-testid="try-dialog"]').exists()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('says a refusal main said by key in the UI\'s language', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { wrapper } = setup({ language: 'zh-CN' });
+      await flushPromises();
+      await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
+      await flushPromises();
+      await wrapper.find('[data-testid="run-item"]').trigger('click');
+      await flushPromises();
+      await wrapper.find('[data-testid="try-button"]').trigger('click');
+      await flushPromises();
+      const dialog = wrapper.find('[data-testid="try-dialog"]');
+      await dialog.find('[data-testid="try-feature-0"]').setValue('-1000');
+      await vi.advanceTimersByTimeAsync(250);
+      await flushPromises();
+      expect(dialog.find('[data-testid="try-error"]').text()).toBe('此项目中没有数据集 ds-iris0001。');
     } finally {
       vi.useRealTimers();
     }

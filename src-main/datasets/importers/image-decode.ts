@@ -64,7 +64,7 @@ export async function decodeImage(bytes: Uint8Array, opts: ImageOptions): Promis
       throw new ImageSkip(reason(err));
     }
     if (!['png', 'jpeg', 'gif', 'webp'].includes(meta.format ?? '')) {
-      throw new ImageSkip(say('skipped.imageFormat', { format: meta.format ?? 'unknown' }));
+      throw new ImageSkip(meta.format ? say('skipped.imageFormat', { format: meta.format }) : say('skipped.imageFormatUnknown'));
     }
     // For multi-page images metadata's height is of all pages; pageHeight is one frame.
     checkSize(meta.width, meta.pageHeight ?? meta.height);

@@ -53,7 +53,7 @@ export async function readImageTree(
     if (d) {
       pixels.set(d, n * sampleBytes);
       labels[n++] = file.classIndex;
-    } else skipped.push({ item: file.path, reason: failures[i] ?? say('skipped.noDimensions') });
+    } else skipped.push({ item: file.path, reason: failures[i] ?? say('skipped.imageUnreadable') });
   });
   if (okCount === 0) {
     const first = skipped[0];

@@ -25,7 +25,11 @@ describe('describeTrainingError', () => {
   it('passes other errors through unchanged', () => {
     expect(describeTrainingError(new Error('The split is empty'), ctx)).toBe('The split is empty');
     expect(describeTrainingError('plain', ctx)).toBe('plain');
-    // The runtime's words are cut to what a run record keeps.
+    // The runtime's words are cut to what a run record keeps, after the cause is found in all of them.
     expect(textOf(describeTrainingError(new Error(`out of memory ${'x'.repeat(5000)}`), ctx)).length).toBeLessThan(2000);
+    expect(describeTrainingError(new Error(`${'x'.repeat(5000)} Aborted()`), ctx)).toMatchObject({ key: 'training.outOfMemorySliced' });
+    // Only the sliced message has a slice size.
+    expect(describeTrainingError(new Error('Aborted()'), { ...ctx, microBatchSize: 256 })).toMatchObject({ key: 'training.outOfMemory', params: { backend: 'wasm', batch: 256, raw: 'Aborted()' } });
+    expect(describeTrainingError(new Error('Aborted()'), { ...ctx, microBatchSize: 256 })).not.toHaveProperty('params.slice');
   });
 });

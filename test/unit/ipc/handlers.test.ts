@@ -87,6 +87,17 @@ describe('IPC handlers through dispatch', () => {
     expect(failure(await call('job:cancel', { id: 'nope' })).code).toBe('NOT_FOUND');
   });
 
+  it('says a file-system failure by cause, and an id the project does not hold, by key', async () => {
+    const { root, studio, call } = await studioIn();
+    const gone = join(root, 'gone.json');
+    // A handler whose file went away under it: IO_ERROR said by key, not "Unexpected error".
+    const handlers = { ...studio.handlers, 'project:current': async () => JSON.parse(await readFile(gone, 'utf8')) };
+    const err = failure(await dispatch(handlers, 'project:current', {}, { clientId: 'ws:1' }));
+    expect(err).toMatchObject({ code: 'IO_ERROR', said: { key: 'errors.io.missing', params: { path: gone } } });
+    expect((await call('project:create', { name: 'Ids', parentDir: root })).ok).toBe(true);
+    expect(failure(await call('run:get', { runId: 'rn-nope0000' }))).toMatchObject({ code: 'NOT_FOUND', said: { key: 'errors.noEntry.runs', params: { id: 'rn-nope0000' } } });
+  });
+
   it('runs the project lifecycle per client and pushes project:changed to that client', async () => {
     const { root, call, seen } = await studioIn();
     const created = await call('project:create', { name: 'Web', parentDir: root }, 'ws:1');

@@ -34,6 +34,7 @@ describe('file-system failures as a person reads them', () => {
   it('leaves other errors as they were: an unknown cause, or none with no path', () => {
     expect(ioFailure(nodeError('ECONNRESET', '/p'))).toBeNull();
     expect(ioFailure(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }))).toBeNull();
+    expect(ioFailure(Object.assign(new Error('spawn python3 ENOENT'), { code: 'ENOENT', path: 'python3', syscall: 'spawn python3' }))).toBeNull();
     expect(errorDataOf(new Error('boom'))).toEqual({ code: 'INTERNAL', message: 'Unexpected error: boom' });
   });
 
