@@ -204,6 +204,8 @@ export default {
     required: '{field} is required',
     percentRange: '{field} must be above 0% and below 100%',
     invalid: '{field} is not valid',
+    /** Between two problems in one line. */
+    separator: '; ',
   },
   jobs: { cancel: 'Cancel' },
   status: {

@@ -203,6 +203,7 @@ export default {
     required: '{field}不能为空',
     percentRange: '{field}必须大于 0% 且小于 100%',
     invalid: '{field}无效',
+    separator: '；',
   },
   jobs: { cancel: '取消' },
   status: {

@@ -171,9 +171,9 @@ describe('the Compression section', () => {
   });
 
   it('says what the recipe refuses, in English and in Chinese, and starts nothing', async () => {
-    for (const [language, sparsity, epochs] of [
-      [undefined, 'Sparsity (%) must be above 0% and below 100%', 'Fine-tuning epochs must be a whole number'],
-      ['zh-CN', '稀疏度（%）必须大于 0% 且小于 100%', '微调轮次必须是整数'],
+    for (const [language, problems] of [
+      [undefined, 'Sparsity (%) must be above 0% and below 100%; Fine-tuning epochs must be a whole number'],
+      ['zh-CN', '稀疏度（%）必须大于 0% 且小于 100%；微调轮次必须是整数'],
     ] as const) {
       const { wrapper, worker } = setup({ language });
       await openSection(wrapper);
@@ -185,7 +185,7 @@ describe('the Compression section', () => {
       await dialog.find('[data-testid="compress-fine-tune-epochs"]').setValue('1.5');
       await dialog.find('form').trigger('submit');
       await flushPromises();
-      expect(dialog.find('[data-testid="compress-problem"]').text()).toBe(`${sparsity}; ${epochs}`);
+      expect(dialog.find('[data-testid="compress-problem"]').text()).toBe(problems);
       expect(worker.requestsOf('compress:run')).toEqual([]);
       wrapper.unmount();
     }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, openProjectPath } from './support/cli-project';
@@ -112,6 +113,30 @@ describe('the Chinese UI', () => {
     await page.getByTestId('sidebar-exports').click();
     await page.getByTestId('export-item').first().waitFor();
     await read('exports');
+    // Refusals in the forms: a compression recipe with values out of range.
+    await page.getByTestId('sidebar-compression').click();
+    await page.getByTestId('compress-button').click();
+    await page.getByTestId('compress-method-prune').click();
+    await page.getByTestId('compress-sparsity').fill('100');
+    await page.getByTestId('compress-fine-tune-epochs').fill('1.5');
+    await page.getByTestId('compress-start').click();
+    await page.getByTestId('compress-problem').waitFor();
+    await read('compress dialog, refused recipe', 'compress-dialog');
+    await page.keyboard.press('Escape');
+    // The import dialog's note on a CSV it looked at, made by main.
+    const csv = join(s.workDir, 'flowers.csv');
+    writeFileSync(csv, 'petal;sepal;species\n1.4;5.1;setosa\n4.7;7.0;versicolor\n');
+    await page.getByTestId('sidebar-datasets').click();
+    await page.getByTestId('dataset-back').click();
+    await page.getByTestId('add-dataset-button').click();
+    await page.getByTestId('source-type').selectOption('csv');
+    await page.getByTestId('source-path').fill(csv);
+    await page.getByTestId('source-path').dispatchEvent('change');
+    await page.getByTestId('inspect-note').waitFor();
+    // The samples offered are named after their corpora (Spam Assassin is a name).
+    names.push(csv, 'flowers.csv', 'petal', 'sepal', 'species', 'Spam Assassin');
+    await read('add dataset dialog, a CSV inspected', 'add-dataset-dialog');
+    await page.keyboard.press('Escape');
     expect(leftovers).toEqual({});
     expect(s.pageErrors).toEqual([]);
   });
