@@ -8,6 +8,7 @@ import { BASELINE_META_FILE, BaselineMeta } from '../../src-shared/baselines/bas
 import type { BaselineModelName, BaselineSettingsInput } from '../../src-shared/baselines/settings';
 import { readJsonFile } from '../services/json-file';
 import { projectPath, readFileNoFollow } from '../services/project-paths';
+import { say } from '../../src-shared/messages/message';
 
 export const BASELINES_DIR = 'baselines';
 
@@ -28,7 +29,7 @@ export interface BaselineJob {
 
 /** Reads and validates `baselines/<id>/baseline.json`. */
 export async function readBaselineMeta(projectDir: string, id: string): Promise<BaselineMeta> {
-  return readJsonFile(await projectPath(projectDir, BASELINES_DIR, id, BASELINE_META_FILE), BaselineMeta, `The metadata of baseline ${id}`);
+  return readJsonFile(await projectPath(projectDir, BASELINES_DIR, id, BASELINE_META_FILE), BaselineMeta, say('files.baselineMeta', { id }));
 }
 
 /** What is wrong with a baseline's files (missing, another size or checksum), or null when each matches baseline.json. */

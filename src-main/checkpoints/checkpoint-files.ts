@@ -11,6 +11,7 @@ import { sha256, writeDurable } from '../datasets/blob-files';
 import { INCOMING_PREFIX, REMOVING_PREFIX, sweepLeftovers, writeStagedFolder } from '../services/staged-folder';
 import { readJsonFile } from '../services/json-file';
 import { projectPath, readFileNoFollow } from '../services/project-paths';
+import { say } from '../../src-shared/messages/message';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 export { INCOMING_PREFIX };
@@ -96,7 +97,7 @@ export async function writeCheckpoint(projectDir: string, c: CheckpointContent):
 
 /** Reads and validates `checkpoints/<id>/meta.json`; NOT_FOUND when the checkpoint is not there. */
 export async function readCheckpointMeta(projectDir: string, id: string): Promise<CheckpointMeta> {
-  return readJsonFile(await checkedCheckpointPath(projectDir, id, META_FILE), CheckpointMeta, `The metadata of checkpoint ${id}`);
+  return readJsonFile(await checkedCheckpointPath(projectDir, id, META_FILE), CheckpointMeta, say('files.checkpointMeta', { id }));
 }
 
 /** Reads one file of a checkpoint and checks it against the sha256 in its meta. */

@@ -18,6 +18,7 @@ import { removeFolder } from '../models/model-service';
 import { readRun } from '../runs/run-service';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
+import { say } from '../../src-shared/messages/message';
 import {
   CHECKPOINTS_DIR,
   INCOMING_PREFIX,
@@ -201,7 +202,7 @@ export class CheckpointService {
     const view = requireProject(this.deps.projects, clientId);
     requireEntry(view, 'checkpoints', checkpointId);
     try {
-      return await readJsonFile(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), EvalResult, `The ${split} evaluation of ${checkpointId}`);
+      return await readJsonFile(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), EvalResult, say(split === 'test' ? 'files.testEvaluation' : split === 'validation' ? 'files.validationEvaluation' : 'files.trainEvaluation', { id: checkpointId }));
     } catch (err) {
       if (err instanceof StudioError && err.code === 'NOT_FOUND') return null;
       throw err;

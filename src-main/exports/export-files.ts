@@ -9,6 +9,7 @@ import { writeDurable } from '../datasets/blob-files';
 import { readJsonFile } from '../services/json-file';
 import { projectPath } from '../services/project-paths';
 import { writeStagedFolder } from '../services/staged-folder';
+import { say } from '../../src-shared/messages/message';
 
 export const EXPORTS_DIR = 'exports';
 export const EXPORT_META_FILE = 'export.json';
@@ -42,5 +43,5 @@ export async function writeExportFolder(
 
 /** Reads and validates `exports/<id>/export.json`. */
 export async function readExportMeta(projectDir: string, id: string): Promise<ExportMeta> {
-  return readJsonFile(await projectPath(projectDir, EXPORTS_DIR, id, EXPORT_META_FILE), ExportMeta, `The metadata of export ${id}`);
+  return readJsonFile(await projectPath(projectDir, EXPORTS_DIR, id, EXPORT_META_FILE), ExportMeta, say('files.exportMeta', { id }));
 }

@@ -17,6 +17,7 @@ import { newEntityId } from '../services/entity-ids';
 import { readJsonFile } from '../services/json-file';
 import { projectPath } from '../services/project-paths';
 import { noEntryError, requireEntry, requireProject } from '../services/open-project';
+import { say } from '../../src-shared/messages/message';
 
 export const MODELS_DIR = 'models';
 const SPEC_FILE = 'spec.json';
@@ -28,7 +29,7 @@ export function modelRelDir(id: string): string {
 
 /** Reads and validates `models/<id>/spec.json`. */
 export async function readModelSpec(projectDir: string, id: string): Promise<ModelSpec> {
-  return readJsonFile(await projectPath(projectDir, MODELS_DIR, id, SPEC_FILE), ModelSpec, `The spec of model ${id}`);
+  return readJsonFile(await projectPath(projectDir, MODELS_DIR, id, SPEC_FILE), ModelSpec, say('files.modelSpec', { id }));
 }
 
 function toView(entry: ProjectEntryV1, spec: ModelSpec): ModelView {

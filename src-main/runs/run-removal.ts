@@ -14,6 +14,7 @@ import { readJsonFile } from '../services/json-file';
 import { removeFolder } from '../models/model-service';
 import { writeFileAtomic } from '../services/atomic-write';
 import { REMOVING_PREFIX, sweepLeftovers } from '../services/staged-folder';
+import { say } from '../../src-shared/messages/message';
 
 const RUNS_DIR = 'runs';
 const JOURNAL = /^\.remove-(rn-[a-z0-9]{8})\.json$/;
@@ -48,7 +49,7 @@ export async function finishRemovals(view: Pick<ProjectView, 'dir' | 'manifest'>
     other: async (name) => {
       const match = JOURNAL.exec(name);
       if (!match) return false;
-      const journal = await readJsonFile(join(root, name), RemovalJournal, `The removal journal of ${match[1]}`).catch(() => null);
+      const journal = await readJsonFile(join(root, name), RemovalJournal, say('files.removalJournal', { id: match[1]! })).catch(() => null);
       if (journal && journal.runId === match[1]) {
         // An entry still in the manifest means its removal never committed: it stays, whole.
         for (const id of journal.checkpointIds) if (!checkpoints.has(id)) await removeFolder(view, CHECKPOINTS_DIR, id);

@@ -43,7 +43,7 @@ export function runRelDir(id: string): string {
 
 /** Reads and validates `runs/<id>/run.json`. */
 export async function readRun(projectDir: string, id: string): Promise<RunRecord> {
-  return readJsonFile(await projectPath(projectDir, RUNS_DIR, id, RUN_FILE), RunRecord, `The record of run ${id}`);
+  return readJsonFile(await projectPath(projectDir, RUNS_DIR, id, RUN_FILE), RunRecord, say('files.runRecord', { id }));
 }
 
 async function writeRun(projectDir: string, run: RunRecord): Promise<void> {

@@ -11,6 +11,7 @@ import { encodeTexts } from '../../src-shared/datasets/tokenizer';
 import { topK } from '../../src-shared/models/top-k';
 import { ProtocolError } from './oip';
 import type { ServedModel } from './served-model';
+import { say } from '../../src-shared/messages/message';
 
 export const DEFAULT_TOP_K = 5;
 
@@ -31,7 +32,7 @@ export async function classifyInput(model: ServedModel, body: Buffer, contentTyp
     try {
       pixels = await decodeImage(body, { width: p.width, height: p.height, color: p.channels === 1 ? 'grayscale' : 'rgb' });
     } catch (err) {
-      if (err instanceof ImageSkip) throw new ProtocolError(400, `The image cannot be used: ${err.message}.`, err.said);
+      if (err instanceof ImageSkip) throw new ProtocolError(400, `The image cannot be used: ${err.message}.`, say('errors.tryImage', { reason: err.said }));
       throw err;
     }
     return { x: Float32Array.from(pixels, (v) => v / 255), topK: null };

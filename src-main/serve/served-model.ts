@@ -16,6 +16,7 @@ import { sha256 } from '../datasets/blob-files';
 import { EXPORT_META_FILE } from '../exports/export-files';
 import { readJsonFile } from '../services/json-file';
 import { projectPath, readFileNoFollow } from '../services/project-paths';
+import { say } from '../../src-shared/messages/message';
 
 /** The protocol's tensor datatypes the exports take and give. */
 export type Datatype = 'FP32' | 'INT32';
@@ -80,7 +81,7 @@ async function checkedFile(dir: string, meta: ExportMeta, file: string, projectD
 /** Loads the export in `dir` for serving under `name`. */
 export async function loadServedModel(dir: string, name: string, options: LoadOptions): Promise<ServedModel> {
   const metaPath = options.projectDir ? await projectPath(options.projectDir, relative(options.projectDir, dir), EXPORT_META_FILE) : join(dir, EXPORT_META_FILE);
-  const meta = await readJsonFile(metaPath, ExportMeta, `The export in ${dir}`);
+  const meta = await readJsonFile(metaPath, ExportMeta, say('files.exportIn', { dir }));
   const json = async <T>(file: string, schema: z.ZodType<T>) => {
     const bytes = await checkedFile(dir, meta, file, options.projectDir);
     let value: unknown;

@@ -17,6 +17,7 @@ import { noEntryError, requireEntry, requireProject } from '../services/open-pro
 import { classifyInput, topPredictions } from './classify';
 import { ProtocolError } from './oip';
 import { type ServedModel, TokenizerFile } from './served-model';
+import { say } from '../../src-shared/messages/message';
 
 const KEEP_LOADED = 2;
 
@@ -43,8 +44,7 @@ export class TryService {
         const pixels = await decodeImage(input.bytes, { width: spec.width, height: spec.height, color: spec.channels === 1 ? 'grayscale' : 'rgb' });
         return { x: bytes(pixels), shape: [1, spec.height, spec.width, spec.channels], tokens: null };
       } catch (err) {
-        // The reason alone ("unsupported image format (svg); …"): the panel it shows in is about this image.
-        if (err instanceof ImageSkip) throw StudioError.say('BAD_REQUEST', err.said);
+        if (err instanceof ImageSkip) throw StudioError.say('BAD_REQUEST', say('errors.tryImage', { reason: err.said }));
         throw err;
       }
     }

@@ -103,6 +103,14 @@ export const EN_MESSAGES = {
       paused: '{name} is paused. Stop it before removing it.',
     },
     exportDatasetGone: 'The dataset {name} was trained on ({dataset}) is no longer in the project: an export needs its classes and test samples to be verified.',
+    /** A project file that cannot be read; {what} says which (files.*). */
+    file: {
+      missing: '{what} is missing.',
+      unreadable: 'Cannot read {what}: {reason}',
+      notJson: '{what} is not valid JSON: {reason}.',
+      invalid: '{what} is invalid: {reason}',
+    },
+    tryImage: 'This image cannot be used: {reason}.',
     projectNotStudio: 'The project file {file} is not a Model Studio project (its "format" field is missing or wrong).',
     projectNoVersion: 'The project file {file} has no valid "formatVersion" (a positive integer).',
     projectTooNew: 'The project file {file} was saved in format version {version} by a newer Model Studio; this version reads up to {supported}. Update Model Studio to open it.',
@@ -171,6 +179,19 @@ export const EN_MESSAGES = {
     outOfMemorySliced: 'Training ran out of memory on {backend} (batches of {batch} in slices of {slice}). Try a smaller batch size, a shorter sequence length or a smaller model. [{raw}]',
     gpuLost: 'The GPU stopped responding while training on {backend} (batches of {batch}). Try again with a smaller batch size, or choose another backend. [{raw}]',
     gpuLostSliced: 'The GPU stopped responding while training on {backend} (batches of {batch} in slices of {slice}). Try again with a smaller batch size, or choose another backend. [{raw}]',
+  },
+  /** What a file holds, for the errors about it (src-main/services/json-file.ts). */
+  files: {
+    exportIn: 'The export in {dir}',
+    exportMeta: 'The metadata of export {id}',
+    checkpointMeta: 'The metadata of checkpoint {id}',
+    testEvaluation: 'The test evaluation of {id}',
+    validationEvaluation: 'The validation evaluation of {id}',
+    trainEvaluation: 'The train evaluation of {id}',
+    baselineMeta: 'The metadata of baseline {id}',
+    modelSpec: 'The spec of model {id}',
+    runRecord: 'The record of run {id}',
+    removalJournal: 'The removal journal of {id}',
   },
   /** The model editor's shape checks (src-shared/models/shape-inference.ts). */
   model: {

@@ -13,15 +13,21 @@ type Leaves<T, P extends string = ''> = {
 /** A key of EN_MESSAGES, e.g. "warnings.raggedRows". */
 export type MessageKey = Leaves<typeof EN_MESSAGES>;
 
-const Param = z.union([z.string(), z.number()]);
-export type MessageParams = Record<string, string | number>;
+/** A message: a param may itself be one ("This image cannot be used: {reason}"), said in the same language. */
+export interface Message {
+  key: string;
+  params: MessageParams;
+  text: string;
+}
+export type MessageParams = Record<string, string | number | Message>;
 
-export const Message = z.strictObject({
+const Param: z.ZodType<string | number | Message> = z.lazy(() => z.union([z.string(), z.number(), Message]));
+
+export const Message: z.ZodType<Message> = z.strictObject({
   key: z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/),
   params: z.record(z.string(), Param),
   text: z.string(),
 });
-export type Message = z.infer<typeof Message>;
 
 /** What files hold: a Message, or a plain string from before. */
 export const Said = z.union([z.string(), Message]);
@@ -40,6 +46,7 @@ export function fillTemplate(template: string, params: MessageParams, formatNumb
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = params[name];
     if (v === undefined) return whole;
+    if (typeof v === 'object') return v.text;
     return typeof v === 'number' ? formatNumber(v) : v;
   });
 }

@@ -13,6 +13,7 @@ import { appVersion } from '../app-env';
 import { CLI_CLIENT, withCliProject } from '../cli-project';
 import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
 import { intOption } from './train';
+import { say } from '../../../src-shared/messages/message';
 
 type Values = CommandContext['values'];
 const str = (v: Values[string] | string[]): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -23,7 +24,7 @@ async function exportsToServe(io: CommandContext['io'], target: string, choices:
   const isExport = await stat(join(dir, EXPORT_META_FILE)).then((s) => s.isFile()).catch(() => false);
   if (isExport) {
     if (choices.length) throw new UsageError('--export picks exports of a project; this is one export folder already.');
-    const meta = await readJsonFile(join(dir, EXPORT_META_FILE), ExportMeta, `The export in ${dir}`);
+    const meta = await readJsonFile(join(dir, EXPORT_META_FILE), ExportMeta, say('files.exportIn', { dir }));
     if (meta.status !== 'verified') throw new StudioError('BAD_REQUEST', `The export in ${dir} failed its verification; it is not served.`);
     // A project's own exports/<id> is read as everything in a project is: through no link.
     const project = dirname(dirname(dir));
