@@ -56,6 +56,18 @@ function setup(opts: { language?: 'zh-CN' } = {}) {
   return { wrapper, studio, worker, answers };
 }
 
+/** Opens Try on the run's checkpoint; the dialog. */
+async function openTry(wrapper: ReturnType<typeof setup>['wrapper']) {
+  await flushPromises();
+  await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
+  await flushPromises();
+  await wrapper.find('[data-testid="run-item"]').trigger('click');
+  await flushPromises();
+  await wrapper.find('[data-testid="try-button"]').trigger('click');
+  await flushPromises();
+  return wrapper.find('[data-testid="try-dialog"]');
+}
+
 const result = (scores: number[]): TryResult => ({ scores, gradcam: null, attention: null });
 
 describe('Try it', () => {
@@ -63,14 +75,7 @@ describe('Try it', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const { wrapper, studio, worker, answers } = setup();
-      await flushPromises();
-      await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
-      await flushPromises();
-      await wrapper.find('[data-testid="run-item"]').trigger('click');
-      await flushPromises();
-      await wrapper.find('[data-testid="try-button"]').trigger('click');
-      await flushPromises();
-      const dialog = wrapper.find('[data-testid="try-dialog"]');
+      const dialog = await openTry(wrapper);
       expect(dialog.text()).toMatch(/Runs the checkpoint in the studio/);
       // The training means to start with.
       expect((dialog.find('[data-testid="try-feature-0"]').element as HTMLInputElement).value).toBe('5.84');
@@ -118,14 +123,7 @@ describe('Try it', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const { wrapper } = setup({ language: 'zh-CN' });
-      await flushPromises();
-      await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
-      await flushPromises();
-      await wrapper.find('[data-testid="run-item"]').trigger('click');
-      await flushPromises();
-      await wrapper.find('[data-testid="try-button"]').trigger('click');
-      await flushPromises();
-      const dialog = wrapper.find('[data-testid="try-dialog"]');
+      const dialog = await openTry(wrapper);
       await dialog.find('[data-testid="try-feature-0"]').setValue('-1000');
       await vi.advanceTimersByTimeAsync(250);
       await flushPromises();
