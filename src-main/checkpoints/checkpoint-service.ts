@@ -18,7 +18,7 @@ import { removeFolder } from '../models/model-service';
 import { readRun } from '../runs/run-service';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
-import { say } from '../../src-shared/messages/message';
+import { say, type MessageKey } from '../../src-shared/messages/message';
 import {
   CHECKPOINTS_DIR,
   INCOMING_PREFIX,
@@ -32,6 +32,9 @@ import {
   readCheckpointMeta,
   writeCheckpoint,
 } from './checkpoint-files';
+
+/** What an evaluation file holds, per split, for the errors about it. */
+const EVALUATION_OF = { test: 'files.testEvaluation', validation: 'files.validationEvaluation', train: 'files.trainEvaluation' } as const satisfies Record<SplitName, MessageKey>;
 
 /** What the checkpoint service needs. */
 export interface CheckpointServiceDeps {
@@ -202,7 +205,7 @@ export class CheckpointService {
     const view = requireProject(this.deps.projects, clientId);
     requireEntry(view, 'checkpoints', checkpointId);
     try {
-      return await readJsonFile(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), EvalResult, say(split === 'test' ? 'files.testEvaluation' : split === 'validation' ? 'files.validationEvaluation' : 'files.trainEvaluation', { id: checkpointId }));
+      return await readJsonFile(await checkedCheckpointPath(view.dir, checkpointId, `eval-${split}.json`), EvalResult, say(EVALUATION_OF[split], { id: checkpointId }));
     } catch (err) {
       if (err instanceof StudioError && err.code === 'NOT_FOUND') return null;
       throw err;

@@ -22,14 +22,13 @@ import { newEntityId } from '../services/entity-ids';
 import { readJsonFile } from '../services/json-file';
 import { projectPath } from '../services/project-paths';
 import { requireEntry, requireProject } from '../services/open-project';
-import { say } from '../../src-shared/messages/message';
 import { readModelSpec, removeFolder } from '../models/model-service';
 import { writeFileAtomic } from '../services/atomic-write';
 import type { ProjectService } from '../services/project-service';
 import { appendRecords, downsample, readRecords, summarize } from './metrics-file';
 import type { StopRun, TrainingJobs } from './training-jobs';
 import { dropRemovalJournal, finishRemovals, writeRemovalJournal } from './run-removal';
-import type { Said } from '../../src-shared/messages/message';
+import { say, type Said } from '../../src-shared/messages/message';
 
 export const RUNS_DIR = 'runs';
 const RUN_FILE = 'run.json';

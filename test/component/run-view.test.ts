@@ -110,26 +110,23 @@ describe('new run dialog', () => {
     );
   });
 
-  it('refuses a batch size of 0 and says why', async () => {
-    const s = setup();
+  /** Types `value` into a field of the New Run dialog, submits, and returns what the dialog says. */
+  async function refused(field: string, value: string, language?: 'zh-CN') {
+    const s = setup(language ? { 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language }, problem: null }) } : {});
     await openRuns(s.wrapper);
     await button(s.wrapper, 'new-run-button').trigger('click');
-    await button(s.wrapper, 'run-batch-size').setValue('0');
+    await button(s.wrapper, field).setValue(value);
     await s.wrapper.find('#new-run-form').trigger('submit');
     await flushPromises();
-    expect(button(s.wrapper, 'run-problem').text()).toBe('Batch size must be at least 1');
-    expect(s.created).toEqual([]);
+    return { problem: button(s.wrapper, 'run-problem').text(), created: s.created };
+  }
+
+  it('refuses a batch size of 0 and says why', async () => {
+    expect(await refused('run-batch-size', '0')).toEqual({ problem: 'Batch size must be at least 1', created: [] });
   });
 
   it('says a refused setting in Chinese when the UI is', async () => {
-    const s = setup({ 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }) });
-    await openRuns(s.wrapper);
-    await button(s.wrapper, 'new-run-button').trigger('click');
-    await button(s.wrapper, 'run-epochs').setValue('2.5');
-    await s.wrapper.find('#new-run-form').trigger('submit');
-    await flushPromises();
-    expect(button(s.wrapper, 'run-problem').text()).toBe('训练轮次必须是整数');
-    expect(s.created).toEqual([]);
+    expect(await refused('run-epochs', '2.5', 'zh-CN')).toEqual({ problem: '训练轮次必须是整数', created: [] });
   });
 });
 
