@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { HyperParams } from '../../src-shared/runs/hyper-params';
 import type { WeightSpec } from '../../src-shared/checkpoints/checkpoint-meta';
+import { ADAM_UPDATE, hasAdamUpdate, type AdamUpdateAttrs } from '../kernels/adam-update';
 
 /** The optimizers the trainer creates. */
 export type StudioOptimizer = tf.AdamOptimizer | tf.MomentumOptimizer | tf.RMSPropOptimizer;
@@ -13,11 +14,63 @@ export type StudioOptimizer = tf.AdamOptimizer | tf.MomentumOptimizer | tf.RMSPr
 export function createOptimizer(hyper: Pick<HyperParams, 'optimizer' | 'learningRate' | 'momentum'>): StudioOptimizer {
   switch (hyper.optimizer) {
     case 'adam':
-      return tf.train.adam(hyper.learningRate);
+      return new OnePassAdam(hyper.learningRate);
     case 'sgd':
       return tf.train.momentum(hyper.learningRate, hyper.momentum);
     case 'rmsprop':
       return tf.train.rmsprop(hyper.learningRate, 0.9, hyper.momentum);
+  }
+}
+
+/** The AdamOptimizer fields the one-pass update reads and keeps as tfjs does (so saved state is the same). */
+interface AdamState {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+}
+
+/**
+ * tfjs's Adam, with each variable's update made by one kernel (kernels/adam-update.ts) where the
+ * backend has it (WASM, CPU): the same numbers, bit for bit, in one pass instead of fourteen.
+ * Elsewhere, and for anything unusual, it is tfjs's own applyGradients.
+ */
+class OnePassAdam extends tf.AdamOptimizer {
+  constructor(learningRate: number) {
+    super(learningRate, 0.9, 0.999);
+  }
+
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (!hasAdamUpdate(tf.getBackend())) return super.applyGradients(variableGradients);
+    const list: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const s = this as unknown as AdamState;
+    tf.tidy(() => {
+      const attrs: AdamUpdateAttrs = { beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, learningRate: s.learningRate };
+      list.forEach(({ name, tensor: gradient }, i) => {
+        const value = tf.engine().registeredVariables[name]!;
+        // The moments are made as tfjs makes them, so getWeights and setWeights see the same slots.
+        s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        if (gradient == null) return;
+        const m = s.accumulatedFirstMoment[i]!.variable;
+        const v = s.accumulatedSecondMoment[i]!.variable;
+        if (gradient.dtype !== 'float32' || value.dtype !== 'float32') throw new Error(`Adam updates float32 variables; ${name} is ${value.dtype}`);
+        const inputs = { value, gradient, m, v, accBeta1: s.accBeta1, accBeta2: s.accBeta2 };
+        const [newValue, newM, newV] = tf.engine().runKernel(ADAM_UPDATE, inputs as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
+        m.assign(newM!);
+        v.assign(newV!);
+        value.assign(newValue!);
+      });
+      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+    });
+    this.incrementIterations();
   }
 }
 
