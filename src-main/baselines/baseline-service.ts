@@ -102,8 +102,8 @@ export class BaselineService {
       'baseline',
       `${job.name} (${job.models.length} model${job.models.length === 1 ? '' : 's'})`,
       async (ctx) => {
-        ctx.report(0, 'Reading the dataset');
-        return this.store(clientId, prepared, { signal: ctx.signal, onProgress: (fraction, model) => ctx.report(fraction, `Fitting ${BASELINE_TITLES[model]}`) });
+        ctx.report(0, say('jobs.baselinesReading'));
+        return this.store(clientId, prepared, { signal: ctx.signal, onProgress: (fraction, model) => ctx.report(fraction, say('jobs.fitting', { model: BASELINE_TITLES[model] })) });
       },
       // The process is killed at once on cancel; the grace is for removing its folder.
       { clientId, cancelGraceMs: 10_000 },

@@ -103,16 +103,16 @@ export async function readCheckpointMeta(projectDir: string, id: string): Promis
 /** Reads one file of a checkpoint and checks it against the sha256 in its meta. */
 export async function readCheckpointFile(projectDir: string, meta: CheckpointMeta, file: string): Promise<Buffer<ArrayBuffer>> {
   const expected = meta.files[file];
-  if (!expected) throw new StudioError('IO_ERROR', `checkpoint ${meta.id}: ${file} is not listed in its meta.json`, { file });
+  if (!expected) throw StudioError.say('IO_ERROR', say('errors.integrity.checkpointUnlisted', { id: meta.id, file }), { file });
   let data: Buffer<ArrayBuffer>;
   try {
     data = await readFileNoFollow(await checkedCheckpointPath(projectDir, meta.id, file));
   } catch (err) {
     if (err instanceof StudioError) throw err;
-    throw new StudioError('IO_ERROR', `checkpoint ${meta.id}: cannot read ${file}: ${(err as Error).message}`, { file });
+    throw StudioError.say('IO_ERROR', say('errors.integrity.checkpointUnreadable', { id: meta.id, file, reason: (err as Error).message }), { file });
   }
   if (data.byteLength !== expected.bytes || sha256(data) !== expected.sha256) {
-    throw new StudioError('IO_ERROR', `checkpoint ${meta.id}: ${file} failed its checksum (the file was changed or damaged)`, { file });
+    throw StudioError.say('IO_ERROR', say('errors.integrity.checkpointChecksum', { id: meta.id, file }), { file });
   }
   return data;
 }
@@ -128,11 +128,11 @@ export interface LoadedCheckpoint {
   optimizer: { weightSpecs: WeightSpec[]; weightData: Uint8Array<ArrayBuffer> } | null;
 }
 
-function parseJson<T>(data: Buffer, what: string): T {
+function parseJson<T>(data: Buffer, id: string, file: string): T {
   try {
     return JSON.parse(data.toString('utf8')) as T;
   } catch {
-    throw new StudioError('IO_ERROR', `${what} is not valid JSON`);
+    throw StudioError.say('IO_ERROR', say('errors.integrity.checkpointNotJson', { id, file }));
   }
 }
 
@@ -141,14 +141,16 @@ export async function loadCheckpoint(projectDir: string, id: string, withOptimiz
   const meta = await readCheckpointMeta(projectDir, id);
   const model = parseJson<{ modelTopology: Record<string, unknown>; trainingConfig?: Record<string, unknown>; generatedBy?: string; weightsManifest: { weights: WeightSpec[] }[] }>(
     await readCheckpointFile(projectDir, meta, CHECKPOINT_FILES.model),
-    `checkpoint ${id}: model.json`,
+    id,
+    CHECKPOINT_FILES.model,
   );
   const weightData = await readCheckpointFile(projectDir, meta, CHECKPOINT_FILES.weights);
   let optimizer: LoadedCheckpoint['optimizer'] = null;
   if (withOptimizer && meta.files[CHECKPOINT_FILES.optimizer]) {
     const specs = parseJson<{ weightSpecs: WeightSpec[] }>(
       await readCheckpointFile(projectDir, meta, CHECKPOINT_FILES.optimizer),
-      `checkpoint ${id}: optimizer.json`,
+      id,
+      CHECKPOINT_FILES.optimizer,
     );
     optimizer = { weightSpecs: specs.weightSpecs, weightData: await readCheckpointFile(projectDir, meta, CHECKPOINT_FILES.optimizerWeights) };
   }

@@ -86,11 +86,12 @@ async function studentSpec(
   return { spec: student.width === 1 ? base : scaleSpec(base, student.width), modelId: null };
 }
 
-/** Runs a check, turning what it throws into a BAD_REQUEST. */
+/** Runs a check, turning what it throws into a BAD_REQUEST (a StudioError, said by key, as it is). */
 function badRequest(check: () => void): void {
   try {
     check();
   } catch (err) {
+    if (err instanceof StudioError) throw err;
     throw new StudioError('BAD_REQUEST', (err as Error).message);
   }
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
 import { confirmOpened, readFileNoFollow } from '../services/project-paths';
+import { say } from '../../src-shared/messages/message';
 
 /** The sha256 of some bytes, as lowercase hex. */
 export function sha256(data: Uint8Array): string {
@@ -42,16 +43,16 @@ export async function writeDurable(path: string, data: Uint8Array | string): Pro
 /** Reads one blob of a dataset and checks it against the manifest's checksum. */
 export async function readVerified(dir: string, manifest: DatasetManifest, file: string): Promise<Buffer> {
   const expected = manifest.blobs[file];
-  if (!expected) throw new StudioError('IO_ERROR', `dataset ${manifest.name}: ${file} is not listed in its manifest`, { file });
+  if (!expected) throw StudioError.say('IO_ERROR', say('errors.integrity.datasetUnlisted', { name: manifest.name, file }), { file });
   let data: Buffer;
   try {
     data = await readFileNoFollow(join(dir, file));
   } catch (err) {
     if (err instanceof StudioError) throw err;
-    throw new StudioError('IO_ERROR', `dataset ${manifest.name}: cannot read ${file}: ${(err as Error).message}`, { file });
+    throw StudioError.say('IO_ERROR', say('errors.integrity.datasetUnreadable', { name: manifest.name, file, reason: (err as Error).message }), { file });
   }
   if (data.byteLength !== expected.bytes || sha256(data) !== expected.sha256) {
-    throw new StudioError('IO_ERROR', `dataset ${manifest.name}: ${file} failed its checksum`, { file });
+    throw StudioError.say('IO_ERROR', say('errors.integrity.datasetChecksum', { name: manifest.name, file }), { file });
   }
   return data;
 }

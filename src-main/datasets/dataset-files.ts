@@ -8,6 +8,7 @@ import { copyFile, link, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
 import { parseJsonBounded } from '../../src-shared/json-depth';
+import { say } from '../../src-shared/messages/message';
 import {
   DatasetManifest,
   type DamagedDataset,
@@ -96,14 +97,14 @@ interface Encoded {
 function encodeInputs(ds: NewDataset, splits: SplitIndices): Encoded {
   const { raw } = ds;
   const n = raw.labels.length;
-  const bad = (what: string) => new StudioError('BAD_REQUEST', `${ds.name}: ${what}`);
+  const bad = (key: 'imagesMismatch' | 'textsMismatch' | 'featuresMismatch') => StudioError.say('BAD_REQUEST', say(`errors.dataset.${key}`, { name: ds.name }));
   if (raw.kind === 'image') {
     const img = raw.images;
-    if (!img || img.pixels.byteLength !== n * img.height * img.width * img.channels) throw bad('the image data does not match the number of labels.');
+    if (!img || img.pixels.byteLength !== n * img.height * img.width * img.channels) throw bad('imagesMismatch');
     return { input: { kind: 'image', height: img.height, width: img.width, channels: img.channels, dtype: 'uint8' }, x: img.pixels };
   }
   if (raw.kind === 'text') {
-    if (!raw.texts || raw.texts.length !== n) throw bad('the texts do not match the number of labels.');
+    if (!raw.texts || raw.texts.length !== n) throw bad('textsMismatch');
     const opts = ds.text ?? { tokenizer: 'word', vocabSize: 20_000, seqLength: 256, lowercase: true };
     const texts = raw.texts;
     const tokenizer = buildTokenizer(Array.from(splits.train, (i) => texts[i]!), opts);
@@ -115,7 +116,7 @@ function encodeInputs(ds: NewDataset, splits: SplitIndices): Encoded {
     };
   }
   const tab = raw.tabular;
-  if (!tab || tab.values.length !== n * tab.featureNames.length) throw bad('the feature values do not match the number of labels.');
+  if (!tab || tab.values.length !== n * tab.featureNames.length) throw bad('featuresMismatch');
   return { input: { kind: 'tabular', features: tab.featureNames, dtype: 'float32' }, x: bytesOf(tab.values) };
 }
 
@@ -130,7 +131,7 @@ export async function writeDataset(
 ): Promise<DatasetManifest> {
   const { raw } = ds;
   const progress = opts.onProgress ?? (() => {});
-  if (raw.classNames.length < 2) throw new StudioError('BAD_REQUEST', `${ds.name}: a dataset needs at least two classes.`);
+  if (raw.classNames.length < 2) throw StudioError.say('BAD_REQUEST', say('errors.dataset.oneClass', { name: ds.name }));
   const splits = splitDataset({
     labels: raw.labels,
     numClasses: raw.classNames.length,
@@ -205,23 +206,23 @@ export async function readDatasetManifest(projectDir: string, id: string): Promi
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       // The project lists the dataset (callers check its entry): say which of its files is gone.
       const folder = await stat(datasetPath(projectDir, id)).then((s) => s.isDirectory(), () => false);
-      throw new StudioError(
+      throw StudioError.say(
         'NOT_FOUND',
         folder
-          ? `Dataset ${id}: ${DATASETS_DIR}/${id}/${MANIFEST_FILE} is missing, so its files cannot be read. Remove the dataset and import it again.`
-          : `Dataset ${id}: its folder ${DATASETS_DIR}/${id} is missing from the project folder. Restore the folder, or remove the dataset and import it again.`,
+          ? say('errors.dataset.manifestMissing', { id, file: `${DATASETS_DIR}/${id}/${MANIFEST_FILE}` })
+          : say('errors.dataset.folderMissing', { id, folder: `${DATASETS_DIR}/${id}` }),
         { id, missing: folder ? MANIFEST_FILE : 'folder' },
       );
     }
-    throw new StudioError('IO_ERROR', `Cannot read dataset ${id}: ${(err as Error).message}`, { id });
+    throw StudioError.say('IO_ERROR', say('errors.dataset.unreadable', { id, reason: (err as Error).message }), { id });
   }
   let parsed;
   try {
     parsed = DatasetManifest.safeParse(parseJsonBounded(text));
   } catch (err) {
-    throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is not valid JSON: ${(err as Error).message}`, { id });
+    throw StudioError.say('IO_ERROR', say('errors.dataset.notJson', { id, reason: (err as Error).message }), { id });
   }
-  if (!parsed.success) throw new StudioError('IO_ERROR', `dataset ${id}: dataset.json is invalid: ${parsed.error.issues[0]?.message ?? ''}`, { id });
+  if (!parsed.success) throw StudioError.say('IO_ERROR', say('errors.dataset.invalid', { id, reason: parsed.error.issues[0]?.message ?? '' }), { id });
   return parsed.data;
 }
 
@@ -239,7 +240,8 @@ export async function readProjectDatasets(
     try {
       datasets.push(await readDatasetManifest(projectDir, entry.id));
     } catch (err) {
-      damaged.push({ id: entry.id, name: entry.name, reason: (err as Error).message });
+      const said = err instanceof StudioError ? err.said : undefined;
+      damaged.push({ id: entry.id, name: entry.name, reason: (err as Error).message, ...(said ? { said } : {}) });
     }
   }
   return { datasets, damaged };
@@ -338,7 +340,7 @@ export async function resplitDataset(projectDir: string, manifest: DatasetManife
 
 /** Deletes a dataset's folder (renamed aside first, so a half-deleted folder is never `<id>`). */
 export async function removeDatasetFiles(projectDir: string, id: string): Promise<void> {
-  await removeStagedFolder(join(projectDir, DATASETS_DIR), id, `dataset ${id}`);
+  await removeStagedFolder(join(projectDir, DATASETS_DIR), id, say('errors.paths.datasetFolder', { id }));
 }
 
 /**

@@ -39,6 +39,7 @@ import {
 } from './dataset-files';
 import { epochOrder } from '../../src-engine/data/epoch-order';
 import { gather, gatherSamples, sampleBytes } from './sample-gather';
+import { say } from '../../src-shared/messages/message';
 
 /** Names the built-in samples get in a project. */
 const SAMPLE_TITLES: Record<SampleName, string> = { mnist: 'MNIST', spam: 'Spam Assassin', names: 'First names' };
@@ -145,20 +146,20 @@ export class DatasetService {
     const projectId = view.manifest.id;
     const handle = this.deps.jobs.startJob(
       'dataset:import',
-      `Import ${name}`,
+      say('jobs.importTitle', { name }),
       async (ctx) => {
         const startedAt = Date.now();
-        ctx.report(0, 'Reading');
+        ctx.report(0, say('jobs.reading'));
         const raw = await this.importer(req.source, {
           signal: ctx.signal,
-          report: (p, message) => ctx.report(p === null ? null : 0.8 * p, message ?? 'Reading'),
+          report: (p, message) => ctx.report(p === null ? null : 0.8 * p, message ?? say('jobs.reading')),
         });
         ctx.signal.throwIfAborted();
-        ctx.report(0.8, 'Writing');
+        ctx.report(0.8, say('jobs.writing'));
         const manifest = await writeDataset(
           view.dir,
           { id, name, createdAt: new Date().toISOString(), sourceType: req.source.type, raw, split, startedAt, ...textOptions(req.source, raw) },
-          { signal: ctx.signal, onProgress: (f) => ctx.report(0.8 + 0.2 * f, 'Writing') },
+          { signal: ctx.signal, onProgress: (f) => ctx.report(0.8 + 0.2 * f, say('jobs.writing')) },
         );
         try {
           ctx.signal.throwIfAborted();

@@ -3,7 +3,7 @@
  * tokenizing and writing. Importers never write into the project.
  */
 import type { DatasetKind, ImageOptions, ImportSource } from '../../src-shared/datasets/schema';
-import type { Said } from '../../src-shared/messages/message';
+import type { Message, Said } from '../../src-shared/messages/message';
 
 /** A sample that could not be read: listed in the import report, not fatal. */
 export interface SkippedItem {
@@ -38,7 +38,7 @@ export interface RawDataset {
 export interface ImportContext {
   signal: AbortSignal;
   /** 0..1 of the reading/decoding work, or null when unknown. */
-  report(progress: number | null, message?: string): void;
+  report(progress: number | null, message?: string | Message): void;
 }
 
 /** An importer: recognises a path (`match`) and reads it (`open`). */

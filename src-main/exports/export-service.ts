@@ -69,7 +69,7 @@ export class ExportService {
       const meta = await writeExportFolder(view.dir, id, write);
       try {
         await this.deps.projects.update(clientId, (pm) => {
-          if (pm.id !== view.manifest.id) throw new StudioError('CANCELLED', 'The project was closed while the export was being written.');
+          if (pm.id !== view.manifest.id) throw StudioError.say('CANCELLED', say('errors.export.projectClosed'));
           pm.exports.push({ id, name: meta.name, createdAt: meta.createdAt, dir: exportRelDir(id), checkpointId: meta.checkpointId, format: meta.format, precision: meta.precision, sizeBytes: meta.sizeBytes, status: meta.status });
         });
         await this.deps.projects.flushAll();
@@ -94,10 +94,10 @@ export class ExportService {
     const id = newEntityId('ex');
     const handle = this.deps.jobs.startJob(
       'export',
-      `Export ${checkpoint.name} (${req.format} ${req.precision})`,
+      say('jobs.exportTitle', { name: checkpoint.name, format: req.format, precision: req.precision }),
       async (ctx) => {
-        ctx.report(null, 'Loading the checkpoint and its test samples');
-        return run(clientId, { ...req, id }, (stage) => ctx.report(stage === 'writing' ? 0.3 : 0.6, stage === 'writing' ? 'Writing the files' : 'Verifying with stock TensorFlow.js'), ctx.signal);
+        ctx.report(null, say('jobs.exportLoading'));
+        return run(clientId, { ...req, id }, (stage) => ctx.report(stage === 'writing' ? 0.3 : 0.6, say(stage === 'writing' ? 'jobs.exportWriting' : 'jobs.exportVerifying')), ctx.signal);
       },
       { clientId },
     );

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs-core';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
 import type { ExportFormat, ExportMeta, ExportPrecision } from '../../src-shared/exports/export-meta';
 import type { SplitName } from '../../src-shared/datasets/schema';
 import type { ModelSpec } from '../../src-shared/models/spec';
@@ -68,7 +69,7 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
   }
   const { checkpoint, manifest } = await studio.exports.source(clientId, req.checkpoint);
   const split: SplitName | null = manifest.splits.test.count > 0 ? 'test' : manifest.splits.validation.count > 0 ? 'validation' : null;
-  if (!split) throw new StudioError('BAD_REQUEST', `${manifest.name} has no test or validation samples to verify the export on.`);
+  if (!split) throw StudioError.say('BAD_REQUEST', say('errors.export.noVerifySamples', { dataset: manifest.name }));
   const { artifacts } = await loadCheckpointArtifacts(view.dir, checkpoint.id);
   const generatedBy = `Model Studio ${req.appVersion}`;
   await setupNodeBackend(req.backend);
@@ -83,14 +84,14 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
   const { fakeQuantRanges } = await import('../../src-engine/export/registry');
   let ranges: OnnxRanges | null = null;
   if (req.format === 'onnx' && req.precision === 'int8' && !fakeQuantRanges(artifacts.modelTopology)) {
-    if (manifest.splits.train.count === 0) throw new StudioError('BAD_REQUEST', `The int8 export calibrates on ${manifest.name}'s training samples, and it has none.`);
+    if (manifest.splits.train.count === 0) throw StudioError.say('BAD_REQUEST', say('errors.export.noCalibrationSamples', { dataset: manifest.name }));
     ranges = await calibrateRanges(checkpoint.spec, artifacts, new DiskBatchProvider(data, 'train', { shuffle: true, seed: 42, limit: 256 }), norm);
   }
   let made: ReturnType<typeof exporter.export>;
   try {
     made = exporter.export(checkpoint.spec, artifacts, req.precision, generatedBy, ranges);
   } catch (err) {
-    throw new StudioError('BAD_REQUEST', `${checkpoint.name} cannot be exported to ${req.format} ${req.precision}: ${(err as Error).message}.`);
+    throw StudioError.say('BAD_REQUEST', say('errors.export.cannotExport', { name: checkpoint.name, format: req.format, precision: req.precision, reason: (err as Error).message }));
   }
 
   // The samples, as the model takes them, and the studio's own predictions of them.
@@ -135,7 +136,7 @@ export async function exportHeadless(studio: ExportStudio, clientId: string, req
       const repo = tritonRepository(tritonModelName(`${checkpoint.spec.name}_${req.precision}`), checkpoint.spec, made.files['model.onnx'] as Uint8Array, manifest.classNames);
       for (const [file, content] of Object.entries(repo)) await put(file, content);
     }
-    if (signal?.aborted) throw new StudioError('CANCELLED', 'The export was cancelled.');
+    if (signal?.aborted) throw StudioError.say('CANCELLED', say('errors.export.cancelled'));
 
     progress?.('verifying');
     const run = req.format === 'onnx' ? await runOnnxExport(join(incoming, 'model.onnx'), inputs) : { ...(await runTfjsExport(incoming, inputs, signal)), latencyMs: null, throughput: null };

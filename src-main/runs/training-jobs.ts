@@ -11,7 +11,7 @@ import type { MetricRecord } from '../../src-shared/runs/metrics';
 import type { RunRecord, RunStatus } from '../../src-shared/runs/run-record';
 import type { EventBus } from '../ipc/event-bus';
 import type { JobContext, JobService } from '../services/job-service';
-import type { Said } from '../../src-shared/messages/message';
+import { say, type Said } from '../../src-shared/messages/message';
 
 /** How long a cancelled run may take to stop (its batch and its stop checkpoint). */
 const STOP_GRACE_MS = 120_000;
@@ -50,7 +50,7 @@ export class TrainingJobs {
     const stop = opts.stop ?? ((runId: string) => this.events.emit('run:stopRequested', { runId }, { clientId: opts.clientId }));
     const handle = this.jobs.startJob(
       'train',
-      `Training ${run.name}`,
+      say('jobs.trainingTitle', { name: run.name }),
       (ctx) =>
         new Promise<RunStatus>((resolve, reject) => {
           this.active.set(run.id, {
@@ -63,7 +63,7 @@ export class TrainingJobs {
               else resolve(status);
             },
           });
-          ctx.report(0, 'Starting');
+          ctx.report(0, say('jobs.starting'));
           ctx.signal.addEventListener(
             'abort',
             () => {
@@ -85,15 +85,20 @@ export class TrainingJobs {
     const last = records.at(-1);
     if (!a || !last) return;
     const done = last.kind === 'epoch' ? last.epoch + 1 : last.epoch + (a.batchesPerEpoch ? ((last.batch ?? 0) + 1) / a.batchesPerEpoch : 0);
-    const batch = last.kind === 'batch' && a.batchesPerEpoch ? `, batch ${(last.batch ?? 0) + 1} of ${a.batchesPerEpoch}` : '';
-    a.ctx.report(done / a.epochs, `Epoch ${Math.min(last.epoch + 1, a.epochs)} of ${a.epochs}${batch}`);
+    const epoch = { epoch: Math.min(last.epoch + 1, a.epochs), epochs: a.epochs };
+    a.ctx.report(
+      done / a.epochs,
+      last.kind === 'batch' && a.batchesPerEpoch
+        ? say('jobs.epochBatchOf', { ...epoch, batch: (last.batch ?? 0) + 1, batches: a.batchesPerEpoch })
+        : say('jobs.epochOf', epoch),
+    );
   }
 
   /** Follows a run's status: paused shows in the job's line, and an ended run ends its job. */
   statusChanged(runId: string, status: RunStatus, error?: Said | null): void {
     const a = this.active.get(runId);
     if (!a) return;
-    if (status === 'paused') a.ctx.report(null, 'Paused');
+    if (status === 'paused') a.ctx.report(null, say('jobs.paused'));
     else if (status === 'stopped' || status === 'completed' || status === 'failed') a.end(status, error);
   }
 }

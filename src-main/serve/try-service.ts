@@ -38,7 +38,7 @@ export class TryService {
     // A copy of its own (a sharp Buffer may share a pool).
     const bytes = (a: ArrayBufferView): Uint8Array<ArrayBuffer> => new Uint8Array(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     if (spec.kind === 'image') {
-      if (input.kind !== 'image') throw new StudioError('BAD_REQUEST', `${manifest.name} holds images: try an image.`);
+      if (input.kind !== 'image') throw StudioError.say('BAD_REQUEST', say('errors.try.wantsImage', { dataset: manifest.name }));
       const { decodeImage, ImageSkip } = await import('../datasets/importers/image-decode');
       try {
         const pixels = await decodeImage(input.bytes, { width: spec.width, height: spec.height, color: spec.channels === 1 ? 'grayscale' : 'rgb' });
@@ -49,17 +49,19 @@ export class TryService {
       }
     }
     if (spec.kind === 'text') {
-      if (input.kind !== 'text') throw new StudioError('BAD_REQUEST', `${manifest.name} holds texts: type a text.`);
+      if (input.kind !== 'text') throw StudioError.say('BAD_REQUEST', say('errors.try.wantsText', { dataset: manifest.name }));
       const file = await readTokenizerFile(view.dir, manifest);
-      if (!file) throw new StudioError('NOT_FOUND', `${manifest.name} has no tokenizer.`);
+      if (!file) throw StudioError.say('NOT_FOUND', say('errors.try.noTokenizer', { dataset: manifest.name }));
       const parsed = TokenizerFile.safeParse(parseJsonBounded(file.toString('utf8')));
-      if (!parsed.success) throw new StudioError('IO_ERROR', `${manifest.name}'s tokenizer.json is not a tokenizer: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+      if (!parsed.success) throw StudioError.say('IO_ERROR', say('errors.try.badTokenizer', { dataset: manifest.name, reason: parsed.error.issues[0]?.message ?? 'invalid' }));
       const tokenizer: Tokenizer = parsed.data;
       const tokens = tokenize(input.text, tokenizer.type, tokenizer.lowercase).slice(0, spec.seqLength);
       return { x: bytes(encodeTexts(tokenizer, [input.text], spec.seqLength)), shape: [1, spec.seqLength], tokens };
     }
-    if (input.kind !== 'tabular') throw new StudioError('BAD_REQUEST', `${manifest.name} holds feature values: enter values.`);
-    if (input.values.length !== spec.features.length) throw new StudioError('BAD_REQUEST', `${manifest.name} has ${spec.features.length} features; ${input.values.length} values were given.`);
+    if (input.kind !== 'tabular') throw StudioError.say('BAD_REQUEST', say('errors.try.wantsFeatures', { dataset: manifest.name }));
+    if (input.values.length !== spec.features.length) {
+      throw StudioError.say('BAD_REQUEST', say('errors.try.featureCount', { dataset: manifest.name, features: spec.features.length, values: input.values.length }));
+    }
     // Missing values travel as NaN, which standardization turns into the training mean.
     return { x: bytes(Float32Array.from(input.values, (v) => v ?? NaN)), shape: [1, spec.features.length], tokens: null };
   }

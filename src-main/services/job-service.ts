@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { StudioError, type StudioErrorData } from '../../src-shared/errors';
 import type { JobSnapshot } from '../../src-shared/ipc/contract';
+import type { Message } from '../../src-shared/messages/message';
 import type { EventBus } from '../ipc/event-bus';
 import { errorDataOf } from './io-errors';
 
@@ -19,8 +20,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** Why `signal` aborted; null while it has not. */
   abortCause(): AbortCause | null;
-  /** Progress 0..1 (null while unknown) and an optional line for the UI. */
-  report(progress: number | null, message?: string): void;
+  /** Progress 0..1 (null while unknown) and an optional line for the UI (a Message: said in the UI's language). */
+  report(progress: number | null, message?: string | Message): void;
 }
 
 /** A started job: its id and the promise of its result (rejects on failure or cancel). */
@@ -58,6 +59,11 @@ const KEEP_ENDED = 50;
 /** How long stop() and cancel() wait, by default, for a job body to notice its signal. */
 const SETTLE_TIMEOUT_MS = 3_000;
 
+/** A title or progress line as the snapshot holds it: its English, and its key where it has one. */
+function shown(value: string | Message): { text: string; said?: Message } {
+  return typeof value === 'string' ? { text: value } : { text: value.text, said: value };
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref?.());
 }
@@ -77,13 +83,14 @@ export class JobService {
   }
 
   /** Starts a job running `run` (a job, not the service: JobService has nothing to boot). */
-  startJob<T>(kind: string, title: string, run: (ctx: JobContext) => Promise<T>, opts: JobOptions = {}): JobHandle<T> {
+  startJob<T>(kind: string, title: string | Message, run: (ctx: JobContext) => Promise<T>, opts: JobOptions = {}): JobHandle<T> {
     if (this.stopping) throw new StudioError('CANCELLED', 'Model Studio is shutting down; no new jobs start.');
     const id = randomUUID();
     const controller = new AbortController();
+    const heading = shown(title);
     const job: Job = {
       snapshot: {
-        id, kind, title, status: 'running', progress: null, message: '',
+        id, kind, title: heading.text, ...(heading.said ? { titleSaid: heading.said } : {}), status: 'running', progress: null, message: '',
         startedAt: new Date().toISOString(), endedAt: null, error: null,
       },
       clientId: opts.clientId,
@@ -176,10 +183,15 @@ export class JobService {
     return job;
   }
 
-  private report(job: Job, progress: number | null, message?: string): void {
+  private report(job: Job, progress: number | null, message?: string | Message): void {
     if (job.snapshot.status !== 'running') return;
     const p = progress === null || !Number.isFinite(progress) ? null : Math.min(1, Math.max(0, progress));
-    job.snapshot = { ...job.snapshot, progress: p, message: message ?? job.snapshot.message };
+    if (message !== undefined) {
+      const line = shown(message);
+      const { messageSaid: _old, ...rest } = job.snapshot;
+      job.snapshot = { ...rest, message: line.text, ...(line.said ? { messageSaid: line.said } : {}) };
+    }
+    job.snapshot = { ...job.snapshot, progress: p };
     const wait = job.lastEmit + EMIT_INTERVAL_MS - Date.now();
     if (wait <= 0) this.emitNow(job);
     else job.timer ??= setTimeout(() => this.emitNow(job), wait);

@@ -26,8 +26,14 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
 }
 
-function ioError(action: string, path: string, err: unknown): StudioError {
-  return ioFailure(err, path) ?? new StudioError('IO_ERROR', `Cannot ${action} ${path}: ${(err as Error).message}`, { path, code: errno(err) });
+/** What failed, as the key of its message (errors.paths.cannot.*: "Cannot read {path}: {reason}"). */
+type Action = 'read' | 'listFolder' | 'resolve' | 'create' | 'createFolder' | 'createProjectIn';
+
+function ioError(action: Action, path: string, err: unknown): StudioError {
+  return (
+    ioFailure(err, path) ??
+    StudioError.say('IO_ERROR', say(`errors.paths.cannot.${action}`, { path, reason: (err as Error).message }), { path, code: errno(err) })
+  );
 }
 
 /** Resolves a path to a `.mstudio` file or a folder holding exactly one, to the file's path. */
@@ -49,7 +55,7 @@ export async function resolveProjectPath(input: string): Promise<string> {
       .filter((d) => d.isFile() && d.name.endsWith(PROJECT_EXTENSION))
       .map((d) => d.name);
   } catch (err) {
-    throw ioError('list the folder', abs, err);
+    throw ioError('listFolder', abs, err);
   }
   if (names.length === 0) {
     throw StudioError.say('NOT_FOUND', say('errors.folderHasNoProject', { path: abs }), { path: abs });
@@ -101,9 +107,9 @@ async function checkEntryDirsStayInside(dir: string, manifest: ProjectView['mani
       }
       const rel = relative(root, real);
       if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-        throw new StudioError(
+        throw StudioError.say(
           'PROJECT_PATH_ESCAPES',
-          `The project file ${label} points outside its folder: ${kind}.${i}.dir "${entry.dir}" is a link to ${real}.`,
+          say('errors.paths.entryIsLink', { label: say('errors.integrity.projectFile', { file: label }), field: `${kind}.${i}.dir`, dir: entry.dir, target: real }),
           { kind, index: i, dir: entry.dir, target: real },
         );
       }
@@ -140,11 +146,11 @@ export async function createProjectFiles(parentDir: string, name: string, appVer
     await mkdir(dir);
     made = true;
   } catch (err) {
-    if (errno(err) !== 'EEXIST') throw ioError('create the folder', dir, err);
+    if (errno(err) !== 'EEXIST') throw ioError('createFolder', dir, err);
     const existing = await readdir(dir).catch((e: unknown) => {
       throw errno(e) === 'ENOTDIR'
         ? StudioError.say('PROJECT_EXISTS', say('errors.fileExists', { path: dir }), { path: dir })
-        : ioError('list the folder', dir, e);
+        : ioError('listFolder', dir, e);
     });
     if (existing.length > 0) {
       throw StudioError.say('PROJECT_EXISTS', say('errors.folderNotEmpty', { path: dir }), { path: dir });
@@ -158,7 +164,7 @@ export async function createProjectFiles(parentDir: string, name: string, appVer
   } catch (err) {
     // Leave nothing half-made behind in a folder we created.
     if (made) await removeEmptyTree(dir);
-    throw ioError('create the project in', dir, err);
+    throw ioError('createProjectIn', dir, err);
   }
   return { path, dir, manifest, migratedFrom: null };
 }

@@ -110,7 +110,7 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
     handle = await open(path, 'wx', 0o644);
   } catch (err) {
     if (isCode(err, 'EEXIST')) return false;
-    throw new StudioError('IO_ERROR', `Cannot create the lock file ${path}: ${(err as Error).message}`);
+    throw StudioError.say('IO_ERROR', say('errors.paths.cannot.createLock', { path, reason: (err as Error).message }));
   }
   try {
     await handle.writeFile(`${JSON.stringify(info)}\n`);
@@ -118,7 +118,7 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
   } catch (err) {
     await handle.close();
     await rm(path, { force: true });
-    throw new StudioError('IO_ERROR', `Cannot write the lock file ${path}: ${(err as Error).message}`);
+    throw StudioError.say('IO_ERROR', say('errors.paths.cannot.writeLock', { path, reason: (err as Error).message }));
   }
   await handle.close();
   return true;

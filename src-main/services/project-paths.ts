@@ -8,14 +8,11 @@ import { constants } from 'node:fs';
 import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
+import { say } from '../../src-shared/messages/message';
 
 function linkError(projectDir: string, at: string, target: string | null): StudioError {
-  const rel = relative(projectDir, at);
-  return new StudioError(
-    'PROJECT_PATH_ESCAPES',
-    `${rel} in the project is a link${target ? ` to ${target}` : ''}: Model Studio does not follow links inside a project. Put the real folder or file there.`,
-    { path: at, target },
-  );
+  const path = relative(projectDir, at);
+  return StudioError.say('PROJECT_PATH_ESCAPES', target ? say('errors.paths.linkTo', { path, target }) : say('errors.paths.link', { path }), { path: at, target });
 }
 
 /**
@@ -51,7 +48,7 @@ export async function projectPath(projectDir: string, ...parts: string[]): Promi
   const target = join(projectDir, ...parts);
   const rel = relative(projectDir, target);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new StudioError('PROJECT_PATH_ESCAPES', `${parts.join('/')} is not inside the project.`, { path: target });
+    throw StudioError.say('PROJECT_PATH_ESCAPES', say('errors.paths.notInside', { path: parts.join('/') }), { path: target });
   }
   let at = projectDir;
   for (const part of rel.split(sep)) {
@@ -88,7 +85,7 @@ export async function confirmOpened(path: string, fd: number): Promise<void> {
   }
   const expected = join(await realpath(projectDir), relative(projectDir, path));
   if (real !== expected) {
-    throw new StudioError('PROJECT_PATH_ESCAPES', `${relative(projectDir, path)} in the project changed while it was opened: it now leads to ${real}. Model Studio does not follow links inside a project.`, { path, target: real });
+    throw StudioError.say('PROJECT_PATH_ESCAPES', say('errors.paths.changedWhileOpened', { path: relative(projectDir, path), target: real }), { path, target: real });
   }
 }
 
@@ -103,14 +100,14 @@ export async function readFileNoFollow(path: string, encoding?: 'utf8'): Promise
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ELOOP') {
-      throw new StudioError('PROJECT_PATH_ESCAPES', `${path} is a link: Model Studio does not follow links inside a project.`, { path });
+      throw StudioError.say('PROJECT_PATH_ESCAPES', say('errors.paths.fileIsLink', { path }), { path });
     }
     throw err;
   }
   try {
     await confirmOpened(path, handle.fd);
     if (!(await handle.stat()).isFile()) {
-      throw new StudioError('PROJECT_PATH_ESCAPES', `${path} is not a regular file: Model Studio reads only files inside a project.`, { path });
+      throw StudioError.say('PROJECT_PATH_ESCAPES', say('errors.paths.notRegularFile', { path }), { path });
     }
     return encoding ? await handle.readFile({ encoding }) : await handle.readFile();
   } finally {

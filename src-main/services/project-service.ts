@@ -158,7 +158,7 @@ export class ProjectService {
       await writeFile(backup, originalText, { flag: 'wx' });
       await writeFileAtomic(view.path, serializeManifest(view.manifest));
     } catch (err) {
-      throw ioFailure(err, view.path) ?? new StudioError('IO_ERROR', `Cannot upgrade ${view.path}: ${(err as Error).message}`, { path: view.path });
+      throw ioFailure(err, view.path) ?? StudioError.say('IO_ERROR', say('errors.paths.cannot.upgrade', { path: view.path, reason: (err as Error).message }), { path: view.path });
     }
   }
 
@@ -199,7 +199,7 @@ export class ProjectService {
           await writeFileAtomic(s.view.path, serializeManifest(s.view.manifest));
         } catch (err) {
           s.dirty = true;
-          throw ioFailure(err, s.view.path) ?? new StudioError('IO_ERROR', `Cannot save ${s.view.path}: ${(err as Error).message}`, { path: s.view.path });
+          throw ioFailure(err, s.view.path) ?? StudioError.say('IO_ERROR', say('errors.paths.cannot.save', { path: s.view.path, reason: (err as Error).message }), { path: s.view.path });
         }
       });
     return s.writing;

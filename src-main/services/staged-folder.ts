@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../src-shared/errors';
+import { say, type Message } from '../../src-shared/messages/message';
 import { fsyncDir } from './atomic-write';
 
 /** The prefix of a folder still being written. */
@@ -45,7 +46,7 @@ export async function writeStagedFolder<T>(
   await mkdir(root, { recursive: true });
   // The kind folder (datasets/, checkpoints/) may itself be a link before it holds any entry.
   if ((await lstat(root)).isSymbolicLink()) {
-    throw new StudioError('PROJECT_PATH_ESCAPES', `${root} is a link: Model Studio does not follow links inside a project. Put the real folder there.`, { path: root });
+    throw StudioError.say('PROJECT_PATH_ESCAPES', say('errors.paths.folderIsLink', { path: root }), { path: root });
   }
   await mkdir(incoming);
   try {
@@ -65,15 +66,16 @@ export async function writeStagedFolder<T>(
 
 /**
  * Deletes `<root>/<name>` after renaming it aside, so a half-deleted folder never has the real
- * name; a folder that is not there is no error. `what` names it in the error message.
+ * name; a folder that is not there is no error. `what` names it in the error message (a path, or
+ * a Message said in the UI's language).
  */
-export async function removeStagedFolder(root: string, name: string, what: string): Promise<void> {
+export async function removeStagedFolder(root: string, name: string, what: string | Message): Promise<void> {
   const aside = join(root, `${REMOVING_PREFIX}${name}-${randomBytes(4).toString('hex')}`);
   try {
     await rename(join(root, name), aside);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new StudioError('IO_ERROR', `Cannot remove ${what}: ${(err as Error).message}`, { id: name });
+    throw StudioError.say('IO_ERROR', say('errors.paths.cannot.remove', { what, reason: (err as Error).message }), { id: name });
   }
   await rm(aside, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
  * the manifest (`datasets/<id>/dataset.json`) that sits beside the binary blobs.
  */
 import { z } from 'zod';
-import { Said } from '../messages/message';
+import { Message, Said } from '../messages/message';
 
 const FsPath = z
   .string()
@@ -167,5 +167,6 @@ export const DatasetManifest = z.looseObject({
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
 
 /** A dataset the project lists whose files cannot be read, with the reason; it can only be removed. */
-export const DamagedDataset = z.object({ id: z.string(), name: z.string(), reason: z.string() });
+/** A dataset the project lists but that cannot be read: `reason` in English, `said` by key where main said it so. */
+export const DamagedDataset = z.object({ id: z.string(), name: z.string(), reason: z.string(), said: Message.optional() });
 export type DamagedDataset = z.infer<typeof DamagedDataset>;

@@ -75,10 +75,14 @@ export const JobSnapshot = z.object({
   id: z.string(),
   kind: z.string(),
   title: z.string(),
+  /** The title by key, where main said it so (the app shows it in the UI's language; `title` is its English). */
+  titleSaid: Message.optional(),
   status: JobStatus,
   /** 0..1, or null while the amount of work is unknown. */
   progress: z.number().min(0).max(1).nullable(),
   message: z.string(),
+  /** The progress line by key, where main said it so; `message` is its English. */
+  messageSaid: Message.optional(),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime().nullable(),
   /** `said`: the message by key, where main said it so (the app shows it in the UI's language). */

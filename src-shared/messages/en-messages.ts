@@ -44,6 +44,24 @@ export const EN_MESSAGES = {
     cannotRead: 'cannot read the file: {reason}',
     imageUnreadable: 'unreadable image',
     imageFormatUnknown: 'unknown image format; use PNG, JPEG, BMP, GIF or WebP',
+    /** Zip entries refused or unreadable (src-main/datasets/importers/zip.ts). */
+    zipUnsafeName: 'zip entry refused: its name {why}',
+    /** {why} of zipUnsafeName. */
+    zipName: {
+      backslash: 'contains a backslash',
+      absolute: 'is an absolute path',
+      driveLetter: 'starts with a drive letter',
+      nul: 'contains a NUL character',
+      dotDot: 'contains ".." (it would escape the folder)',
+    },
+    zipEncrypted: 'zip entry is encrypted',
+    zipMethod: 'zip entry uses compression method {method}, which is not supported',
+    zipEntryCorrupt: 'corrupt zip entry in {file}',
+    zipEntryTruncated: 'zip entry is truncated',
+    zipEntryMismatch: 'zip entry is corrupt (size or CRC mismatch)',
+    textTooLarge: 'file is {mb} MB, larger than the 10 MB limit for one text',
+    emptyFile: 'empty file',
+    noText: 'no text (only headers or blanks)',
   },
   /** Errors main reports, where they are said by key (StudioError.say). */
   errors: {
@@ -77,6 +95,66 @@ export const EN_MESSAGES = {
       missing: '{path} is missing: it was moved or removed outside Model Studio.',
       device: 'The disk reported an error reading or writing {path}.',
     },
+    /**
+     * Files of a project that were changed or damaged: checkpoints (src-main/checkpoints/checkpoint-files.ts),
+     * dataset blobs (src-main/datasets/blob-files.ts) and the project file (src-shared/project/manifest.ts).
+     */
+    integrity: {
+      checkpointUnlisted: 'checkpoint {id}: {file} is not listed in its meta.json',
+      checkpointUnreadable: 'checkpoint {id}: cannot read {file}: {reason}',
+      checkpointChecksum: 'checkpoint {id}: {file} failed its checksum (the file was changed or damaged)',
+      checkpointNotJson: 'checkpoint {id}: {file} is not valid JSON',
+      datasetUnlisted: 'dataset {name}: {file} is not listed in its manifest',
+      datasetUnreadable: 'dataset {name}: cannot read {file}: {reason}',
+      datasetChecksum: 'dataset {name}: {file} failed its checksum',
+      /** {label} of the project* messages below, and of paths.entryIsLink / paths.entryEscapes. */
+      projectFile: 'The project file {file}',
+      projectFileUnnamed: 'The project file',
+      projectNotJson: '{label} is not valid JSON: {reason}',
+      projectNotObject: '{label} does not hold a JSON object.',
+      /** {path} is where in the file (datasets.0.dir), {problem} what is wrong there. */
+      projectDamaged: '{label} is damaged: {path}: {problem}.',
+      projectDamagedOneMore: '{label} is damaged: {path}: {problem} (and 1 more problem).',
+      projectDamagedMore: '{label} is damaged: {path}: {problem} (and {more} more problems).',
+      projectIdTwice: '{label} is damaged: the id {id} is used twice, by {first} and {second}.',
+    },
+    /** Links and paths that would lead outside a project (src-main/services/project-paths.ts and its users). */
+    paths: {
+      link: '{path} in the project is a link: Model Studio does not follow links inside a project. Put the real folder or file there.',
+      linkTo: '{path} in the project is a link to {target}: Model Studio does not follow links inside a project. Put the real folder or file there.',
+      notInside: '{path} is not inside the project.',
+      changedWhileOpened: '{path} in the project changed while it was opened: it now leads to {target}. Model Studio does not follow links inside a project.',
+      fileIsLink: '{path} is a link: Model Studio does not follow links inside a project.',
+      folderIsLink: '{path} is a link: Model Studio does not follow links inside a project. Put the real folder there.',
+      notRegularFile: '{path} is not a regular file: Model Studio reads only files inside a project.',
+      /** {label} is integrity.projectFile; {field} where in the file (datasets.0.dir). */
+      entryIsLink: '{label} points outside its folder: {field} "{dir}" is a link to {target}.',
+      entryEscapes: '{label} points outside its folder: {field} "{dir}" {problem}.',
+      /** {problem} of entryEscapes (src-shared/project/names.ts relativePathIssue). */
+      dir: {
+        empty: 'is empty',
+        nul: 'contains a NUL character',
+        backslashes: 'uses backslashes (use "/")',
+        absolute: 'is absolute',
+        climbsOut: 'climbs out with ".."',
+      },
+      /** {what} of cannot.remove for a dataset's folder. */
+      datasetFolder: 'dataset {id}',
+      /** A file operation failed for a cause io.* does not name; {reason} is the system's own words. */
+      cannot: {
+        read: 'Cannot read {path}: {reason}',
+        listFolder: 'Cannot list the folder {path}: {reason}',
+        resolve: 'Cannot resolve {path}: {reason}',
+        create: 'Cannot create {path}: {reason}',
+        createFolder: 'Cannot create the folder {path}: {reason}',
+        createProjectIn: 'Cannot create the project in {path}: {reason}',
+        upgrade: 'Cannot upgrade {path}: {reason}',
+        save: 'Cannot save {path}: {reason}',
+        remove: 'Cannot remove {what}: {reason}',
+        createLock: 'Cannot create the lock file {path}: {reason}',
+        writeLock: 'Cannot write the lock file {path}: {reason}',
+      },
+    },
     /** Why a compression cannot start (src-main/compression/compression-service.ts). */
     compress: {
       noStudentModel: 'The project has no model {id} to train as the student.',
@@ -88,6 +166,9 @@ export const EN_MESSAGES = {
       noCalibration: 'Full-integer quantization calibrates on training samples, and {dataset} has none.',
       noDistillSamples: "Distillation trains the student on {dataset}'s training samples, and it has none.",
       noFineTuneSamples: "Fine-tuning after pruning trains on {dataset}'s training samples, and it has none (use 0 fine-tuning epochs to prune without it).",
+      noKeepFloatLayer: 'The model has no layer {layers} to keep in float (its layers: {all})',
+      studentClasses: 'The student has {student} classes but the teacher has {teacher}',
+      studentInput: 'The student takes {student} but the teacher takes {teacher}',
     },
     /** Something asked for by id that the project does not hold. */
     noEntry: {
@@ -111,6 +192,23 @@ export const EN_MESSAGES = {
       invalid: '{what} is invalid: {reason}',
     },
     tryImage: 'This image cannot be used: {reason}.',
+    /** Why Try cannot take an input (src-main/serve/try-service.ts). */
+    try: {
+      wantsImage: '{dataset} holds images: try an image.',
+      wantsText: '{dataset} holds texts: type a text.',
+      wantsFeatures: '{dataset} holds feature values: enter values.',
+      featureCount: '{dataset} has {features} features; {values} values were given.',
+      noTokenizer: '{dataset} has no tokenizer.',
+      badTokenizer: "{dataset}'s tokenizer.json is not a tokenizer: {reason}.",
+    },
+    /** Why an export failed or stopped (src-main/exports). */
+    export: {
+      noVerifySamples: '{dataset} has no test or validation samples to verify the export on.',
+      noCalibrationSamples: "The int8 export calibrates on {dataset}'s training samples, and it has none.",
+      cannotExport: '{name} cannot be exported to {format} {precision}: {reason}.',
+      cancelled: 'The export was cancelled.',
+      projectClosed: 'The project was closed while the export was being written.',
+    },
     projectNotStudio: 'The project file {file} is not a Model Studio project (its "format" field is missing or wrong).',
     projectNoVersion: 'The project file {file} has no valid "formatVersion" (a positive integer).',
     projectTooNew: 'The project file {file} was saved in format version {version} by a newer Model Studio; this version reads up to {supported}. Update Model Studio to open it.',
@@ -150,6 +248,63 @@ export const EN_MESSAGES = {
     csvNoFirstLine: '{file} has no complete first line within {n} Mi characters.',
     csvTooManyColumns: '{file} has {n} columns: at most {max} are supported.',
     folderTooManyFiles: 'The folder has more than {max} files.',
+    /** {reason} is the system's own words. */
+    cannotReadFile: 'Cannot read {file}: {reason}.',
+    notRegularFile: '{file} is {kind}, not a regular file: choose a file.',
+    /** {kind} of notRegularFile (src-main/datasets/importers/source-file.ts). */
+    fileKind: {
+      folder: 'a folder',
+      pipe: 'a pipe (FIFO)',
+      device: 'a device',
+      socket: 'a socket',
+      other: 'not a regular file',
+    },
+    noClasses: 'No classes: {why}.',
+    /** {why} of noClasses. */
+    noClassesWhy: {
+      subfolders: 'the folder needs one subfolder per class',
+      idxAllZero: 'every label in the label file is 0',
+      csvOneValue: 'the label column "{column}" needs at least two distinct values',
+    },
+    /** {source} of tooManyClasses: what was counted. */
+    classSource: {
+      classes: 'classes',
+      csvValues: 'distinct values in the label column "{column}"',
+    },
+    idxGzipTooLarge: 'Cannot decompress {file}: it expands beyond the 1 GiB limit.',
+    idxNotGzip: 'Cannot decompress {file}: it is not valid gzip ({reason}).',
+    /** {magic} and {expected} are hex numbers (0x00000803). */
+    idxNotImageFile: '{file} is not an IDX image file: its magic number is {magic}, expected {expected}.',
+    idxNotLabelFile: '{file} is not an IDX label file: its magic number is {magic}, expected {expected}.',
+    idxLabelsNotImages: '{file} is not an IDX image file: its magic number is {magic} (that is an IDX label file), expected {expected}.',
+    idxImagesNotLabels: '{file} is not an IDX label file: its magic number is {magic} (that is an IDX image file), expected {expected}.',
+    idxImagesTruncated: '{file} is truncated: its header says {n} images of {rows}x{cols} ({need} bytes), but the file has {bytes} bytes.',
+    idxLabelsTruncated: '{file} is truncated: its header says {n} labels, but the file has only {have}.',
+    idxCountMismatch: '{labelFile} has {labels} labels but {imageFile} has {images} images; they must be equal.',
+    idxTestSize: 'The test images are {testRows}x{testCols} but the training images are {rows}x{cols}.',
+    idxSparseLabels:
+      'The labels go up to {max}, but only {used} of the values 0 to {max} occur. IDX labels must number the classes from 0 (0 to N-1), at least half of them used.',
+    /** {reason} is the parser's own words. */
+    csvInvalid: '{file} is not a valid CSV file: {reason}.',
+    csvNotNumeric: 'Column "{column}" is not numeric (line {line}: "{value}"). A tabular CSV needs numeric features; for text, choose a text column.',
+    csvTooRagged: '{file} has {n} rows with the wrong number of fields (of {total}), more than 10%; the first is line {line}. Is the delimiter right?',
+    /** {reason} is why the file {item} was skipped (skipped.*). */
+    noReadableImage:
+      'None of the {n} files in the class folders is an image that could be read (for example {item}: {reason}). Image folders need PNG, JPEG, BMP, GIF or WebP files.',
+    noReadableImageNoExample: 'None of the {n} files in the class folders is an image that could be read. Image folders need PNG, JPEG, BMP, GIF or WebP files.',
+    noSample: 'There is no sample named {name}.',
+    /** A dataset's files in the project (src-main/datasets/dataset-files.ts). */
+    dataset: {
+      imagesMismatch: '{name}: the image data does not match the number of labels.',
+      textsMismatch: '{name}: the texts do not match the number of labels.',
+      featuresMismatch: '{name}: the feature values do not match the number of labels.',
+      oneClass: '{name}: a dataset needs at least two classes.',
+      manifestMissing: 'Dataset {id}: {file} is missing, so its files cannot be read. Remove the dataset and import it again.',
+      folderMissing: 'Dataset {id}: its folder {folder} is missing from the project folder. Restore the folder, or remove the dataset and import it again.',
+      unreadable: 'Cannot read dataset {id}: {reason}',
+      notJson: 'dataset {id}: dataset.json is not valid JSON: {reason}',
+      invalid: 'dataset {id}: dataset.json is invalid: {reason}',
+    },
     baselineOneClass: 'The training split of {dataset} has only one class: a baseline needs two or more.',
     baselineNoTest: '{dataset} has no test samples to score the baselines on: re-split it with a test share.',
     baselineNoValidation: '{dataset} has no validation samples, which a grid search scores its settings on: re-split it with a validation share, or run without the search.',
@@ -214,5 +369,31 @@ export const EN_MESSAGES = {
     emptyOutput: 'the output would be empty ({shape})',
     classOutputs: 'the model must end with {classes} outputs (one per class), it ends with {shape}; end with dense({classes}, softmax)',
     noSoftmax: 'the last layer should be a dense layer with softmax: the loss expects class probabilities',
+  },
+  /** Long jobs' titles and progress lines (src-main/services/job-service.ts; the app shows them in its language). */
+  jobs: {
+    importTitle: 'Import {name}',
+    reading: 'Reading',
+    writing: 'Writing',
+    decodedOf: 'Decoded {done} of {total} images',
+    decoded: 'Decoded {n} images',
+    readFilesOf: 'Read {done} of {total} files',
+    readTexts: 'Read {n} texts',
+    readRows: 'Read {n} rows',
+    readingNames: 'Reading the name lists',
+    readNames: 'Read {n} names',
+    readingIdx: 'Reading IDX files',
+    readIdx: 'IDX files read',
+    exportTitle: 'Export {name} ({format} {precision})',
+    exportLoading: 'Loading the checkpoint and its test samples',
+    exportWriting: 'Writing the files',
+    exportVerifying: 'Verifying with stock TensorFlow.js',
+    trainingTitle: 'Training {name}',
+    starting: 'Starting',
+    epochOf: 'Epoch {epoch} of {epochs}',
+    epochBatchOf: 'Epoch {epoch} of {epochs}, batch {batch} of {batches}',
+    paused: 'Paused',
+    baselinesReading: 'Reading the dataset',
+    fitting: 'Fitting {model}',
   },
 } as const;

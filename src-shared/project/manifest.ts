@@ -3,7 +3,7 @@ import { StudioError } from '../errors';
 import { say } from '../messages/message';
 import { parseJsonBounded } from '../json-depth';
 import { migrate, MigrationGapError, type MigrationStep } from './migrate';
-import { relativePathProblem } from './names';
+import { relativePathIssue } from './names';
 import { ProjectManifestV1 } from './v1';
 
 /** The format version this build writes. */
@@ -38,16 +38,17 @@ function formatIssues(error: z.ZodError): { path: string; message: string }[] {
  * must stay inside the project folder. Throws a StudioError whose message names the problem.
  */
 export function parseProjectText(text: string, fileName?: string): ParsedManifest {
-  const fileLabel = fileName ? `The project file ${fileName}` : 'The project file';
+  // "The project file Digits.mstudio", said in the UI's language inside the messages below.
+  const label = fileName ? say('errors.integrity.projectFile', { file: fileName }) : say('errors.integrity.projectFileUnnamed');
   const file = fileName ?? '(unnamed)';
   let raw: unknown;
   try {
     raw = parseJsonBounded(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    throw new StudioError('PROJECT_NOT_JSON', `${fileLabel} is not valid JSON: ${(err as Error).message}`);
+    throw StudioError.say('PROJECT_NOT_JSON', say('errors.integrity.projectNotJson', { label, reason: (err as Error).message }));
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new StudioError('PROJECT_INVALID', `${fileLabel} does not hold a JSON object.`);
+    throw StudioError.say('PROJECT_INVALID', say('errors.integrity.projectNotObject', { label }));
   }
   const doc = raw as Record<string, unknown>;
   if (doc.format !== 'model-studio/project') {
@@ -78,18 +79,25 @@ export function parseProjectText(text: string, fileName?: string): ParsedManifes
   if (!parsed.success) {
     const issues = formatIssues(parsed.error);
     const first = issues[0]!;
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-    throw new StudioError('PROJECT_INVALID', `${fileLabel} is damaged: ${first.path}: ${first.message}${more}.`, { issues });
+    // The problem is zod's, in English; where it is stays a JSON path.
+    const where = { label, path: first.path, problem: first.message };
+    const said =
+      issues.length === 1
+        ? say('errors.integrity.projectDamaged', where)
+        : issues.length === 2
+          ? say('errors.integrity.projectDamagedOneMore', where)
+          : say('errors.integrity.projectDamagedMore', { ...where, more: String(issues.length - 1) });
+    throw StudioError.say('PROJECT_INVALID', said, { issues });
   }
   for (const kind of ENTRY_KINDS) {
     parsed.data[kind].forEach((entry, i) => {
-      const problem = relativePathProblem(entry.dir);
+      const problem = relativePathIssue(entry.dir);
       if (problem) {
-        throw new StudioError(
-          'PROJECT_PATH_ESCAPES',
-          `${fileLabel} points outside its folder: ${kind}.${i}.dir "${entry.dir}" ${problem}.`,
-          { kind, index: i, dir: entry.dir },
-        );
+        throw StudioError.say('PROJECT_PATH_ESCAPES', say('errors.paths.entryEscapes', { label, field: `${kind}.${i}.dir`, dir: entry.dir, problem }), {
+          kind,
+          index: i,
+          dir: entry.dir,
+        });
       }
     });
   }
@@ -100,7 +108,7 @@ export function parseProjectText(text: string, fileName?: string): ParsedManifes
     parsed.data[kind].forEach((entry, i) => {
       const first = seen.get(entry.id);
       if (first) {
-        throw new StudioError('PROJECT_INVALID', `${fileLabel} is damaged: the id ${entry.id} is used twice, by ${first} and ${kind}.${i}.`, { id: entry.id });
+        throw StudioError.say('PROJECT_INVALID', say('errors.integrity.projectIdTwice', { label, id: entry.id, first, second: `${kind}.${i}` }), { id: entry.id });
       }
       seen.set(entry.id, `${kind}.${i}`);
     });

@@ -33,14 +33,19 @@ export const ProjectName = z.string().superRefine((name, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** Why a path stored in a manifest would leave the project folder, or null when it stays inside. */
-export function relativePathProblem(p: string): string | null {
-  if (p.length === 0) return 'is empty';
-  if (p.includes('\0')) return 'contains a NUL character';
-  if (p.includes('\\')) return 'uses backslashes (use "/")';
-  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return 'is absolute';
-  if (p.split('/').some((seg) => seg === '..')) return 'climbs out with ".."';
+/** Why a path stored in a manifest would leave the project folder, said by key, or null when it stays inside. */
+export function relativePathIssue(p: string): Message | null {
+  if (p.length === 0) return say('errors.paths.dir.empty');
+  if (p.includes('\0')) return say('errors.paths.dir.nul');
+  if (p.includes('\\')) return say('errors.paths.dir.backslashes');
+  if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return say('errors.paths.dir.absolute');
+  if (p.split('/').some((seg) => seg === '..')) return say('errors.paths.dir.climbsOut');
   return null;
+}
+
+/** Why a path stored in a manifest would leave the project folder, in English, or null when it stays inside. */
+export function relativePathProblem(p: string): string | null {
+  return relativePathIssue(p)?.text ?? null;
 }
 
 /** A forward-slash path relative to the project folder that cannot climb out of it. */

@@ -51,6 +51,19 @@ describe('add dataset dialog', () => {
     expect(wrapper.find('[data-testid="job-progress"]').exists()).toBe(false);
   });
 
+  it('shows the import job\'s title and progress line in Chinese when the UI is', async () => {
+    const { studio, wrapper } = await openDialog({ 'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }) });
+    await wrapper.find('[data-testid="add-sample-mnist"]').trigger('click');
+    await flushPromises();
+    const title = say('jobs.importTitle', { name: 'MNIST digits' });
+    const line = say('jobs.decodedOf', { done: 1200, total: 2400 });
+    studio.emit('job:updated', job('job-7', { title: title.text, titleSaid: title, message: line.text, messageSaid: line }));
+    await flushPromises();
+    const progress = wrapper.find('[data-testid="job-progress"]');
+    expect(progress.find('.title').text()).toBe('导入 MNIST digits');
+    expect(progress.find('[data-testid="job-message"]').text()).toBe('已解码 1,200 / 2,400 张图像');
+  });
+
   it('lists the new dataset when the finished import changes the project', async () => {
     let listed = false;
     const { studio, wrapper } = await openDialog({ 'dataset:list': () => (listed ? [mnistManifest()] : []) });

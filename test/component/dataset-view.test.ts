@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import type { DatasetManifest } from '../../src-shared/datasets/schema';
 import type { RequestOf } from '../../src-shared/ipc/contract';
+import { say } from '../../src-shared/messages/message';
+import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import { imagePage, irisManifest, mnistManifest, spamManifest, textPage } from './dataset-fixtures';
 import { fakeStudio, mountWithStudio, projectView, type FakeHandlers } from './fake-studio';
 
@@ -142,6 +144,21 @@ describe('damaged datasets', () => {
     expect(studio.callsTo('dataset:remove')).toEqual([{ id: 'ds-broken01' }]);
     expect(wrapper.find('[data-testid="damaged-datasets"]').exists()).toBe(false);
     expect(wrapper.findAll('[data-testid="dataset-item"]')).toHaveLength(1);
+  });
+});
+
+describe('damaged datasets in Chinese', () => {
+  it('says why a dataset cannot be read in the UI\'s language', async () => {
+    const why = say('errors.dataset.invalid', { id: 'ds-broken01', reason: 'expected number, received null' });
+    const studio = fakeStudio({
+      'settings:get': () => ({ settings: { ...DEFAULT_SETTINGS, language: 'zh-CN' }, problem: null }),
+      'project:current': () => projectView('Lab'),
+      'dataset:list': () => [mnistManifest()],
+      'dataset:damaged': () => [{ id: 'ds-broken01', name: 'Odd CSV', reason: why.text, said: why }],
+    });
+    const wrapper = mountWithStudio(App, studio);
+    await flushPromises();
+    expect(wrapper.find('[data-testid="damaged-reason"]').text()).toBe('数据集 ds-broken01：dataset.json 无效：expected number, received null');
   });
 });
 

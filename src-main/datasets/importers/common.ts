@@ -22,15 +22,27 @@ export const compareNames = new Intl.Collator('en', { numeric: true, sensitivity
 /** The most classes a dataset may have (more is nearly always the wrong label column). */
 export const MAX_CLASSES = 1000;
 
-/** Refuses datasets a classifier cannot learn from: zero classes, just one, or more than MAX_CLASSES. */
-export function checkClassNames(classNames: readonly string[], what = 'the folder needs one subfolder per class', source = 'classes'): void {
+/**
+ * Refuses datasets a classifier cannot learn from: zero classes, just one, or more than MAX_CLASSES.
+ * `why` says what no classes means for the source (errors.noClassesWhy.*), `source` what was counted (errors.classSource.*).
+ */
+export function checkClassNames(
+  classNames: readonly string[],
+  why: Message = say('errors.noClassesWhy.subfolders'),
+  source: Message = say('errors.classSource.classes'),
+): void {
   if (classNames.length > MAX_CLASSES) {
     throw badInput(say('errors.tooManyClasses', { n: fmt(classNames.length), source, max: fmt(MAX_CLASSES) }));
   }
-  if (classNames.length === 0) throw badInput(`No classes: ${what}.`);
+  if (classNames.length === 0) throw badInput(say('errors.noClasses', { why }));
   if (classNames.length === 1) {
     throw badInput(say('errors.oneClass', { name: classNames[0]! }));
   }
+}
+
+/** Why an Error happened, by key where it was said by key (a StudioError.say), else in its own words. */
+export function reasonOf(err: Error): string | Message {
+  return err instanceof StudioError && err.said ? err.said : err.message;
 }
 
 /** "1,204": numbers in messages, grouped the same way everywhere. */
@@ -74,9 +86,9 @@ export async function forEachLimit<T>(
 }
 
 /** Calls `report` at most every `ms` milliseconds (and always for the last step). */
-export function throttled(report: (p: number | null, m?: string) => void, ms = 100) {
+export function throttled(report: (p: number | null, m?: string | Message) => void, ms = 100) {
   let last = 0;
-  return (p: number | null, m?: string, force = false): void => {
+  return (p: number | null, m?: string | Message, force = false): void => {
     const now = Date.now();
     if (!force && now - last < ms) return;
     last = now;

@@ -47,14 +47,14 @@ async function readHead(path: string): Promise<string> {
 /** Sniffs the delimiter (unless given), detects a header and names the columns. */
 export async function readCsvLayout(path: string, delimiter?: Delimiter): Promise<CsvLayout> {
   const head = await readHead(path).catch((err: Error) => {
-    throw badInput(`Cannot read ${basename(path)}: ${err.message}.`);
+    throw badInput(say('errors.cannotReadFile', { file: basename(path), reason: err.message }));
   });
   const d = delimiter ?? sniffDelimiter(head);
   let rows: string[][];
   try {
     rows = parseCsv(head, d, false).slice(0, 100).map((r) => r.fields);
   } catch (err) {
-    throw badInput(`${basename(path)} is not a valid CSV file: ${(err as Error).message}.`);
+    throw badInput(say('errors.csvInvalid', { file: basename(path), reason: (err as Error).message }));
   }
   if (rows.length === 0) {
     throw badInput(head.length > 0 ? say('errors.csvNoFirstLine', { file: basename(path), n: String(MAX_RECORD_CHARS / 1024 / 1024) }) : say('errors.csvEmpty', { file: basename(path) }));
@@ -140,10 +140,7 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
           // Number() reads "NaN" and "Infinity"; numpy and pandas also write "nan", "inf" and "-inf".
           v = SPECIAL_NUMBER.test(raw) ? (/nan/i.test(raw) ? NaN : raw.startsWith('-') ? -Infinity : Infinity) : Number(raw);
           if (Number.isNaN(v) && !SPECIAL_NUMBER.test(raw)) {
-            throw badInput(
-              `Column "${columns[featureCols[k] as number]}" is not numeric (line ${line}: "${raw.slice(0, 40)}"). ` +
-                'A tabular CSV needs numeric features; for text, choose a text column.',
-            );
+            throw badInput(say('errors.csvNotNumeric', { column: columns[featureCols[k] as number] as string, line: String(line), value: raw.slice(0, 40) }));
           }
           // NaN, Infinity and what float32 cannot hold (1e999, 1e39) are missing values, like an
           // empty cell: the trainer fills them with the column's mean (0 after standardisation).
@@ -174,27 +171,25 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
       throwIfCancelled(ctx.signal);
       parser.push(chunk);
       read += Buffer.byteLength(chunk);
-      report(Math.min(1, read / total), `Read ${fmt(rows)} rows`);
+      report(Math.min(1, read / total), say('jobs.readRows', { n: rows }));
     }
     parser.end();
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw badInput(`${name} is not a valid CSV file: ${err.message}.`);
+    if (err instanceof CsvSyntaxError) throw badInput(say('errors.csvInvalid', { file: name, reason: err.message }));
     throw err;
   } finally {
     stream.destroy();
   }
 
   if (ragged > 0 && ragged > MAX_RAGGED_SHARE * (rows + ragged)) {
-    throw badInput(
-      `${name} has ${fmt(ragged)} rows with the wrong number of fields (of ${fmt(rows + ragged)}), more than 10%; ` +
-        `the first is line ${firstRagged}. Is the delimiter right?`,
-    );
+    throw badInput(say('errors.csvTooRagged', { file: name, n: ragged, total: rows + ragged, line: String(firstRagged) }));
   }
   if (rows === 0) throw badInput(say('errors.csvNoRows', { file: name }));
 
   // Classes sorted numeric-aware ("2" before "10"), labels renumbered to that order.
   const order = [...labelIds.keys()].sort(compareNames);
-  checkClassNames(order, `the label column "${columns[labelCol]}" needs at least two distinct values`, `distinct values in the label column "${columns[labelCol]}"`);
+  const labelColumn = columns[labelCol] as string;
+  checkClassNames(order, say('errors.noClassesWhy.csvOneValue', { column: labelColumn }), say('errors.classSource.csvValues', { column: labelColumn }));
   const remap = new Int32Array(labelIds.size);
   order.forEach((label, i) => (remap[labelIds.get(label) as number] = i));
   const labels = Int32Array.from(rawLabels, (id) => remap[id] as number);
@@ -208,7 +203,7 @@ export async function openCsv(source: CsvSource, ctx: ImportContext): Promise<Ra
       warnings.push(nonFinite[k] ? say('warnings.missingValuesInfinite', { column, n, infinite: nonFinite[k] as number }) : say('warnings.missingValues', { column, n }));
     }
   });
-  ctx.report(1, `Read ${fmt(rows)} rows`);
+  ctx.report(1, say('jobs.readRows', { n: rows }));
   const base = {
     classNames: order,
     labels,

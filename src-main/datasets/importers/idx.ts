@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import type { ImportContext, Importer, RawDataset } from '../raw-dataset';
-import { badInput, checkClassNames, fmt, throwIfCancelled } from './common';
+import { badInput, checkClassNames, throwIfCancelled } from './common';
 import { readSourceFile, readSourceHead } from './source-file';
 import { say, type Said } from '../../../src-shared/messages/message';
 
@@ -33,8 +33,8 @@ async function readIdxFile(path: string): Promise<Buffer> {
     return await gunzipAsync(raw, { maxOutputLength: MAX_IDX_BYTES });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ERR_BUFFER_TOO_LARGE' ? 'it expands beyond the 1 GiB limit' : `it is not valid gzip (${e.message})`;
-    throw badInput(`Cannot decompress ${basename(path)}: ${why}.`);
+    const file = basename(path);
+    throw badInput(e.code === 'ERR_BUFFER_TOO_LARGE' ? say('errors.idxGzipTooLarge', { file }) : say('errors.idxNotGzip', { file, reason: e.message }));
   }
 }
 
@@ -42,13 +42,14 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
-function checkMagic(buf: Buffer, name: string, expected: number, what: string): void {
+function checkMagic(buf: Buffer, name: string, expected: typeof IMAGES_MAGIC | typeof LABELS_MAGIC): void {
   if (buf.length < 4) throw badInput(say('errors.idxTooShort', { file: name, bytes: String(buf.length) }));
   const magic = buf.readUInt32BE(0);
   if (magic === expected) return;
-  const hint =
-    magic === IMAGES_MAGIC ? ' (that is an IDX image file)' : magic === LABELS_MAGIC ? ' (that is an IDX label file)' : '';
-  throw badInput(`${name} is not an IDX ${what} file: its magic number is ${hex(magic)}${hint}, expected ${hex(expected)}.`);
+  const params = { file: name, magic: hex(magic), expected: hex(expected) };
+  // The other IDX kind is named: the two files were swapped.
+  if (expected === IMAGES_MAGIC) throw badInput(say(magic === LABELS_MAGIC ? 'errors.idxLabelsNotImages' : 'errors.idxNotImageFile', params));
+  throw badInput(say(magic === IMAGES_MAGIC ? 'errors.idxImagesNotLabels' : 'errors.idxNotLabelFile', params));
 }
 
 interface IdxImages {
@@ -60,7 +61,7 @@ interface IdxImages {
 
 /** Parses and validates an idx3-ubyte image file. */
 export function parseIdxImages(buf: Buffer, name: string): IdxImages {
-  checkMagic(buf, name, IMAGES_MAGIC, 'image');
+  checkMagic(buf, name, IMAGES_MAGIC);
   if (buf.length < 16) throw badInput(say('errors.idxHeaderShort', { file: name, need: '16', bytes: String(buf.length) }));
   const count = buf.readUInt32BE(4);
   const rows = buf.readUInt32BE(8);
@@ -71,23 +72,18 @@ export function parseIdxImages(buf: Buffer, name: string): IdxImages {
   }
   const need = 16 + count * rows * cols;
   if (buf.length < need) {
-    throw badInput(
-      `${name} is truncated: its header says ${fmt(count)} images of ${rows}x${cols} (${fmt(need)} bytes), ` +
-        `but the file has ${fmt(buf.length)} bytes.`,
-    );
+    throw badInput(say('errors.idxImagesTruncated', { file: name, n: count, rows: String(rows), cols: String(cols), need, bytes: buf.length }));
   }
   return { count, rows, cols, pixels: buf.subarray(16, need) };
 }
 
 /** Parses and validates an idx1-ubyte label file. */
 export function parseIdxLabels(buf: Buffer, name: string): Uint8Array {
-  checkMagic(buf, name, LABELS_MAGIC, 'label');
+  checkMagic(buf, name, LABELS_MAGIC);
   if (buf.length < 8) throw badInput(say('errors.idxHeaderShort', { file: name, need: '8', bytes: String(buf.length) }));
   const count = buf.readUInt32BE(4);
   if (buf.length < 8 + count) {
-    throw badInput(
-      `${name} is truncated: its header says ${fmt(count)} labels, but the file has only ${fmt(buf.length - 8)}.`,
-    );
+    throw badInput(say('errors.idxLabelsTruncated', { file: name, n: count, have: buf.length - 8 }));
   }
   return buf.subarray(8, 8 + count);
 }
@@ -99,8 +95,7 @@ async function readPair(imagesPath: string, labelsPath: string, signal: AbortSig
   const labels = parseIdxLabels(lblBuf, basename(labelsPath));
   if (labels.length !== images.count) {
     throw badInput(
-      `${basename(labelsPath)} has ${fmt(labels.length)} labels but ${basename(imagesPath)} has ` +
-        `${fmt(images.count)} images; they must be equal.`,
+      say('errors.idxCountMismatch', { labelFile: basename(labelsPath), labels: labels.length, imageFile: basename(imagesPath), images: images.count }),
     );
   }
   return { images, labels };
@@ -111,14 +106,18 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
   if ((source.testImages === undefined) !== (source.testLabels === undefined)) {
     throw badInput(say('errors.idxTestPair'));
   }
-  ctx.report(0, 'Reading IDX files');
+  ctx.report(0, say('jobs.readingIdx'));
   const train = await readPair(source.images, source.labels, ctx.signal);
   const test =
     source.testImages && source.testLabels ? await readPair(source.testImages, source.testLabels, ctx.signal) : null;
   if (test && (test.images.rows !== train.images.rows || test.images.cols !== train.images.cols)) {
     throw badInput(
-      `The test images are ${test.images.rows}x${test.images.cols} but the training images are ` +
-        `${train.images.rows}x${train.images.cols}.`,
+      say('errors.idxTestSize', {
+        testRows: String(test.images.rows),
+        testCols: String(test.images.cols),
+        rows: String(train.images.rows),
+        cols: String(train.images.cols),
+      }),
     );
   }
   const { rows, cols } = train.images;
@@ -134,20 +133,17 @@ export async function openIdx(source: IdxSource, ctx: ImportContext): Promise<Ra
   let maxLabel = 0;
   for (let i = 0; i < total; i++) if ((labels[i] as number) > maxLabel) maxLabel = labels[i] as number;
   const classNames = Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
-  checkClassNames(classNames, 'every label in the label file is 0');
+  checkClassNames(classNames, say('errors.noClassesWhy.idxAllZero'));
   const warnings: Said[] = [];
   const counts = new Int32Array(maxLabel + 1);
   for (let i = 0; i < total; i++) counts[labels[i] as number]!++;
   const empty = classNames.filter((_, i) => counts[i] === 0);
   // IDX labels number the classes 0..N-1: a few stray large values would make mostly empty classes.
   if (empty.length > classNames.length - empty.length) {
-    throw badInput(
-      `The labels go up to ${maxLabel}, but only ${classNames.length - empty.length} of the values 0 to ${maxLabel} occur. ` +
-        'IDX labels must number the classes from 0 (0 to N-1), at least half of them used.',
-    );
+    throw badInput(say('errors.idxSparseLabels', { max: String(maxLabel), used: classNames.length - empty.length }));
   }
   if (empty.length > 0) warnings.push(say('warnings.emptyLabels', { labels: empty.join(', ') }));
-  ctx.report(1, 'IDX files read');
+  ctx.report(1, say('jobs.readIdx'));
   // Sizes read as written (28x28), not as counts with separators.
   const dims = { rows: String(rows), cols: String(cols) };
   return {

@@ -6,9 +6,9 @@
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import { DEFAULT_IMAGE_OPTIONS, type ImportContext, type Importer, type RawDataset, type SkippedItem } from '../raw-dataset';
 import { IMAGE_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
-import { badInput, checkClassNames, fmt, forEachLimit, throttled } from './common';
+import { badInput, checkClassNames, fmt, forEachLimit, reasonOf, throttled } from './common';
 import { ImageSkip, decodeImage } from './image-decode';
-import { say, textOf, type Message, type Said } from '../../../src-shared/messages/message';
+import { say, type Message, type Said } from '../../../src-shared/messages/message';
 
 type ImagesSource = Extract<ImportSource, { type: 'images' }>;
 
@@ -38,10 +38,10 @@ export async function readImageTree(
       decoded[i] = await decodeImage(await file.read(), opts);
     } catch (err) {
       if (!(err instanceof ImageSkip) && !(err instanceof Error)) throw err;
-      failures[i] = err instanceof ImageSkip ? err.said : say('skipped.cannotRead', { reason: err.message });
+      failures[i] = err instanceof ImageSkip ? err.said : say('skipped.cannotRead', { reason: reasonOf(err) });
     }
     done++;
-    report(done / candidates.length, `Decoded ${fmt(done)} of ${fmt(candidates.length)} images`);
+    report(done / candidates.length, say('jobs.decodedOf', { done, total: candidates.length }));
   });
   const sampleBytes = opts.width * opts.height * channels;
   const okCount = decoded.filter((d) => d !== null).length;
@@ -57,17 +57,14 @@ export async function readImageTree(
   });
   if (okCount === 0) {
     const first = skipped[0];
-    throw badInput(
-      `None of the ${fmt(tree.files.length)} files in the class folders is an image that could be read` +
-        (first ? ` (for example ${first.item}: ${textOf(first.reason)})` : '') +
-        '. Image folders need PNG, JPEG, BMP, GIF or WebP files.',
-    );
+    const n = tree.files.length;
+    throw badInput(first ? say('errors.noReadableImage', { n, item: first.item, reason: first.reason }) : say('errors.noReadableImageNoExample', { n }));
   }
   const warnings: Said[] = [];
   const kept = dropEmptyClasses(tree.classNames, labels, warnings);
   labels = kept.labels;
   checkClassNames(kept.classNames);
-  ctx.report(1, `Decoded ${fmt(okCount)} images`);
+  ctx.report(1, say('jobs.decoded', { n: okCount }));
   return {
     kind: 'image',
     classNames: kept.classNames,

@@ -8,16 +8,16 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { say } from '../../../src-shared/messages/message';
+import { say, type Message } from '../../../src-shared/messages/message';
 import { badInput } from './common';
 
-/** What a non-regular file is, in words. */
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFIFO()) return 'a pipe (FIFO)';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
+/** What a non-regular file is, in words (errors.fileKind.*). */
+function kindOf(st: Stats): Message {
+  if (st.isDirectory()) return say('errors.fileKind.folder');
+  if (st.isFIFO()) return say('errors.fileKind.pipe');
+  if (st.isCharacterDevice() || st.isBlockDevice()) return say('errors.fileKind.device');
+  if (st.isSocket()) return say('errors.fileKind.socket');
+  return say('errors.fileKind.other');
 }
 
 /** "1 GiB": a limit in messages. */
@@ -47,11 +47,11 @@ export async function openSourceFile(path: string, what = basename(path)): Promi
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') throw badInput(say('errors.noSuchFile', { file: what }), { path });
     if (e.code === 'EISDIR') throw badInput(say('errors.isFolder', { file: what }), { path });
-    throw badInput(`Cannot read ${what}: ${e.message}.`, { path });
+    throw badInput(say('errors.cannotReadFile', { file: what, reason: e.message }), { path });
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw badInput(`${what} is ${kindOf(st)}, not a regular file: choose a file.`, { path });
+    if (!st.isFile()) throw badInput(say('errors.notRegularFile', { file: what, kind: kindOf(st) }), { path });
     return { fh, size: st.size };
   } catch (err) {
     await fh.close();

@@ -6,9 +6,9 @@
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import type { ImportContext, Importer, RawDataset, SkippedItem } from '../raw-dataset';
 import { TEXT_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
-import { checkClassNames, fmt, forEachLimit, throttled } from './common';
+import { checkClassNames, forEachLimit, reasonOf, throttled } from './common';
 import { textOfFile } from './text-decode';
-import { say, type Said } from '../../../src-shared/messages/message';
+import { say, type Message, type Said } from '../../../src-shared/messages/message';
 
 type TextSource = Extract<ImportSource, { type: 'text' }>;
 
@@ -30,30 +30,30 @@ export async function readTextTree(
     return false;
   });
   const texts = new Array<string | null>(candidates.length).fill(null);
-  const failures = new Array<string>(candidates.length).fill('');
+  const failures = new Array<Message | null>(candidates.length).fill(null);
   const report = throttled(ctx.report);
   let done = 0;
   await forEachLimit(candidates, 16, ctx.signal, async (file, i) => {
     try {
       const bytes = await file.read();
       if (bytes.length > MAX_TEXT_FILE_BYTES) {
-        failures[i] = `file is ${fmt(Math.round(bytes.length / 1024 ** 2))} MB, larger than the 10 MB limit for one text`;
+        failures[i] = say('skipped.textTooLarge', { mb: Math.round(bytes.length / 1024 ** 2) });
       } else {
         const text = textOfFile(bytes, extOf(file.path));
-        if (text.trim() === '') failures[i] = bytes.length === 0 ? 'empty file' : 'no text (only headers or blanks)';
+        if (text.trim() === '') failures[i] = say(bytes.length === 0 ? 'skipped.emptyFile' : 'skipped.noText');
         else texts[i] = text;
       }
     } catch (err) {
-      failures[i] = `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
+      failures[i] = say('skipped.cannotRead', { reason: err instanceof Error ? reasonOf(err) : String(err) });
     }
     done++;
-    report(done / candidates.length, `Read ${fmt(done)} of ${fmt(candidates.length)} files`);
+    report(done / candidates.length, say('jobs.readFilesOf', { done, total: candidates.length }));
   });
   const kept: string[] = [];
   const labelList: number[] = [];
   candidates.forEach((file, i) => {
     const t = texts[i];
-    if (t === null || t === undefined) skipped.push({ item: file.path, reason: failures[i] as string });
+    if (t === null || t === undefined) skipped.push({ item: file.path, reason: failures[i] ?? say('skipped.cannotRead', { reason: 'unknown' }) });
     else {
       kept.push(t);
       labelList.push(file.classIndex);
@@ -62,7 +62,7 @@ export async function readTextTree(
   const warnings: Said[] = [];
   const classes = dropEmptyClasses(tree.classNames, Int32Array.from(labelList), warnings);
   checkClassNames(classes.classNames);
-  ctx.report(1, `Read ${fmt(kept.length)} texts`);
+  ctx.report(1, say('jobs.readTexts', { n: kept.length }));
   return { kind: 'text', classNames: classes.classNames, labels: classes.labels, texts: kept, skipped, warnings };
 }
 

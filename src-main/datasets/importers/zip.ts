@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { inflateSync } from 'fflate';
 import type { SkippedItem } from '../raw-dataset';
 import type { TreeEntry } from './tree-entry';
-import { say } from '../../../src-shared/messages/message';
+import { say, type Message } from '../../../src-shared/messages/message';
 import { badInput, fmt, isJunkName } from './common';
 import { openSourceFile } from './source-file';
 
@@ -26,13 +26,13 @@ const EOCD = 0x06054b50;
 const CEN = 0x02014b50;
 const LOC = 0x04034b50;
 
-/** Why an entry name is unsafe, or null when it is a plain relative path. */
-export function unsafeZipName(name: string): string | null {
-  if (name.includes('\\')) return 'contains a backslash';
-  if (name.startsWith('/')) return 'is an absolute path';
-  if (/^[a-zA-Z]:/.test(name)) return 'starts with a drive letter';
-  if (name.includes('\0')) return 'contains a NUL character';
-  if (name.split('/').some((s) => s === '..')) return 'contains ".." (it would escape the folder)';
+/** Why an entry name is unsafe (skipped.zipName.*), or null when it is a plain relative path. */
+export function unsafeZipName(name: string): Message | null {
+  if (name.includes('\\')) return say('skipped.zipName.backslash');
+  if (name.startsWith('/')) return say('skipped.zipName.absolute');
+  if (/^[a-zA-Z]:/.test(name)) return say('skipped.zipName.driveLetter');
+  if (name.includes('\0')) return say('skipped.zipName.nul');
+  if (name.split('/').some((s) => s === '..')) return say('skipped.zipName.dotDot');
   return null;
 }
 
@@ -141,16 +141,16 @@ export async function openZipEntries(
     for (const e of central) {
       const why = unsafeZipName(e.name);
       if (why) {
-        refused.push({ item: e.name, reason: `zip entry refused: its name ${why}` });
+        refused.push({ item: e.name, reason: say('skipped.zipUnsafeName', { why }) });
         continue;
       }
       if (e.name.endsWith('/') || e.name.split('/').some(isJunkName)) continue;
       if (e.encrypted) {
-        refused.push({ item: e.name, reason: 'zip entry is encrypted' });
+        refused.push({ item: e.name, reason: say('skipped.zipEncrypted') });
         continue;
       }
       if (e.method !== 0 && e.method !== 8) {
-        refused.push({ item: e.name, reason: `zip entry uses compression method ${e.method}, which is not supported` });
+        refused.push({ item: e.name, reason: say('skipped.zipMethod', { method: String(e.method) }) });
         continue;
       }
       entries.push({ path: e.name, size: e.size, read: () => readEntry(fh, e, zipName) });
@@ -164,12 +164,12 @@ export async function openZipEntries(
 
 async function readEntry(fh: FileHandle, e: CentralEntry, zipName: string): Promise<Uint8Array> {
   const head = await readAt(fh, e.localOffset, 30);
-  if (head.length < 30 || head.readUInt32LE(0) !== LOC) throw new Error(`corrupt zip entry in ${zipName}`);
+  if (head.length < 30 || head.readUInt32LE(0) !== LOC) throw badInput(say('skipped.zipEntryCorrupt', { file: zipName }));
   const start = e.localOffset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
   const data = await readAt(fh, start, e.compressed);
-  if (data.length < e.compressed) throw new Error('zip entry is truncated');
+  if (data.length < e.compressed) throw badInput(say('skipped.zipEntryTruncated'));
   // The output buffer is exactly the declared size, so a lying header cannot make us allocate more.
   const out = e.method === 0 ? data : inflateSync(data, { out: new Uint8Array(e.size) });
-  if (out.length !== e.size || crc32(out) !== e.crc) throw new Error('zip entry is corrupt (size or CRC mismatch)');
+  if (out.length !== e.size || crc32(out) !== e.crc) throw badInput(say('skipped.zipEntryMismatch'));
   return out;
 }

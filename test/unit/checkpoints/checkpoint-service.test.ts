@@ -77,6 +77,8 @@ describe('checkpoints', () => {
     await writeFile(weights, data);
     const r = await call('checkpoint:load', { id: meta.id });
     expect(r).toMatchObject({ ok: false, error: { code: 'IO_ERROR', message: expect.stringContaining('weights.bin failed its checksum') } });
+    // Said by key, so the Chinese UI says it in Chinese.
+    expect(r).toMatchObject({ error: { said: { key: 'errors.integrity.checkpointChecksum', params: { id: meta.id, file: 'weights.bin' } } } });
     const other = await save();
     await writeFile(join(dir, 'checkpoints', other.id, 'model.json'), '{"modelTopology":{}}');
     expect(await call('checkpoint:load', { id: other.id })).toMatchObject({ ok: false, error: { code: 'IO_ERROR', message: expect.stringContaining('model.json') } });

@@ -57,7 +57,11 @@ describe('dataset files', () => {
     const bytes = await readFile(xPath);
     bytes[5] = 255 - bytes[5]!;
     await writeFile(xPath, bytes);
-    await expect(loadDataset(dir, manifest)).rejects.toMatchObject({ code: 'IO_ERROR', message: 'dataset Pets: x.bin failed its checksum' });
+    await expect(loadDataset(dir, manifest)).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: 'dataset Pets: x.bin failed its checksum',
+      said: { key: 'errors.integrity.datasetChecksum', params: { name: 'Pets', file: 'x.bin' } },
+    });
   });
 
   it('tokenizes text from the training split and keeps the texts for snippets', async () => {

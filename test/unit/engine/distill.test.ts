@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { templateFor } from '../../../src-shared/models/templates';
 import { scaleSpec } from '../../../src-shared/models/width';
 import { checkStudent } from '../../../src-shared/compression/checks';
+import { StudioError } from '../../../src-shared/errors';
 import { distillationLoss } from '../../../src-engine/compress/distill';
 import { buildModel } from '../../../src-engine/model/build-model';
 
@@ -97,5 +98,15 @@ describe('students', () => {
   it('refuses a student whose classes or input differ from the teacher', () => {
     expect(() => checkStudent(teacher, templateFor('seed-cnn', input, 3))).toThrow(/3 classes but the teacher has 10/);
     expect(() => checkStudent(teacher, templateFor('seed-cnn', { ...input, height: 32, width: 32 }, 10))).toThrow(/takes/);
+    // By key, so the app says it in its language (a BAD_REQUEST main passes on as it is).
+    const err = (() => {
+      try {
+        checkStudent(teacher, templateFor('seed-cnn', input, 3));
+      } catch (e) {
+        return e as StudioError;
+      }
+    })();
+    expect(err).toBeInstanceOf(StudioError);
+    expect(err).toMatchObject({ code: 'BAD_REQUEST', said: { key: 'errors.compress.studentClasses', params: { student: '3', teacher: '10' } } });
   });
 });

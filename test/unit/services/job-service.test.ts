@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../src-shared/errors';
-import type { JobSnapshot } from '../../../src-shared/ipc/contract';
+import { JobSnapshot } from '../../../src-shared/ipc/contract';
+import { say } from '../../../src-shared/messages/message';
 import { EventBus } from '../../../src-main/ipc/event-bus';
 import { JobService } from '../../../src-main/services/job-service';
 
@@ -42,6 +43,29 @@ describe('JobService', () => {
     expect(seen[0]).toMatchObject({ status: 'running', progress: null });
     expect(seen.map((s) => s.progress)).toEqual(expect.arrayContaining([0.25, 0.75]));
     expect(seen.at(-1)).toEqual(final);
+  });
+
+  it('keeps a title and lines said by key beside their English, and drops the key for a plain line', async () => {
+    const { jobs } = setup();
+    let step: (() => void) | null = null;
+    const { id, done } = jobs.startJob('dataset:import', say('jobs.importTitle', { name: 'Digits' }), async (ctx) => {
+      ctx.report(0.5, say('jobs.decodedOf', { done: 1200, total: 2400 }));
+      await new Promise<void>((r) => (step = r));
+      ctx.report(0.9, 'plain');
+    });
+    await sleep(150);
+    expect(jobs.get(id)).toMatchObject({
+      title: 'Import Digits',
+      titleSaid: { key: 'jobs.importTitle', params: { name: 'Digits' } },
+      message: 'Decoded 1,200 of 2,400 images',
+      messageSaid: { key: 'jobs.decodedOf', params: { done: 1200, total: 2400 } },
+    });
+    step!();
+    await done;
+    const final = jobs.get(id);
+    expect(final.message).toBe('plain');
+    expect(final.messageSaid).toBeUndefined();
+    expect(JobSnapshot.parse(final)).toEqual(final);
   });
 
   it('limits progress events to about ten a second but always sends the final state', async () => {

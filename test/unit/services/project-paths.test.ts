@@ -30,7 +30,7 @@ async function namesProject() {
 }
 
 const escapes = async (p: Promise<unknown>) => {
-  const err = (await p.then(() => null, (e: unknown) => e)) as { code?: string; message?: string } | null;
+  const err = (await p.then(() => null, (e: unknown) => e)) as { code?: string; message?: string; said?: { key: string; params: Record<string, unknown> } } | null;
   expect(err, 'expected a refusal').not.toBeNull();
   return err!;
 };
@@ -47,6 +47,7 @@ describe('links inside a project', () => {
     const shown = await escapes(studio.datasets.get(CLIENT, id));
     expect(shown.code).toBe('PROJECT_PATH_ESCAPES');
     expect(shown.message).toBe(`datasets/${id} in the project is a link to ${join(outside, id)}: Model Studio does not follow links inside a project. Put the real folder or file there.`);
+    expect(shown.said).toMatchObject({ key: 'errors.paths.linkTo', params: { path: `datasets/${id}`, target: join(outside, id) } });
     const served = await escapes(studio.datasets.readShard(CLIENT, { id, split: 'train', shard: 0, shardSize: 64, order: 'sequential' }));
     expect(served.code).toBe('PROJECT_PATH_ESCAPES');
   });

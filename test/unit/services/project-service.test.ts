@@ -134,6 +134,7 @@ describe('ProjectService', () => {
       const err = await rejection(studio.projects.open(path, 'c1'));
       expect(err.code).toBe('PROJECT_PATH_ESCAPES');
       expect(err.message).toContain('datasets.0.dir');
+      expect(err.said).toMatchObject({ key: 'errors.paths.entryIsLink', params: { label: { key: 'errors.integrity.projectFile' }, field: 'datasets.0.dir', dir: 'datasets/d1' } });
       expect((await readFile(path)).equals(before)).toBe(true);
       expect(await readdir(join(root, 'Bad'))).not.toContain(LOCK_FILE_NAME);
     });

@@ -104,6 +104,17 @@ describe('parseProjectText', () => {
     const err = parseError(JSON.stringify({ ...validDoc(), datasets: [entry('../elsewhere')] }));
     expect(err.code).toBe('PROJECT_PATH_ESCAPES');
     expect(err.message).toContain('datasets.0.dir "../elsewhere"');
+    // Said by key, the file's label and the reason too, so the Chinese UI says all of it in Chinese.
+    expect(err.said).toMatchObject({
+      key: 'errors.paths.entryEscapes',
+      params: {
+        label: { key: 'errors.integrity.projectFile', params: { file: 'Digits.mstudio' } },
+        field: 'datasets.0.dir',
+        dir: '../elsewhere',
+        problem: { key: 'errors.paths.dir.climbsOut' },
+      },
+    });
+    expect(err.message).toBe('The project file Digits.mstudio points outside its folder: datasets.0.dir "../elsewhere" climbs out with "..".');
   });
 
   it('refuses an absolute entry folder', () => {

@@ -137,6 +137,7 @@ describe('CSV importer', () => {
     expect(err.message).toBe(
       'data.csv has 3 rows with the wrong number of fields (of 6), more than 10%; the first is line 3. Is the delimiter right?',
     );
+    expect(err.said).toMatchObject({ key: 'errors.csvTooRagged', params: { file: 'data.csv', n: 3, total: 6, line: '3' } });
   });
 
   it('lists the columns when the label or text column does not exist', async () => {
@@ -153,6 +154,7 @@ describe('CSV importer', () => {
     const path = await csv('size,color,label\n1,red,a\n2,blue,b\n');
     const err = await studioError(importDataset({ type: 'csv', path, labelColumn: 'label' }, testContext()));
     expect(err.message).toMatch(/^Column "color" is not numeric \(line 2: "red"\)/);
+    expect(err.said).toMatchObject({ key: 'errors.csvNotNumeric', params: { column: 'color', line: '2', value: 'red' } });
     const one = await csv('x,label\n1,a\n2,a\n');
     const err2 = await studioError(importDataset({ type: 'csv', path: one, labelColumn: 'label' }, testContext()));
     expect(err2.message).toBe('Only one class (a): a classifier needs at least two.');

@@ -78,11 +78,15 @@ describe('IDX importer', () => {
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.message).toContain('t10k-labels-idx1-ubyte is not an IDX image file');
     expect(err.message).toContain('0x00000801');
+    // Said by key, so the app says it in the UI's language; the swapped file is named as what it is.
+    expect(err.said?.key).toBe('errors.idxLabelsNotImages');
+    expect(err.said?.params).toMatchObject({ file: 't10k-labels-idx1-ubyte', magic: '0x00000801', expected: '0x00000803' });
     const dir = await tempDir();
     const junk = join(dir, 'junk.idx');
     await writeFile(junk, 'hello, this is not IDX');
     const err2 = await studioError(importDataset({ type: 'idx', images: TEST_IMAGES, labels: junk }, testContext()));
     expect(err2.message).toMatch(/junk\.idx is not an IDX label file: its magic number is 0x68656c6c/);
+    expect(err2.said?.key).toBe('errors.idxNotLabelFile');
   });
 
   it('refuses a truncated file, saying how many bytes the header promised', async () => {
@@ -97,6 +101,7 @@ describe('IDX importer', () => {
     await writeFile(cutLabels, (await readFile(TEST_LABELS)).subarray(0, 500));
     const err2 = await studioError(importDataset({ type: 'idx', images: TEST_IMAGES, labels: cutLabels }, testContext()));
     expect(err2.message).toContain('cut-labels is truncated');
+    expect([err.said?.key, err2.said?.key]).toEqual(['errors.idxImagesTruncated', 'errors.idxLabelsTruncated']);
   });
 
   it('refuses label and image counts that differ', async () => {
@@ -106,6 +111,8 @@ describe('IDX importer', () => {
     expect(err.message).toBe(
       't10k-labels-idx1-ubyte has 10,000 labels but train-images-idx3-ubyte has 60,000 images; they must be equal.',
     );
+    // Counts travel as numbers, for the app to format in the UI's locale.
+    expect(err.said).toMatchObject({ key: 'errors.idxCountMismatch', params: { labels: 10_000, images: 60_000 } });
   });
 
   it('needs two classes, and a test set of the same image size', async () => {
@@ -126,6 +133,7 @@ describe('IDX importer', () => {
       ),
     );
     expect(mismatch.message).toBe('The test images are 5x5 but the training images are 4x4.');
+    expect(mismatch.said?.key).toBe('errors.idxTestSize');
   });
 
   it('says so when a file does not exist', async () => {

@@ -164,6 +164,7 @@ describe('image-folder importer', () => {
     const none = await studioError(importDataset({ type: 'images', path: dir }, testContext()));
     expect(none.code).toBe('BAD_REQUEST');
     expect(none.message).toBe('No classes: the folder needs one subfolder per class.');
+    expect(none.said).toMatchObject({ key: 'errors.noClasses', params: { why: { key: 'errors.noClassesWhy.subfolders' } } });
     await put(dir, 'cats/a.png', await solidImage('png', RED));
     const one = await studioError(importDataset({ type: 'images', path: dir }, testContext()));
     expect(one.message).toBe('Only one class (cats): a classifier needs at least two.');

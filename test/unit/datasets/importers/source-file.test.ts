@@ -22,6 +22,9 @@ describe('import sources', () => {
     const err = await studioError(openSourceFile(fifo));
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.message).toBe('pipe is a pipe (FIFO), not a regular file: choose a file.');
+    // Said by key, what the file is too, so the app says all of it in the UI's language.
+    expect(err.said?.key).toBe('errors.notRegularFile');
+    expect(err.said?.params.kind).toMatchObject({ key: 'errors.fileKind.pipe', text: 'a pipe (FIFO)' });
   });
 
   it('refuses /dev/zero, a link to it and a folder, naming what each is', async () => {
@@ -30,7 +33,10 @@ describe('import sources', () => {
     await mkdir(join(dir, 'folder'));
     expect((await studioError(openSourceFile('/dev/zero'))).message).toBe('zero is a device, not a regular file: choose a file.');
     expect((await studioError(openSourceFile(join(dir, 'images.idx')))).message).toBe('images.idx is a device, not a regular file: choose a file.');
-    expect((await studioError(openSourceFile(join(dir, 'folder')))).message).toMatch(/^folder is a folder/);
+    const folder = await studioError(openSourceFile(join(dir, 'folder')));
+    expect(folder.message).toMatch(/^folder is a folder/);
+    expect(folder.said?.params.kind).toMatchObject({ key: 'errors.fileKind.folder' });
+    expect((await studioError(openSourceFile('/dev/zero'))).said?.params.kind).toMatchObject({ key: 'errors.fileKind.device' });
   });
 
   it('refuses an IDX import of /dev/zero or of a FIFO before reading a byte', async () => {
@@ -56,5 +62,6 @@ describe('import sources', () => {
     const ctx = testContext();
     const err = await studioError(importDataset({ type: 'csv', path, labelColumn: 'label' }, ctx));
     expect(err.message).toBe('nuls.csv is not a valid CSV file: line 2 is longer than 8 Mi characters, the limit for one row.');
+    expect(err.said?.key).toBe('errors.csvInvalid');
   });
 });
