@@ -210,12 +210,12 @@ export class CompressionService {
     try {
       json = JSON.parse(data.toString('utf8'));
     } catch {
-      throw new StudioError('IO_ERROR', `The compression report of ${meta.name} is not valid JSON.`);
+      throw StudioError.say('IO_ERROR', say('errors.compress.reportNotJson', { name: meta.name }));
     }
     const parsed = CompressionReport.safeParse(json);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'the report'}: ${i.message}`);
-      throw new StudioError('IO_ERROR', `The compression report of ${meta.name} is damaged (${issues.join('; ')}${parsed.error.issues.length > 3 ? '; …' : ''}).`);
+      throw StudioError.say('IO_ERROR', say('errors.compress.reportDamaged', { name: meta.name, issues: `${issues.join('; ')}${parsed.error.issues.length > 3 ? '; …' : ''}` }));
     }
     return parsed.data;
   }

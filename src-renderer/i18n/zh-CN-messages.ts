@@ -146,6 +146,8 @@ export default {
       noKeepFloatLayer: '模型中没有要保持浮点的层 {layers}（它的层：{all}）',
       studentClasses: '学生模型有 {student} 个类别，而教师模型有 {teacher} 个',
       studentInput: '学生模型的输入是 {student}，而教师模型的输入是 {teacher}',
+      reportNotJson: '{name} 的压缩报告不是有效的 JSON。',
+      reportDamaged: '{name} 的压缩报告已损坏（{issues}）。',
     },
     noEntry: {
       models: '此项目中没有模型 {id}。',
@@ -181,6 +183,7 @@ export default {
       cancelled: '导出已取消。',
       projectClosed: '导出写入期间项目已关闭。',
     },
+    templateNoFit: '模板“{name}”不适合这个输入：{problem}',
     tryImage: '这张图像无法使用：{reason}。',
     projectNotStudio: '项目文件 {file} 不是 Model Studio 项目（其 "format" 字段缺失或有误）。',
     projectNoVersion: '项目文件 {file} 没有有效的 "formatVersion"（应为正整数）。',

@@ -169,6 +169,8 @@ export const EN_MESSAGES = {
       noKeepFloatLayer: 'The model has no layer {layers} to keep in float (its layers: {all})',
       studentClasses: 'The student has {student} classes but the teacher has {teacher}',
       studentInput: 'The student takes {student} but the teacher takes {teacher}',
+      reportNotJson: 'The compression report of {name} is not valid JSON.',
+      reportDamaged: 'The compression report of {name} is damaged ({issues}).',
     },
     /** Something asked for by id that the project does not hold. */
     noEntry: {
@@ -192,6 +194,7 @@ export const EN_MESSAGES = {
       invalid: '{what} is invalid: {reason}',
     },
     tryImage: 'This image cannot be used: {reason}.',
+    templateNoFit: 'The template "{name}" does not fit this input: {problem}',
     /** Why Try cannot take an input (src-main/serve/try-service.ts). */
     try: {
       wantsImage: '{dataset} holds images: try an image.',

@@ -4,6 +4,7 @@
  */
 import { StudioError } from '../errors';
 import { inferModel } from './shape-inference';
+import { say } from '../messages/message';
 import {
   type LayerSpecInput,
   type ModelInput,
@@ -142,9 +143,8 @@ export function templateFor(name: string, input: ModelInput, numClasses: number)
   });
   const summary = inferModel(spec);
   if (summary.error) {
-    throw new StudioError('BAD_REQUEST', `The template "${name}" does not fit this input: ${summary.error.message}`, {
-      layerIndex: summary.error.layerIndex,
-    });
+    const where = say('model.atLayer', { n: String(summary.error.layerIndex + 1), type: spec.layers[summary.error.layerIndex]?.type ?? 'none', problem: summary.error.problem });
+    throw StudioError.say('BAD_REQUEST', say('errors.templateNoFit', { name, problem: where }), { layerIndex: summary.error.layerIndex });
   }
   return spec;
 }

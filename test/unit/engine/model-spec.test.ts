@@ -157,5 +157,14 @@ describe('templates', () => {
     expect(() => templateFor('seed-cnn', { kind: 'image', height: 8, width: 8, channels: 1 }, 10)).toThrow(
       /does not fit this input: layer 4 \(maxPool2d\)/,
     );
+    // By key, the layer's problem nested, for the app to say it in its language.
+    const err = (() => {
+      try {
+        templateFor('seed-cnn', { kind: 'image', height: 8, width: 8, channels: 1 }, 10);
+      } catch (e) {
+        return e as StudioError;
+      }
+    })();
+    expect(err?.said).toMatchObject({ key: 'errors.templateNoFit', params: { name: 'seed-cnn', problem: { key: 'model.atLayer', params: { n: '4', type: 'maxPool2d', problem: { key: 'model.poolTooBig' } } } } });
   });
 });
