@@ -68,6 +68,8 @@ const wasmKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const t = inputs as unknown as AdamInputs;
   checked(t);
   const heap = backend as WasmHeapBackend;
+  // Every input on the heap first (reading one may move it there and grow the heap), then the outputs.
+  for (const x of [t.value, t.gradient, t.m, t.v, t.accBeta1, t.accBeta2]) heap.typedArrayFromHeap(x);
   const outs = [heap.makeOutput(t.value.shape, 'float32'), heap.makeOutput(t.value.shape, 'float32'), heap.makeOutput(t.value.shape, 'float32')] as const;
   // Views after the allocations, which may grow (and so detach) the heap.
   const view = (x: TensorInfo) => heap.typedArrayFromHeap(x);

@@ -45,10 +45,12 @@ class OnePassAdam extends tf.AdamOptimizer {
   }
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    if (!hasAdamUpdate(tf.getBackend())) return super.applyGradients(variableGradients);
     const list: { name: string; tensor: tf.Tensor | undefined }[] = Array.isArray(variableGradients)
       ? variableGradients
       : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const float32 = ({ name, tensor }: { name: string; tensor: tf.Tensor | undefined }) =>
+      (tensor === undefined || tensor === null || tensor.dtype === 'float32') && tf.engine().registeredVariables[name]?.dtype === 'float32';
+    if (!hasAdamUpdate(tf.getBackend()) || !list.every(float32)) return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
     tf.tidy(() => {
       const attrs: AdamUpdateAttrs = { beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, learningRate: s.learningRate };
@@ -60,7 +62,6 @@ class OnePassAdam extends tf.AdamOptimizer {
         if (gradient == null) return;
         const m = s.accumulatedFirstMoment[i]!.variable;
         const v = s.accumulatedSecondMoment[i]!.variable;
-        if (gradient.dtype !== 'float32' || value.dtype !== 'float32') throw new Error(`Adam updates float32 variables; ${name} is ${value.dtype}`);
         const inputs = { value, gradient, m, v, accBeta1: s.accBeta1, accBeta2: s.accBeta2 };
         const [newValue, newM, newV] = tf.engine().runKernel(ADAM_UPDATE, inputs as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
         m.assign(newM!);

@@ -166,7 +166,6 @@ export const DatasetManifest = z.looseObject({
 });
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
 
-/** A dataset the project lists whose files cannot be read, with the reason; it can only be removed. */
-/** A dataset the project lists but that cannot be read: `reason` in English, `said` by key where main said it so. */
+/** A dataset the project lists whose files cannot be read; it can only be removed. `reason` in English, `said` by key where main said it so. */
 export const DamagedDataset = z.object({ id: z.string(), name: z.string(), reason: z.string(), said: Message.optional() });
 export type DamagedDataset = z.infer<typeof DamagedDataset>;

@@ -195,6 +195,14 @@ export const EN_MESSAGES = {
     },
     tryImage: 'This image cannot be used: {reason}.',
     templateNoFit: 'The template "{name}" does not fit this input: {problem}',
+    templateWrongKind: 'The template "{name}" needs {kinds} input, but this dataset is {kind}; try {fits}.',
+    templateWrongKindNone: 'The template "{name}" needs {kinds} input, but this dataset is {kind}.',
+    /** An input kind, for the messages above. */
+    inputKind: {
+      image: 'image',
+      text: 'text',
+      tabular: 'tabular',
+    },
     /** Why Try cannot take an input (src-main/serve/try-service.ts). */
     try: {
       wantsImage: '{dataset} holds images: try an image.',
@@ -260,7 +268,7 @@ export const EN_MESSAGES = {
       pipe: 'a pipe (FIFO)',
       device: 'a device',
       socket: 'a socket',
-      other: 'not a regular file',
+      other: 'a special file',
     },
     noClasses: 'No classes: {why}.',
     /** {why} of noClasses. */

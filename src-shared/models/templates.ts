@@ -126,11 +126,10 @@ export function templateFor(name: string, input: ModelInput, numClasses: number)
   }
   if (!template.inputKinds.includes(input.kind)) {
     const fits = TEMPLATES.filter((t) => t.inputKinds.includes(input.kind)).map((t) => t.name);
-    throw new StudioError(
-      'BAD_REQUEST',
-      `The template "${name}" needs ${template.inputKinds.join(' or ')} input, but this dataset is ${input.kind}` +
-        (fits.length ? `; try ${fits.join(', ')}.` : '.'),
-    );
+    const kindOf = (k: ModelInput['kind']) => say(`errors.inputKind.${k}`);
+    const kinds = template.inputKinds.length === 1 ? kindOf(template.inputKinds[0]!) : template.inputKinds.join(' or ');
+    const params = { name, kinds, kind: kindOf(input.kind), fits: fits.join(', ') };
+    throw StudioError.say('BAD_REQUEST', say(fits.length ? 'errors.templateWrongKind' : 'errors.templateWrongKindNone', params));
   }
   const spec = ModelSpecSchema.parse({
     formatVersion: MODEL_SPEC_FORMAT_VERSION,
