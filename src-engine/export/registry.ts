@@ -6,7 +6,7 @@ import { type ExportFormat, type ExportPrecision, PRECISIONS } from '../../src-s
 import type { ModelArtifacts } from '../compress/quantize';
 import type { ModelSpec } from '../../src-shared/models/spec';
 import { exportOnnx, ONNX_MODEL_FILE, type OnnxPrecision, type OnnxRanges } from './onnx/onnx-exporter';
-import { customLayersOf, exportTfjs } from './tfjs-layers';
+import { exportTfjs } from './tfjs-layers';
 
 /** What an exporter writes for a runtime. */
 export interface ExportedModel {

@@ -3,7 +3,6 @@
  * model and optimizer state at each epoch end (and on Stop); main writes, lists, verifies and
  * loads them, and keeps `eval-<split>.json` results beside them.
  */
-import { join } from 'node:path';
 import type { z } from 'zod';
 import { StudioError } from '../../src-shared/errors';
 import type { SplitName } from '../../src-shared/datasets/schema';
@@ -23,7 +22,6 @@ import {
   CHECKPOINTS_DIR,
   INCOMING_PREFIX,
   checkedCheckpointPath,
-  checkpointPath,
   checkpointRelDir,
   cleanupCheckpoints,
   type CheckpointContent,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { SampleName, TextOptions } from '../../src-shared/datasets/schema';
-import { badInput, compareNames, fmt, throwIfCancelled } from './importers/common';
+import { badInput, compareNames, throwIfCancelled } from './importers/common';
 import { groupByClass, listFolder, type ClassTree, type TreeEntry } from './importers/class-tree';
 import { openIdx } from './importers/idx';
 import { readTextTree } from './importers/text-folder';

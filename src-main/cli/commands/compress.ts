@@ -1,6 +1,5 @@
 import { CompressionRecipe, QUANTIZATION_SCHEMES } from '../../../src-shared/compression/recipe';
 import { formatCompressionReport } from '../../compression/format-report';
-import { appVersion } from '../app-env';
 import { CLI_CLIENT, withCliProject } from '../cli-project';
 import { EXIT, UsageError, type CliCommand, type CommandContext } from '../command';
 import { backendOption, intOption } from './train';

@@ -6,7 +6,7 @@
 import type { ImportSource } from '../../../src-shared/datasets/schema';
 import { DEFAULT_IMAGE_OPTIONS, type ImportContext, type Importer, type RawDataset, type SkippedItem } from '../raw-dataset';
 import { IMAGE_EXTENSIONS, dropEmptyClasses, extOf, looksLike, openClassTree, type ClassTree } from './class-tree';
-import { badInput, checkClassNames, fmt, forEachLimit, reasonOf, throttled } from './common';
+import { badInput, checkClassNames, forEachLimit, reasonOf, throttled } from './common';
 import { ImageSkip, decodeImage } from './image-decode';
 import { say, type Message, type Said } from '../../../src-shared/messages/message';
 
