@@ -9,7 +9,7 @@ import App from '../../src-renderer/App.vue';
 import { CompressionRecipe } from '../../src-shared/compression/recipe';
 import type { CompressionReport } from '../../src-shared/compression/report';
 import { mnistManifest } from './dataset-fixtures';
-import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
+import { fakeStudio, mountWithStudio, openFirstRun, projectView } from './fake-studio';
 import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-fixtures';
 
 enableAutoUnmount(afterEach);
@@ -68,11 +68,7 @@ function setup() {
 describe('a compressed checkpoint in the run view', () => {
   it('shows its lineage, cannot be resumed, and opens its report with the changes and each layer', async () => {
     const { studio, wrapper } = setup();
-    await flushPromises();
-    await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
-    await flushPromises();
-    await wrapper.find('[data-testid="run-item"]').trigger('click');
-    await flushPromises();
+    await openFirstRun(wrapper);
     const item = wrapper.find('[data-testid="checkpoint-item"][data-kind="compressed"]');
     expect(item.find('.name').text()).toBe('Run 1 · epoch 1 · int8');
     expect(item.find('[data-testid="checkpoint-lineage"]').text()).toBe('Made from Run 1 · epoch 1 by quantization');

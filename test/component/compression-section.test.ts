@@ -12,7 +12,7 @@ import type { CompressionReport } from '../../src-shared/compression/report';
 import type { CompressRunResult } from '../../src-renderer/ml/compression-protocol';
 import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import { mnistManifest } from './dataset-fixtures';
-import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
+import { fakeStudio, mountWithStudio, openFirstRun, projectView } from './fake-studio';
 import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-fixtures';
 
 enableAutoUnmount(afterEach);
@@ -96,11 +96,7 @@ describe('the Compression section', () => {
 
   it('compresses from a run’s checkpoint: structured pruning in the worker with progress, stored by main, its report opened and the version listed', async () => {
     const { wrapper, studio, worker, run$, saves, parent } = setup();
-    await flushPromises();
-    await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
-    await flushPromises();
-    await wrapper.find('[data-testid="run-item"]').trigger('click');
-    await flushPromises();
+    await openFirstRun(wrapper);
     await wrapper.find('[data-testid="compress-from-button"]').trigger('click');
     await flushPromises();
     const dialog = wrapper.find('[data-testid="compress-dialog"]');

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.vue';
 import type { RequestOf } from '../../src-shared/ipc/contract';
 import { imagePage, mnistManifest } from './dataset-fixtures';
-import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
+import { fakeStudio, mountWithStudio, openFirstRun, projectView } from './fake-studio';
 import { checkpointMeta, evalResult, runRecord, scriptedMl, SHA, seedCnnModel } from './training-fixtures';
 
 enableAutoUnmount(afterEach);
@@ -37,11 +37,7 @@ async function openEvalWith(evalRun?: () => unknown, stored: ReturnType<typeof e
   });
   const worker = scriptedMl({ ...(evalRun ? { 'eval:run': evalRun } : {}), 'eval:cancel': () => null, ...extra });
   const wrapper = mountWithStudio(App, studio, { ml: worker.ml });
-  await flushPromises();
-  await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
-  await flushPromises();
-  await wrapper.find('[data-testid="run-item"]').trigger('click');
-  await flushPromises();
+  await openFirstRun(wrapper);
   await wrapper.find('[data-testid="evaluate-button"]').trigger('click');
   await flushPromises();
   return { studio, worker, wrapper, saved };

@@ -2,7 +2,7 @@
  * Test doubles at the bridge level: a real StudioApi over an in-memory transport whose channel
  * handlers the test supplies, a fake ML client, and a mount helper that installs them.
  */
-import { mount, type ComponentMountingOptions } from '@vue/test-utils';
+import { flushPromises, mount, type ComponentMountingOptions, type VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import type { Component } from 'vue';
 import { StudioError, toErrorData, type Result } from '../../src-shared/errors';
@@ -95,6 +95,15 @@ export function fakeMl(report: BackendReport | null): MlClient {
     on: () => () => {},
     dispose: () => {},
   };
+}
+
+/** Opens the Runs section and its first run, as a person does, once the app has loaded. */
+export async function openFirstRun(wrapper: VueWrapper): Promise<void> {
+  await flushPromises();
+  await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
+  await flushPromises();
+  await wrapper.find('[data-testid="run-item"]').trigger('click');
+  await flushPromises();
 }
 
 /** Mounts a component with pinia, i18n and the fake studio installed as the bridge. */

@@ -12,7 +12,7 @@ import { StudioError } from '../../src-shared/errors';
 import { say } from '../../src-shared/messages/message';
 import { DEFAULT_SETTINGS } from '../../src-shared/settings/settings';
 import { irisManifest } from './dataset-fixtures';
-import { fakeStudio, mountWithStudio, projectView } from './fake-studio';
+import { fakeStudio, mountWithStudio, openFirstRun, projectView } from './fake-studio';
 import { checkpointMeta, runRecord, scriptedMl, seedCnnModel } from './training-fixtures';
 
 enableAutoUnmount(afterEach);
@@ -58,11 +58,7 @@ function setup(opts: { language?: 'zh-CN' } = {}) {
 
 /** Opens Try on the run's checkpoint; the dialog. */
 async function openTry(wrapper: ReturnType<typeof setup>['wrapper']) {
-  await flushPromises();
-  await wrapper.find('[data-testid="sidebar-runs"]').trigger('click');
-  await flushPromises();
-  await wrapper.find('[data-testid="run-item"]').trigger('click');
-  await flushPromises();
+  await openFirstRun(wrapper);
   await wrapper.find('[data-testid="try-button"]').trigger('click');
   await flushPromises();
   return wrapper.find('[data-testid="try-dialog"]');
